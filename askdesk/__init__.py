@@ -1,0 +1,1 @@
+"""askdesk: the reader-questions desk."""
