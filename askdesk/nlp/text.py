@@ -34,11 +34,31 @@ CALLOUT_MARKERS = re.compile(
     re.I,
 )
 SENTENCE_END_TOKENS = {".", "?", "!"}
+CLOSERS = {'"', "'", ")"}
 # Tokenised corpora split "semi-official" into "semi - official"; a spaced hyphen is a dash
 # unless the left part is one of these word-forming prefixes.
 HYPHEN_PREFIXES = {
-    "anti", "co", "counter", "cross", "ex", "half", "inter", "mid", "multi", "non", "post",
-    "pre", "pro", "re", "self", "semi", "sub", "super", "trans", "ultra", "well",
+    "anti",
+    "co",
+    "counter",
+    "cross",
+    "ex",
+    "half",
+    "inter",
+    "mid",
+    "multi",
+    "non",
+    "post",
+    "pre",
+    "pro",
+    "re",
+    "self",
+    "semi",
+    "sub",
+    "super",
+    "trans",
+    "ultra",
+    "well",
 }
 HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
 MAX_TITLE_LENGTH = 200
@@ -111,10 +131,9 @@ def split_token_sentences(tokens: list[str]) -> list[list[str]]:
     for index, token in enumerate(tokens):
         current.append(token)
         next_token = tokens[index + 1] if index + 1 < len(tokens) else ""
-        if token in SENTENCE_END_TOKENS and next_token not in {'"', "'", ")"}:
-            sentences.append(current)
-            current = []
-        elif token in {'"', "'", ")"} and len(current) > 1 and current[-2] in SENTENCE_END_TOKENS:
+        ends_here = token in SENTENCE_END_TOKENS and next_token not in CLOSERS
+        closes_ended = token in CLOSERS and len(current) > 1 and current[-2] in SENTENCE_END_TOKENS
+        if ends_here or closes_ended:
             sentences.append(current)
             current = []
     if current:
@@ -156,9 +175,7 @@ def truecase_tokens(tokens: list[str]) -> list[str]:
         if word.isalpha() and word not in lookup and not bracketed and _is_compound_of_known_words(word, lookup):
             cased[index] = word
         if "-" in token and word not in lookup:
-            cased[index] = "-".join(
-                _case_word(part, lookup) for part in word.split("-")
-            )
+            cased[index] = "-".join(_case_word(part, lookup) for part in word.split("-"))
     for index, token in enumerate(cased):
         if token[:1].isalpha():
             cased[index] = token[:1].upper() + token[1:]
@@ -175,7 +192,7 @@ def _case_word(word: str, lookup: dict[str, set[str]]) -> str:
 
 
 def _is_compound_of_known_words(word: str, lookup: dict[str, set[str]]) -> bool:
-    """"airbase", "deescalate": an unknown word made of known lower-case words is no name."""
+    """ "airbase", "deescalate": an unknown word made of known lower-case words is no name."""
     for cut in range(2, len(word) - 3):
         left, right = word[:cut], word[cut:]
         if left in lookup.get(left, ()) and right.rstrip("s") in lookup.get(right.rstrip("s"), ()):
@@ -282,7 +299,9 @@ def cli(argv: list[str]) -> int:
         "title": story.title,
         "format": story.source_format,
         "paragraphs": story.paragraphs,
-        "callout": None if story.callout is None else {"prompt": story.callout.prompt, "sentences": story.callout.sentences},
+        "callout": None
+        if story.callout is None
+        else {"prompt": story.callout.prompt, "sentences": story.callout.sentences},
     }
     sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
     return 0

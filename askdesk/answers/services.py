@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from askdesk.accounts.models import Expert
+from askdesk.answers.models import Answer
+from askdesk.audit.services import audit_record
+from askdesk.questions.byline import byline_for
+from askdesk.questions.models import Question
+from askdesk.questions.services import QuestionRefused
+
+Status = Question.Status
+
+
+@transaction.atomic
+def answer_save(*, question: Question, expert: Expert, body: str, submit: bool) -> Answer:
+    """An expert writes (and optionally submits for approval) the answer to an assigned question."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.assigned_to_id != expert.pk:
+        raise QuestionRefused("This question is not assigned to you.")
+    if question.status not in {Status.ASSIGNED, Status.ANSWERED}:
+        raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be answered now.")
+    text = body.strip()
+    if submit and not text:
+        raise QuestionRefused("Write the answer before sending it for approval.")
+    now = timezone.now()
+    answer, created = Answer.objects.get_or_create(
+        question=question, defaults={"expert": expert, "body": text, "created_at": now, "updated_at": now}
+    )
+    if not created:
+        answer.expert = expert
+        answer.body = text
+        answer.updated_at = now
+    answer.status = Answer.Status.SUBMITTED if submit else Answer.Status.DRAFT
+    answer.submitted_at = now if submit else None
+    answer.approved_by = None
+    answer.approved_at = None
+    answer.save()
+    if submit and question.status != Status.ANSWERED:
+        question.status = Status.ANSWERED
+        question.save(update_fields=["status"])
+    elif not submit and question.status == Status.ANSWERED:
+        question.status = Status.ASSIGNED
+        question.save(update_fields=["status"])
+    audit_record(actor=expert.user, action="answer.submit" if submit else "answer.draft", target=answer)
+    return answer
+
+
+@transaction.atomic
+def answer_return(*, question: Question, actor: Any, note: str = "") -> Answer:
+    """Send an answer back to its expert for changes."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    answer = Answer.objects.filter(question=question).first()
+    if answer is None or question.status != Status.ANSWERED:
+        raise QuestionRefused("There is no answer waiting for approval.")
+    answer.status = Answer.Status.DRAFT
+    answer.save(update_fields=["status"])
+    question.status = Status.ASSIGNED
+    question.save(update_fields=["status"])
+    audit_record(actor=actor, action="answer.return", target=answer, note=note.strip()[:500])
+    return answer
+
+
+@transaction.atomic
+def answer_publish(*, question: Question, actor: Any) -> Question:
+    """Approve the expert's answer and publish the question with it.
+
+    The byline is built here, from only the parts the reader allowed; a question without
+    recorded consent is never published.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    answer = Answer.objects.filter(question=question).first()
+    if question.status != Status.ANSWERED or answer is None or answer.status == Answer.Status.DRAFT:
+        raise QuestionRefused("Only a question with an answer waiting for approval can be published.")
+    if not answer.body.strip():
+        raise QuestionRefused("The answer is empty.")
+    if question.consented_at is None or question.terms_id is None or question.privacy_policy_id is None:
+        raise QuestionRefused("The reader's consent is not recorded; this question cannot be published.")
+    now = timezone.now()
+    if answer.status != Answer.Status.APPROVED:
+        answer.status = Answer.Status.APPROVED
+        answer.approved_by = actor
+        answer.approved_at = now
+        answer.save(update_fields=["status", "approved_by", "approved_at"])
+        audit_record(actor=actor, action="answer.approve", target=answer)
+    question.byline = byline_for(question)
+    question.status = Status.PUBLISHED
+    question.published_at = now
+    question.save(update_fields=["byline", "status", "published_at"])
+    audit_record(actor=actor, action="question.publish", target=question)
+    return question
+
+
+@transaction.atomic
+def question_unpublish(*, question: Question, actor: Any) -> Question:
+    """Take a question and its answer off the public page; the approved answer is kept."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status != Status.PUBLISHED:
+        raise QuestionRefused("This question is not published.")
+    question.status = Status.ANSWERED
+    question.published_at = None
+    question.byline = ""
+    question.save(update_fields=["status", "published_at", "byline"])
+    audit_record(actor=actor, action="question.unpublish", target=question)
+    return question

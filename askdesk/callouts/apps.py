@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CalloutsConfig(AppConfig):
+    name = "askdesk.callouts"
+    label = "callouts"

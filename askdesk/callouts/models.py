@@ -1,0 +1,39 @@
+from django.db import models
+from django.utils import timezone
+
+from askdesk.stories.models import Story
+
+DEFAULT_PUBLICATION_NOTE = (
+    "Our experts will be answering your questions. In some cases your question will be published, "
+    "displaying your name, age and location as you provide it, unless you state otherwise. "
+    "Your contact details will never be published."
+)
+
+
+class Callout(models.Model):
+    """An invitation under a story: "What do you want to understand better about ...?"."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="callouts")
+    slug = models.SlugField(max_length=120, unique=True)
+    prompt = models.CharField(max_length=300)
+    publication_note = models.TextField(default=DEFAULT_PUBLICATION_NOTE)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    require_contact = models.BooleanField(
+        default=False, help_text="Readers must give an email address or a phone number."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.prompt
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class NewsroomsConfig(AppConfig):
+    name = "askdesk.newsrooms"
+    label = "newsrooms"

@@ -1,0 +1,78 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from askdesk.accounts.models import Expert
+from askdesk.callouts.models import Callout
+from askdesk.newsrooms.models import LegalDocument
+
+
+class Question(models.Model):
+    """A reader's question. The reader's own words in ``text`` are never changed."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "New"
+        SHORTLISTED = "shortlisted", "Shortlisted"
+        ASSIGNED = "assigned", "Assigned"
+        ANSWERED = "answered", "Answered"
+        PUBLISHED = "published", "Published"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
+    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="questions")
+    text = models.TextField()
+    public_text = models.TextField(blank=True, help_text="The wording to publish, when an editor changed it.")
+    # The byline parts exactly as the reader typed them, and whether each may be published.
+    name = models.CharField(max_length=100, blank=True)
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    location = models.CharField(max_length=100, blank=True)
+    publish_name = models.BooleanField(default=True)
+    publish_age = models.BooleanField(default=True)
+    publish_location = models.BooleanField(default=True)
+    # Consent: which versions of the terms and policy the reader accepted, and when.
+    terms = models.ForeignKey(LegalDocument, on_delete=models.PROTECT, related_name="+")
+    privacy_policy = models.ForeignKey(LegalDocument, on_delete=models.PROTECT, related_name="+")
+    consented_at = models.DateTimeField()
+
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    # A form carries a random key: submitting it twice finds the first question.
+    submission_key = models.UUIDField(unique=True)
+    # Only a hash of the reader's private link is stored, so a database copy opens no link.
+    access_token_hash = models.CharField(max_length=64, unique=True)
+
+    assigned_to = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.SET_NULL, related_name="questions")
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    byline = models.CharField(
+        max_length=200, blank=True, help_text="Built at publication from what the reader allowed."
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        indexes = [
+            models.Index(fields=["callout", "status", "-submitted_at"], name="question_triage"),
+            models.Index(fields=["callout", "-submitted_at"], name="question_callout_recent"),
+            models.Index(fields=["assigned_to", "status"], name="question_expert"),
+            models.Index(
+                fields=["callout", "-published_at"], name="question_published", condition=Q(status="published")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_text[:80]
+
+    @property
+    def display_text(self) -> str:
+        return self.public_text or self.text
+
+
+class ReaderContact(models.Model):
+    """How to reach the reader. Kept apart from everything that can be published."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="contact")
+    email = models.CharField(max_length=254, blank=True)
+    phone = models.CharField(max_length=32, blank=True)
+
+    def __str__(self) -> str:
+        return f"contact for question {self.question_id}"

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from askdesk.accounts.models import Expert
+from askdesk.audit.services import audit_record
+from askdesk.callouts.models import Callout
+from askdesk.newsrooms.models import LegalDocument
+from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.questions.models import Question, ReaderContact
+
+Status = Question.Status
+
+# Which states each editorial action may start from.
+TRANSITIONS: dict[str, tuple[str, set[str]]] = {
+    "shortlist": (Status.SHORTLISTED, {Status.NEW, Status.REJECTED, Status.SPAM}),
+    "reject": (Status.REJECTED, {Status.NEW, Status.SHORTLISTED, Status.ASSIGNED, Status.ANSWERED, Status.SPAM}),
+    "spam": (Status.SPAM, {Status.NEW, Status.SHORTLISTED, Status.REJECTED}),
+    "restore": (Status.NEW, {Status.REJECTED, Status.SPAM, Status.SHORTLISTED}),
+}
+
+
+class QuestionRefused(ValidationError):
+    """The action cannot be done on this question now; nothing was changed."""
+
+
+def access_token_for(submission_key: uuid.UUID) -> str:
+    """The reader's private link token: unguessable without the server's secret."""
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"question-access:{submission_key}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
+    newsroom = callout.story.newsroom
+    terms = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.TERMS)
+    privacy = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.PRIVACY)
+    if terms is None or privacy is None:
+        raise QuestionRefused("This newsroom has not published its terms and privacy policy yet.")
+    return terms, privacy
+
+
+def question_submit(
+    *,
+    callout: Callout,
+    submission_key: uuid.UUID,
+    text: str,
+    consent: bool,
+    name: str = "",
+    age: int | None = None,
+    location: str = "",
+    publish_name: bool = True,
+    publish_age: bool = True,
+    publish_location: bool = True,
+    email: str = "",
+    phone: str = "",
+) -> tuple[Question, str, bool]:
+    """Store a reader's question durably; returns (question, private token, created).
+
+    Submitting the same form twice (same ``submission_key``) returns the first question.
+    """
+    existing = Question.objects.filter(submission_key=submission_key).first()
+    if existing is not None:
+        return existing, access_token_for(submission_key), False
+    if not callout.is_open:
+        raise QuestionRefused("This call-out is closed and no longer takes questions.")
+    if not consent:
+        raise QuestionRefused("Consent to the terms and privacy policy is required.")
+    if not text.strip():
+        raise QuestionRefused("The question is empty.")
+    if callout.require_contact and not (email.strip() or phone.strip()):
+        raise QuestionRefused("This call-out needs an email address or a phone number.")
+    terms, privacy = _current_legal(callout)
+    token = access_token_for(submission_key)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            question = Question.objects.create(
+                callout=callout,
+                text=text.strip(),
+                name=name.strip(),
+                age=age,
+                location=location.strip(),
+                publish_name=publish_name,
+                publish_age=publish_age,
+                publish_location=publish_location,
+                terms=terms,
+                privacy_policy=privacy,
+                consented_at=now,
+                submitted_at=now,
+                submission_key=submission_key,
+                access_token_hash=hash_token(token),
+            )
+            if email.strip() or phone.strip():
+                ReaderContact.objects.create(question=question, email=email.strip(), phone=phone.strip())
+    except IntegrityError:
+        # The same form, submitted twice at once: the other request stored it first.
+        return Question.objects.get(submission_key=submission_key), token, False
+    return question, token, True
+
+
+def _check_callout_scope(question: Question, expert: Expert | None) -> None:
+    if expert is not None and expert.newsroom_id != question.callout.story.newsroom_id:
+        raise QuestionRefused("This expert belongs to another newsroom.")
+
+
+@transaction.atomic
+def question_transition(*, question: Question, action: str, actor: Any) -> Question:
+    """Shortlist, reject, mark as spam or restore a question."""
+    if action not in TRANSITIONS:
+        raise QuestionRefused(f"Unknown action {action!r}.")
+    target, allowed_from = TRANSITIONS[action]
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status == target:
+        return question
+    if question.status not in allowed_from:
+        raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be {action_label(action)}.")
+    previous = question.status
+    question.status = target
+    update = ["status"]
+    if target in {Status.NEW, Status.REJECTED, Status.SPAM} and question.assigned_to_id is not None:
+        question.assigned_to = None
+        question.assigned_at = None
+        update += ["assigned_to", "assigned_at"]
+    question.save(update_fields=update)
+    audit_record(actor=actor, action=f"question.{action}", target=question, previous=previous)
+    return question
+
+
+def action_label(action: str) -> str:
+    return {"shortlist": "shortlisted", "reject": "rejected", "spam": "marked as spam", "restore": "restored"}[action]
+
+
+@transaction.atomic
+def question_assign(*, question: Question, expert: Expert, actor: Any) -> Question:
+    """Give a question to an expert to answer."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status not in {Status.NEW, Status.SHORTLISTED, Status.ASSIGNED}:
+        raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be assigned.")
+    _check_callout_scope(question, expert)
+    question.status = Status.ASSIGNED
+    question.assigned_to = expert
+    question.assigned_at = timezone.now()
+    question.save(update_fields=["status", "assigned_to", "assigned_at"])
+    audit_record(actor=actor, action="question.assign", target=question, expert=expert.pk)
+    return question
+
+
+@transaction.atomic
+def question_edit_wording(*, question: Question, public_text: str, actor: Any) -> Question:
+    """Set the wording to publish; the reader's original stays as it was."""
+    wording = public_text.strip()
+    if len(wording) > settings.ASKDESK_QUESTION_MAX_LENGTH:
+        raise QuestionRefused(f"The wording is longer than {settings.ASKDESK_QUESTION_MAX_LENGTH} characters.")
+    if wording == question.text:
+        wording = ""
+    if wording == question.public_text:
+        return question
+    question.public_text = wording
+    question.save(update_fields=["public_text"])
+    audit_record(actor=actor, action="question.edit_wording", target=question, reverted=not wording)
+    return question
+
+
+@transaction.atomic
+def question_delete_by_reader(*, question: Question) -> None:
+    """The reader's own deletion: the question, its contact details and any answer go at once."""
+    audit_record(
+        actor=None, action="question.reader_delete", target=question, was_published=question.status == Status.PUBLISHED
+    )
+    question.delete()

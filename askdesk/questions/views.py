@@ -1,0 +1,195 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from askdesk.accounts.access import editor_required, staff_required
+from askdesk.accounts.models import Expert
+from askdesk.audit.selectors import audit_for
+from askdesk.callouts.access import get_callout_for_editor
+from askdesk.callouts.models import Callout
+from askdesk.newsrooms.models import LegalDocument
+from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.questions import services
+from askdesk.questions.access import get_question_for_staff
+from askdesk.questions.byline import byline_for
+from askdesk.questions.forms import QuestionForm
+from askdesk.questions.models import Question
+from askdesk.questions.selectors import question_by_token, triage_counts, triage_page
+from askdesk.stories.models import Story
+from askdesk.stories.selectors import story_paragraphs
+
+# Public pages ---------------------------------------------------------------------------
+
+
+def _story_context(story: Story, callout: Callout | None, form: QuestionForm | None) -> dict[str, object]:
+    newsroom = story.newsroom
+    return {
+        "story": story,
+        "paragraphs": story_paragraphs(story=story),
+        "callout": callout,
+        "form": form,
+        "terms": legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.TERMS),
+        "privacy": legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.PRIVACY),
+    }
+
+
+def _new_form(callout: Callout) -> QuestionForm:
+    return QuestionForm(callout=callout, initial={"submission_key": uuid.uuid4()})
+
+
+def story_page(request: HttpRequest, slug: str) -> HttpResponse:
+    story = get_object_or_404(Story.objects.select_related("newsroom"), slug=slug)
+    callout = story.callouts.order_by("-created_at").first()
+    form = _new_form(callout) if callout is not None and callout.is_open else None
+    return render(request, "questions/story.html", _story_context(story, callout, form))
+
+
+@require_POST
+def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
+    callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), slug=callout_slug)
+    form = QuestionForm(request.POST, callout=callout)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _, token, _ = services.question_submit(
+                callout=callout,
+                submission_key=data["submission_key"],
+                text=data["question"],
+                consent=data["consent"],
+                name=data["name"],
+                age=data["age"],
+                location=data["location"],
+                publish_name=not data["hide_name"],
+                publish_age=not data["hide_age"],
+                publish_location=not data["hide_location"],
+                email=data["email"],
+                phone=data["phone"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect(reverse("questions:status", args=[token]) + "?submitted=1")
+    context = _story_context(callout.story, callout, form)
+    return render(request, "questions/story.html", context, status=400)
+
+
+def question_status(request: HttpRequest, token: str) -> HttpResponse:
+    question = question_by_token(token=token)
+    if question is None:
+        raise Http404("This link does not lead to a question. It may have been deleted.")
+    private_url = request.build_absolute_uri(reverse("questions:status", args=[token]))
+    answer = getattr(question, "answer", None) if question.status == Question.Status.PUBLISHED else None
+    return render(
+        request,
+        "questions/status.html",
+        {
+            "question": question,
+            "private_url": private_url,
+            "just_submitted": request.GET.get("submitted") == "1",
+            "answer": answer,
+            "public_url": reverse("answers:public", args=[question.callout.slug]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def question_delete(request: HttpRequest, token: str) -> HttpResponse:
+    question = question_by_token(token=token)
+    if question is None:
+        raise Http404("This link does not lead to a question. It may have been deleted.")
+    if request.method == "POST":
+        story = question.callout.story
+        services.question_delete_by_reader(question=question)
+        return render(request, "questions/deleted.html", {"story": story})
+    return render(request, "questions/delete_confirm.html", {"question": question, "token": token})
+
+
+# Staff pages ----------------------------------------------------------------------------
+
+
+@editor_required
+def triage(request: HttpRequest, pk: int) -> HttpResponse:
+    callout = get_callout_for_editor(request, pk)
+    status = request.GET.get("status", "")
+    if status not in Question.Status.values:
+        status = ""
+    search = request.GET.get("q", "").strip()[:200]
+    page = triage_page(
+        callout=callout,
+        status=status,
+        search=search,
+        page=request.GET.get("page", 1),
+        per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
+    )
+    counts = triage_counts(callout=callout)
+    return render(
+        request,
+        "questions/triage.html",
+        {
+            "callout": callout,
+            "page": page,
+            "counts": counts,
+            "total": sum(counts.values()),
+            "status": status,
+            "search": search,
+            "statuses": Question.Status.choices,
+            "experts": Expert.objects.filter(newsroom=callout.story.newsroom),
+        },
+    )
+
+
+@staff_required
+def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_question_for_staff(request, pk)
+    return render(
+        request,
+        "questions/detail.html",
+        {
+            "question": question,
+            "answer": getattr(question, "answer", None),
+            "experts": Expert.objects.filter(newsroom=question.callout.story.newsroom),
+            "paragraphs": story_paragraphs(story=question.callout.story),
+            "audit": audit_for(target=question),
+            "byline_preview": byline_for(question),
+        },
+    )
+
+
+def _back(request: HttpRequest, question: Question) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if target.startswith("/desk/") and "//" not in target:
+        return redirect(target)
+    return redirect("questions:detail", pk=question.pk)
+
+
+@editor_required
+@require_POST
+def question_action(request: HttpRequest, pk: int) -> HttpResponse:
+    question = get_question_for_staff(request, pk)
+    action = request.POST.get("action", "")
+    try:
+        if action in services.TRANSITIONS:
+            services.question_transition(question=question, action=action, actor=request.user)
+            messages.success(request, f"Question {services.action_label(action)}.")
+        elif action == "assign":
+            expert = get_object_or_404(Expert, pk=request.POST.get("expert") or 0)
+            services.question_assign(question=question, expert=expert, actor=request.user)
+            messages.success(request, f"Question assigned to {expert.name}.")
+        elif action == "edit_wording":
+            services.question_edit_wording(
+                question=question, public_text=request.POST.get("public_text", ""), actor=request.user
+            )
+            messages.success(request, "Wording for publication saved. The reader's original is kept.")
+        else:
+            messages.error(request, "Unknown action.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(request, question)

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from askdesk.accounts.access import expert_for, is_editor, staff_required
+from askdesk.callouts.models import Callout
+from askdesk.newsrooms.models import LegalDocument
+from askdesk.questions.models import Question
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    callouts = (
+        Callout.objects.select_related("story")
+        .annotate(published=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED)))
+        .order_by("-created_at")[:50]
+    )
+    return render(request, "web/home.html", {"callouts": callouts})
+
+
+def legal_document(request: HttpRequest, pk: int) -> HttpResponse:
+    document = get_object_or_404(LegalDocument.objects.select_related("newsroom"), pk=pk)
+    return render(request, "web/legal.html", {"document": document})
+
+
+@staff_required
+def desk_home(request: HttpRequest) -> HttpResponse:
+    if not is_editor(request.user) and expert_for(request.user) is not None:
+        return redirect("answers:queue")
+    callouts = (
+        Callout.objects.select_related("story")
+        .annotate(
+            total=Count("questions"),
+            new=Count("questions", filter=Q(questions__status=Question.Status.NEW)),
+            waiting=Count("questions", filter=Q(questions__status=Question.Status.ANSWERED)),
+            published=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED)),
+        )
+        .order_by("-created_at")
+    )
+    return render(request, "web/desk_home.html", {"callouts": callouts})

@@ -1,0 +1,56 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from askdesk.answers import views as answers
+from askdesk.callouts import views as callouts
+from askdesk.questions import views as questions
+from askdesk.stories import views as stories
+from askdesk.web import views as web
+
+questions_urls = (
+    [
+        path("stories/<slug:slug>/", questions.story_page, name="story"),
+        path("ask/<slug:callout_slug>/", questions.ask, name="ask"),
+        path("q/<str:token>/", questions.question_status, name="status"),
+        path("q/<str:token>/delete/", questions.question_delete, name="delete"),
+        path("desk/callouts/<int:pk>/", questions.triage, name="triage"),
+        path("desk/questions/<int:pk>/", questions.question_detail, name="detail"),
+        path("desk/questions/<int:pk>/act/", questions.question_action, name="act"),
+    ],
+    "questions",
+)
+answers_urls = (
+    [
+        path("answers/<slug:callout_slug>/", answers.public_answers, name="public"),
+        path("desk/mine/", answers.my_questions, name="queue"),
+        path("desk/questions/<int:pk>/answer/", answers.answer_edit, name="edit"),
+        path("desk/questions/<int:pk>/publication/", answers.answer_action, name="act"),
+    ],
+    "answers",
+)
+desk_urls = (
+    [
+        path("desk/", web.desk_home, name="home"),
+        path("desk/stories/new/", stories.story_import_page, name="story_import"),
+        path("desk/callouts/<int:pk>/status/", callouts.callout_status, name="callout_status"),
+    ],
+    "desk",
+)
+accounts_urls = (
+    [
+        path("desk/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+        path("desk/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    ],
+    "accounts",
+)
+
+urlpatterns = [
+    path("", web.home, name="home"),
+    path("legal/<int:pk>/", web.legal_document, name="legal"),
+    path("", include(questions_urls)),
+    path("", include(answers_urls)),
+    path("", include(desk_urls)),
+    path("", include(accounts_urls)),
+    path("admin/", admin.site.urls),
+]
