@@ -1,0 +1,526 @@
+"""Find and remove contact details that readers type into the text of a question.
+
+Readers are promised that their contact details will never be published, yet they type
+them into the question itself ("call me on 07700 900123", "sara at example dot com").
+``scrub`` finds them and replaces each with a placeholder before anything is published.
+
+* Email addresses: the usual ``local@domain.tld`` form, and the forms people type to dodge
+  spam harvesters ("sara at example dot com", "sara(at)example.com", "sara @ example . com").
+* Phone numbers: Google's libphonenumber (the ``phonenumbers`` package) reads numbers in
+  free text for every region asked for. A number that libphonenumber finds *valid* in one
+  of them is taken as it is; a number that is only *possible* (right length, unknown
+  range, the Faker-like formats of test sets, Ofcom's drama numbers) is taken only with a
+  contact word next to it ("call me on", "Tel:", "mobile"), or when written with "+",
+  because on their own such digit runs are as often years, counts and dates.
+* Postal addresses: street addresses in the US, Canada and Great Britain (the ``pyap``
+  rules), UK and Canadian postcodes (their formats), and any code a reader labels as a
+  postcode or ZIP code. Addresses in other countries are found only through their label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Literal
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberMatcher
+
+Kind = Literal["email", "phone", "address"]
+
+# Regions whose national formats are read. International "+" numbers of any country are
+# read whatever the list holds.
+DEFAULT_REGIONS: tuple[str, ...] = (
+    "GB", "US", "IE", "AU", "NZ", "CA", "IN", "ZA", "FR", "DE", "ES", "IT", "NL",
+)  # fmt: skip
+PLACEHOLDERS: dict[str, str] = {
+    "email": "[email address removed]",
+    "phone": "[phone number removed]",
+    "address": "[address removed]",
+}
+# When two findings overlap, the longer one wins; on a tie, this order.
+KIND_ORDER: dict[str, int] = {"email": 0, "phone": 1, "address": 2}
+
+
+@dataclass(frozen=True)
+class Span:
+    """One contact detail: its kind and where it sits in the original text."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class ScrubResult:
+    """The text with every contact detail replaced, and what was replaced."""
+
+    text: str
+    spans: list[Span]
+
+
+# --- email -------------------------------------------------------------------------------
+
+# Top-level domains accepted after an obfuscated "dot": the common generic ones and the
+# countries our readers write from. A plain ``a@b.xyz`` address takes any TLD.
+KNOWN_TLDS = (
+    "com|org|net|edu|gov|mil|int|info|biz|name|pro|io|co|me|tv|app|dev|online|email|news|xyz|"
+    "uk|ie|us|ca|au|nz|in|za|fr|de|es|it|nl|be|ch|at|se|no|dk|fi|pl|pt|gr|eu|ac|il|ir|ae|ru|"
+    "br|mx|ar|jp|cn|hk|sg|my|ng|ke|pk|bd|lk|ph"
+)
+PLAIN_EMAIL = re.compile(
+    r"(?<![\w.%+'-])"
+    r"[\w%+'-]+(?:\.[\w%+'-]+)*"
+    r"@"
+    r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.)+"
+    r"[^\W\d_]{2,24}(?![\w-])",
+)
+_AT = (
+    r"(?P<at>[ \t]*@[ \t]*"
+    r"|[ \t]*[\(\[\{<][ \t]*at[ \t]*[\)\]\}>][ \t]*"
+    r"|[ \t]+at[ \t]+"
+    r"|[ \t]*-at-[ \t]*|_at_)"
+)
+_LOCAL_DOT = r"(?:\.|[ \t]*[\(\[\{<][ \t]*dot[ \t]*[\)\]\}>][ \t]*|[ \t]+dot[ \t]+)"
+# A spaced dot ("example . com") is accepted only with a space before it, so that a
+# sentence ending after an address ("...example.com. It was") does not swallow a word.
+_DOMAIN_DOT = r"(?:[ \t]*[\(\[\{<][ \t]*dot[ \t]*[\)\]\}>][ \t]*|[ \t]+dot[ \t]+|[ \t]+\.[ \t]*|\.)"
+OBFUSCATED_EMAIL = re.compile(
+    rf"(?<![\w.%+'-])(?P<local>[\w%+'-]+(?:{_LOCAL_DOT}[\w%+'-]+)*)"
+    rf"{_AT}"
+    rf"(?P<domain>[^\W_][\w-]*(?:{_DOMAIN_DOT}[^\W_][\w-]*)*)"
+    rf"{_DOMAIN_DOT}(?P<tld>{KNOWN_TLDS})(?![\w-])",
+    re.IGNORECASE,
+)
+# "sara at example.com" is an address, "I read it at bbc.co.uk" is not: a bare word "at"
+# needs an email word nearby or a local part that no sentence would have.
+EMAIL_CUE = re.compile(r"\b(?:e-?mail(?:ed|ing|s)?|mail|contact|reach|write|drop me|address)\b", re.I)
+COMMON_WORDS_BEFORE_AT = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "i",
+        "me",
+        "you",
+        "he",
+        "him",
+        "she",
+        "her",
+        "it",
+        "we",
+        "us",
+        "they",
+        "them",
+        "this",
+        "that",
+        "these",
+        "those",
+        "here",
+        "there",
+        "where",
+        "what",
+        "who",
+        "is",
+        "was",
+        "were",
+        "are",
+        "be",
+        "been",
+        "am",
+        "do",
+        "did",
+        "look",
+        "looked",
+        "looking",
+        "looks",
+        "aimed",
+        "fired",
+        "launched",
+        "struck",
+        "strike",
+        "strikes",
+        "attack",
+        "attacked",
+        "hit",
+        "targeted",
+        "based",
+        "held",
+        "meet",
+        "met",
+        "arrive",
+        "arrived",
+        "stay",
+        "stayed",
+        "live",
+        "lived",
+        "living",
+        "work",
+        "worked",
+        "working",
+        "study",
+        "studied",
+        "read",
+        "posted",
+        "published",
+        "available",
+        "online",
+        "seen",
+        "see",
+        "find",
+        "found",
+        "visit",
+        "visited",
+        "listed",
+        "reported",
+        "sold",
+        "bought",
+        "priced",
+        "valued",
+        "laugh",
+        "laughed",
+        "shot",
+        "good",
+        "bad",
+        "best",
+        "better",
+        "and",
+        "or",
+        "but",
+        "not",
+        "even",
+        "just",
+        "only",
+        "all",
+        "both",
+        "once",
+        "least",
+        "most",
+        "last",
+        "first",
+        "home",
+        "time",
+        "times",
+        "rate",
+        "rates",
+        "stop",
+        "stopped",
+    ]
+)
+
+
+def find_emails(text: str) -> list[Span]:
+    """Email addresses, plain or typed in an obfuscated form."""
+    spans = [Span("email", m.start(), m.end(), m.group()) for m in PLAIN_EMAIL.finditer(text)]
+    position = 0
+    while True:
+        match = OBFUSCATED_EMAIL.search(text, position)
+        if match is None:
+            break
+        if _plausible_obfuscated(text, match):
+            spans.append(Span("email", match.start(), match.end(), match.group()))
+            position = match.end()
+        else:
+            # Try again from the next word: "look at sara at example dot com".
+            position = match.start() + max(1, len(match.group("local").split()[0]))
+    return _merge_same_kind(text, spans)
+
+
+def _plausible_obfuscated(text: str, match: re.Match[str]) -> bool:
+    at = match.group("at").strip().lower()
+    local = match.group("local")
+    if at != "at":
+        return True
+    if local.lower() in COMMON_WORDS_BEFORE_AT:
+        return False
+    if re.search(r"[\d._+]|dot", local, re.I):
+        return True
+    # Fully spelled out ("sara at example dot com") is how people dodge harvesters.
+    if re.search(r"\bdot\b", text[match.end("at") : match.end()], re.I):
+        return True
+    window = text[max(0, match.start() - 60) : match.end() + 30]
+    return EMAIL_CUE.search(window) is not None
+
+
+# --- phone -------------------------------------------------------------------------------
+
+MIN_PHONE_DIGITS = 7
+# Words that introduce or label a phone number. Label words ("office", "desk", "home",
+# single letters) count only as "label:" before the number or right after it.
+PHONE_CUE_WORDS = (
+    r"phone[ds]?|phoning|telephone|tel|tel\.|mob|mobile|cell|cellphone|landline|fax|"
+    r"call(?:ed|ing|s)?|ring(?:ing)?|text(?:ed|ing)?|txt|sms|whats-?app|signal|viber|"
+    r"number|no\.|nr\.?|num|contact(?:ed)?|reach(?:ed)?|dial(?:led)?|message[sd]?|voicemail|"
+    r"answering|registered|hotline|helpline|extension|ext"
+)
+PHONE_CUE_BEFORE = re.compile(rf"\b(?:{PHONE_CUE_WORDS})\b[^\d\n]{{0,40}}(?:\n[^\d\n]{{0,10}})?$", re.I)
+PHONE_LABEL_BEFORE = re.compile(r"\b(?:office|desk|home|work|direct|main|[tmhwpf])\s*:\s*$", re.I)
+PHONE_CUE_AFTER = re.compile(rf"^[\s\-–(]{{0,3}}(?:{PHONE_CUE_WORDS}|office|desk|home|work|direct)\b", re.I)
+# Digit runs that libphonenumber may call "possible" but that are dates or year ranges.
+DATE_LIKE = re.compile(
+    r"^(?:(?:19|20)\d\d[-–/.](?:\d\d?)(?:[-–/.]\d\d?)?"
+    r"|\d\d?[-–/.]\d\d?[-–/.](?:19|20)?\d\d"
+    r"|(?:1[5-9]|20)\d\d\s*[-–/]\s*(?:(?:1[5-9]|20)?\d\d))$"
+)
+# Numbers that are labelled as something else: "card number", "SSN:", "licence no.".
+NOT_A_PHONE_BEFORE = re.compile(
+    r"\b(?:isbn(?:-1[03])?|issn|doi|isin|iban|card|credit|debit|account|acct|sort code|ssn|social security|"
+    r"licen[cs]e|passport|nhs|national insurance|ni|policy|order|invoice|ref|reference|tracking|serial|"
+    r"ip|customer|membership|member|ticket|booking|pin|case|claim)"
+    r"(?:\s*(?:number|no\.?|num|#|is|was|:))*\s*$",
+    re.I,
+)
+IP_ADDRESS = re.compile(r"^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$")
+
+
+@dataclass
+class _PhoneCandidate:
+    start: int
+    end: int
+    valid: bool = False
+    international: bool = False
+
+
+def find_phones(text: str, *, regions: Sequence[str] = DEFAULT_REGIONS) -> list[Span]:
+    """Phone numbers, read by libphonenumber for each region (see the module docstring)."""
+    if sum(c.isdigit() for c in text) < MIN_PHONE_DIGITS:
+        return []
+    candidates: dict[tuple[int, int], _PhoneCandidate] = {}
+    for region in regions:
+        for match in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
+            key = (match.start, match.end)
+            candidate = candidates.setdefault(key, _PhoneCandidate(match.start, match.end))
+            candidate.international |= match.raw_string.lstrip("(").startswith("+")
+        for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
+            key = (match.start, match.end)
+            candidates.setdefault(key, _PhoneCandidate(match.start, match.end)).valid = True
+    spans = [
+        Span("phone", c.start, c.end, text[c.start : c.end]) for c in candidates.values() if _accept_phone(text, c)
+    ]
+    return _merge_same_kind(text, spans)
+
+
+def _accept_phone(text: str, candidate: _PhoneCandidate) -> bool:
+    raw = text[candidate.start : candidate.end]
+    digits = sum(ch.isdigit() for ch in raw)
+    before = text[max(0, candidate.start - 60) : candidate.start]
+    if digits < MIN_PHONE_DIGITS or NOT_A_PHONE_BEFORE.search(before):
+        return False
+    # Digits glued to letters are a code ("F162823540116"), not a number typed to be dialled.
+    if text[candidate.start - 1 : candidate.start].isalpha() or text[candidate.end : candidate.end + 1].isalpha():
+        return False
+    if DATE_LIKE.match(raw.strip("()")) or IP_ADDRESS.match(raw):
+        return False
+    # A long run of digits that passes the Luhn check is a payment card number.
+    if not candidate.international and digits >= 13 and _luhn_valid(raw):
+        return False
+    # "1 2 3 4 5 6 7 8 9 10" is a valid US number to libphonenumber, and a count to us.
+    if re.fullmatch(r"\d(?:\s\d){5,}(?:\s\d+)?", raw):
+        return False
+    if candidate.valid or candidate.international:
+        return True
+    return has_phone_cue(text, candidate.start, candidate.end)
+
+
+def _luhn_valid(raw: str) -> bool:
+    digits = [int(ch) for ch in raw if ch.isdigit()]
+    total = 0
+    for index, digit in enumerate(reversed(digits)):
+        if index % 2:
+            digit = digit * 2 - 9 if digit > 4 else digit * 2
+        total += digit
+    return total % 10 == 0
+
+
+def has_phone_cue(text: str, start: int, end: int) -> bool:
+    """True when a contact word introduces, labels or follows the digits at text[start:end]."""
+    before = text[max(0, start - 60) : start]
+    after = text[end : end + 20]
+    return bool(PHONE_CUE_BEFORE.search(before) or PHONE_LABEL_BEFORE.search(before) or PHONE_CUE_AFTER.match(after))
+
+
+# --- postal address ----------------------------------------------------------------------
+
+# Royal Mail's format: outward code, space optional, inward code whose letters are never
+# C, I, K, M, O or V (which also keeps "4PM" and "2AM" out).
+UK_POSTCODE = re.compile(
+    r"\b(?:GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2})\b",
+)
+UK_POSTCODE_ANY_CASE = re.compile(UK_POSTCODE.pattern, re.I)
+CA_POSTCODE = re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d\b", re.I)
+# A code the reader labels: "my zip code is 35350", "ZIP: 394 13", "Eircode D02 X285".
+LABELLED_POSTCODE = re.compile(
+    r"\b(?:post(?:al)?[ -]?code|zip(?:[ -]?code)?|eircode|plz|code postal|pin ?code)"
+    r"(?:\s+is|\s*:|\s+number)?\s*"
+    r"(?P<code>(?=[A-Z\d -]*\d)[A-Z\d]{2,8}(?:[ -][A-Z\d]{2,4})?)\b",
+    re.I,
+)
+PYAP_COUNTRIES = ("US", "CA", "GB")
+_DASHES = "‐‑‒–—―"
+
+
+def find_addresses(text: str) -> list[Span]:
+    """Street addresses (US, CA, GB) and postcodes (UK, Canada, or labelled as such)."""
+    spans: list[Span] = []
+    for start, end in _pyap_addresses(text):
+        spans.append(Span("address", start, end, text[start:end]))
+    for match in UK_POSTCODE.finditer(text):
+        spans.append(Span("address", match.start(), match.end(), match.group()))
+    for match in UK_POSTCODE_ANY_CASE.finditer(text):
+        # A lower-case postcode needs its space ("ls6 2ab"): without it, too many words fit.
+        if " " in match.group() and match.group() != match.group().upper():
+            spans.append(Span("address", match.start(), match.end(), match.group()))
+    for match in CA_POSTCODE.finditer(text):
+        spans.append(Span("address", match.start(), match.end(), match.group()))
+    for match in LABELLED_POSTCODE.finditer(text):
+        start, end = match.span("code")
+        spans.append(Span("address", start, end, text[start:end]))
+    return _merge_same_kind(text, spans)
+
+
+def _pyap_addresses(text: str) -> Iterable[tuple[int, int]]:
+    if not re.search(r"\d", text):
+        return
+    normalised, starts, ends = _normalise_for_pyap(text)
+    from pyap import utils as pyap_utils
+
+    for rules in _pyap_rules():
+        for match in pyap_utils.finditer(rules, normalised):
+            start, end = match.span()
+            # pyap's patterns may start or end on a space or comma.
+            while end > start and normalised[end - 1] in " ,":
+                end -= 1
+            while start < end and normalised[start] in " ,":
+                start += 1
+            if end <= start:
+                continue
+            begin, finish = starts[start], ends[end - 1]
+            # A street address starts with its house number; a match that starts anywhere
+            # else ("...pplied for money transfer from GB56HX", out of an IBAN) is not one.
+            if text[begin - 1 : begin].isalnum() or not text[begin].isdigit():
+                continue
+            # One that stops inside a word ("... Suite 215 NUNGA" of "NUNGATTA") is cut back.
+            if text[finish : finish + 1].isalnum():
+                finish = begin + len(re.sub(r"[\s,]*\w+$", "", text[begin:finish]))
+            if re.search(r"\d", text[begin:finish]):
+                yield begin, finish
+
+
+@lru_cache(maxsize=1)
+def _pyap_rules() -> tuple[Any, ...]:
+    import importlib
+
+    return tuple(importlib.import_module(f"pyap.source_{c}.data").full_address for c in PYAP_COUNTRIES)
+
+
+def _normalise_for_pyap(text: str) -> tuple[str, list[int], list[int]]:
+    """The text as pyap expects it (line breaks as ", ", one space, plain hyphens), with
+    the original start and end offset of every character, so that matches map back."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for piece in re.finditer(r"\s*(?:,\s*)+|\s+|.", text, re.S):
+        token = piece.group()
+        if "," in token or (token.isspace() and ("\n" in token or "\r" in token)):
+            replacement = ", "
+        elif token.isspace():
+            replacement = " "
+        elif token in _DASHES:
+            replacement = "-"
+        else:
+            replacement = token
+        for char in replacement:
+            out.append(char)
+            starts.append(piece.start())
+            ends.append(piece.end())
+    return "".join(out), starts, ends
+
+
+# --- all together ------------------------------------------------------------------------
+
+
+def find_contact_details(text: str, *, regions: Sequence[str] = DEFAULT_REGIONS) -> list[Span]:
+    """Every email address, phone number and postal address in ``text``, in text order,
+    without overlaps (a finding that overlaps a longer one is folded into it)."""
+    found = find_emails(text) + find_phones(text, regions=regions) + find_addresses(text)
+    return _resolve_overlaps(text, found)
+
+
+def scrub(text: str, *, regions: Sequence[str] = DEFAULT_REGIONS) -> ScrubResult:
+    """``text`` with each contact detail replaced by a placeholder such as
+    "[phone number removed]"; span offsets refer to the original text."""
+    spans = find_contact_details(text, regions=regions)
+    pieces: list[str] = []
+    position = 0
+    for span in spans:
+        pieces.append(text[position : span.start])
+        pieces.append(PLACEHOLDERS[span.kind])
+        position = span.end
+    pieces.append(text[position:])
+    return ScrubResult(text="".join(pieces), spans=spans)
+
+
+def _merge_same_kind(text: str, spans: list[Span]) -> list[Span]:
+    """Overlapping findings of one kind (the same number read for several regions) become one."""
+    merged: list[tuple[str, int, int]] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start < merged[-1][2]:
+            kind, start, end = merged[-1]
+            merged[-1] = (kind, start, max(end, span.end))
+            continue
+        merged.append((span.kind, span.start, span.end))
+    return [Span(kind, start, end, text[start:end]) for kind, start, end in merged]
+
+
+def _resolve_overlaps(text: str, spans: list[Span]) -> list[Span]:
+    # Longest first; a later span that overlaps a kept one widens it rather than being
+    # dropped, so nothing found is ever left in the text.
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), KIND_ORDER[s.kind], s.start)):
+        overlapping = [k for k in kept if span.start < k.end and k.start < span.end]
+        if not overlapping:
+            kept.append(span)
+            continue
+        for k in overlapping:
+            kept.remove(k)
+        start = min([span.start, *(k.start for k in overlapping)])
+        end = max([span.end, *(k.end for k in overlapping)])
+        winner = overlapping[0]
+        kept.append(Span(winner.kind, start, end, ""))
+    return sorted((Span(s.kind, s.start, s.end, text[s.start : s.end]) for s in kept), key=lambda s: s.start)
+
+
+# --- command line ------------------------------------------------------------------------
+
+
+def cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m askdesk.nlp scrub",
+        description="Read one text per line on stdin; print one JSON object per line with the "
+        "scrubbed text and the spans found (kind, start, end in the original line).",
+    )
+    parser.add_argument(
+        "--regions",
+        default=",".join(DEFAULT_REGIONS),
+        help="comma-separated ISO region codes whose national phone formats are read",
+    )
+    args = parser.parse_args(argv)
+    regions = [r.strip().upper() for r in args.regions.split(",") if r.strip()]
+    unknown = [r for r in regions if r not in phonenumbers.SUPPORTED_REGIONS]
+    if unknown:
+        parser.error(f"unknown region(s): {', '.join(unknown)}")
+    for line in sys.stdin:
+        item = line.rstrip("\n").rstrip("\r")
+        result = scrub(item, regions=regions)
+        out = {
+            "text": result.text,
+            "spans": [{"kind": s.kind, "start": s.start, "end": s.end} for s in result.spans],
+        }
+        sys.stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+    return 0
