@@ -1,0 +1,346 @@
+"""Evidence from the story: which sentences bear on a reader's question, and whether the
+story already answers it.
+
+Each story sentence gets a hybrid score: the cosine similarity of sentence embeddings
+(meaning, paraphrase) plus a saturated BM25 term (exact names, numbers and rare words that
+embeddings blur). The decision "the story answers this" is a logistic model on the best
+sentence's two parts, calibrated on answer-selection dev sets (see ``bench/evidence.py
+--calibrate`` and the evidence section of ``docs/benchmarks.md``).
+
+Usage::
+
+    index = StoryIndex.build(story.sentences, get_embedder())
+    for item in index.evidence(["Were there any casualties?"]):
+        item.answered, item.confidence, item.sentences[0].sentence
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from askdesk.nlp.embed import Embedder, Vectors, get_embedder
+
+if TYPE_CHECKING:
+    from nltk.stem.porter import PorterStemmer
+
+# Weight of the saturated BM25 part next to the cosine; chosen on WikiQA and TrecQA dev
+# (a grid over 0..0.3: 0.2 was best on both, see docs/benchmarks.md).
+LEXICAL_WEIGHT = 0.2
+BM25_K1 = 1.2
+BM25_B = 0.75
+
+_WORD = re.compile(r"[a-z]{2,}|[0-9]+")
+# Function words and question words: they match everywhere and would let "what did the"
+# outweigh the content of a question in so small a collection as one story.
+_STOP = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "all",
+        "also",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "been",
+        "before",
+        "being",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "him",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "no",
+        "nor",
+        "not",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """Logistic model of P(the story answers the question) from its best sentence."""
+
+    intercept: float
+    cosine: float
+    lexical: float
+
+    def probability(self, cosine: float, lexical: float) -> float:
+        z = self.intercept + self.cosine * cosine + self.lexical * lexical
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+# Fitted by ``bench/evidence.py --calibrate`` on WikiQA dev + TrecQA dev: every question
+# against its full candidate set (answered) and against the set with its correct
+# sentences removed (not answered). Keyed by embedder name prefix: cosine scales differ
+# between models, so each family has its own fit.
+CALIBRATIONS: dict[str, Calibration] = {
+    "all-MiniLM-L6-v2": Calibration(intercept=-4.0, cosine=8.0, lexical=2.0),
+    "hashing": Calibration(intercept=-3.0, cosine=8.0, lexical=2.0),
+}
+
+
+def calibration_for(embedder_name: str) -> Calibration:
+    """The calibration for an embedder (matched by name prefix; MiniLM's if none matches)."""
+    for prefix, calibration in CALIBRATIONS.items():
+        if embedder_name.startswith(prefix):
+            return calibration
+    return CALIBRATIONS["all-MiniLM-L6-v2"]
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return _stemmer().stem(word)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> PorterStemmer:
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer()
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words of a text, for the lexical part of the score."""
+    return [_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+class BM25:
+    """Okapi BM25 over a small collection (the sentences of one story)."""
+
+    def __init__(self, documents: Sequence[Sequence[str]], k1: float = BM25_K1, b: float = BM25_B) -> None:
+        self.vocabulary: dict[str, int] = {}
+        for document in documents:
+            for term in document:
+                self.vocabulary.setdefault(term, len(self.vocabulary))
+        n_docs = len(documents)
+        lengths = np.array([len(d) for d in documents], dtype=np.float64)
+        average = float(lengths.mean()) if n_docs and lengths.mean() > 0 else 1.0
+        tf = np.zeros((n_docs, len(self.vocabulary)), dtype=np.float64)
+        for row, document in enumerate(documents):
+            for term, count in Counter(document).items():
+                tf[row, self.vocabulary[term]] = count
+        df = (tf > 0).sum(axis=0)
+        idf = np.log1p((n_docs - df + 0.5) / (df + 0.5))
+        norm = k1 * (1.0 - b + b * lengths / average)
+        # One weight per (document, term): a query's score is a sum of columns.
+        self.weights = (idf * tf * (k1 + 1.0) / (tf + norm[:, None])).astype(np.float32)
+
+    def scores(self, query: Sequence[str]) -> npt.NDArray[np.float32]:
+        """BM25 of every document for a query (each distinct query term counted once)."""
+        columns = sorted({self.vocabulary[t] for t in query if t in self.vocabulary})
+        if not columns:
+            return np.zeros(self.weights.shape[0], dtype=np.float32)
+        return np.asarray(self.weights[:, columns].sum(axis=1), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A story sentence (its position in the story) with its score for one question."""
+
+    index: int
+    sentence: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The sentences that bear on a question, best first, and whether they answer it."""
+
+    question: str
+    answered: bool
+    confidence: float
+    sentences: list[Scored]
+
+
+class StoryIndex:
+    """A story's sentences with their vectors and term weights, built once per story."""
+
+    def __init__(self, sentences: Sequence[str], vectors: Vectors, embedder: Embedder) -> None:
+        if not sentences:
+            raise ValueError("The story has no sentences.")
+        if vectors.shape != (len(sentences), embedder.dim):
+            raise ValueError(f"Expected {len(sentences)} vectors of dimension {embedder.dim}, got {vectors.shape}.")
+        self.sentences = list(sentences)
+        self.vectors = vectors
+        self.embedder = embedder
+        self.calibration = calibration_for(embedder.name)
+        self.bm25 = BM25([terms(s) for s in self.sentences])
+
+    @classmethod
+    def build(cls, sentences: Sequence[str], embedder: Embedder) -> StoryIndex:
+        """Embed the story's sentences and index their terms."""
+        return cls(sentences, embedder.embed(list(sentences)), embedder)
+
+    def score_matrix(
+        self, questions: Sequence[str], vectors: Vectors | None = None
+    ) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.float32]]:
+        """Cosine and saturated-BM25 parts, one row per question, one column per sentence."""
+        for question in questions:
+            if not question.strip():
+                raise ValueError("A question is empty.")
+        if vectors is None:
+            vectors = self.embedder.embed(list(questions))
+        cosine = (vectors @ self.vectors.T).astype(np.float32)
+        raw = np.stack([self.bm25.scores(terms(q)) for q in questions]) if questions else cosine * 0
+        # Saturated so that one long keyword match cannot outweigh meaning without bound.
+        lexical = (raw / (1.0 + raw)).astype(np.float32)
+        return cosine, lexical
+
+    def evidence(self, questions: Sequence[str], top_k: int = 3, vectors: Vectors | None = None) -> list[Evidence]:
+        """For each question, its ``top_k`` best sentences and the answered decision.
+
+        ``vectors`` may hold the questions' embeddings from this index's embedder, when
+        they were computed already (for grouping, say).
+        """
+        if top_k < 1:
+            raise ValueError("top_k must be at least 1.")
+        cosine, lexical = self.score_matrix(questions, vectors)
+        combined = cosine + LEXICAL_WEIGHT * lexical
+        out: list[Evidence] = []
+        for row, question in enumerate(questions):
+            # Stable sort on the negated score: ties keep story order.
+            order = np.argsort(-combined[row], kind="stable")[:top_k]
+            best = int(order[0])
+            confidence = self.calibration.probability(float(cosine[row, best]), float(lexical[row, best]))
+            picked = [Scored(int(i), self.sentences[int(i)], float(combined[row, i])) for i in order]
+            out.append(Evidence(question, confidence >= 0.5, confidence, picked))
+        return out
+
+
+def cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m askdesk.nlp evidence",
+        description="For each question on stdin (one per line), the story sentences that answer it. "
+        "Blank lines are skipped.",
+    )
+    parser.add_argument("story", help="story file: tokenised text, prose with a title line, or HTML")
+    parser.add_argument("--embedder", choices=["minilm", "hashing"], default="minilm")
+    parser.add_argument("--top-k", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.top_k < 1:
+        parser.error("--top-k must be at least 1")
+
+    from askdesk.nlp.text import read_story
+
+    with open(args.story, encoding="utf-8") as handle:
+        story = read_story(handle.read())
+    questions = [line.strip() for line in sys.stdin if line.strip()]
+    index = StoryIndex.build(story.sentences, get_embedder(args.embedder))
+    for item in index.evidence(questions, top_k=args.top_k) if questions else []:
+        record = {
+            "question": item.question,
+            "answered": item.answered,
+            "confidence": round(item.confidence, 4),
+            "evidence": [
+                {"index": s.index, "sentence": s.sentence, "score": round(s.score, 4)} for s in item.sentences
+            ],
+        }
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 0
