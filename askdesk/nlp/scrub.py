@@ -276,6 +276,8 @@ NOT_A_PHONE_BEFORE = re.compile(
     r"(?:\s*(?:number|no\.?|num|#|is|was|:))*\s*$",
     re.I,
 )
+# "+44 ...", "0044 ...": dialled from abroad, so no region's national format is needed.
+INTERNATIONAL_PREFIX = re.compile(r"^\(?(?:\+|00)[1-9]")
 IP_ADDRESS = re.compile(r"^(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)$")
 
 
@@ -296,7 +298,7 @@ def find_phones(text: str, *, regions: Sequence[str] = DEFAULT_REGIONS) -> list[
         for match in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
             key = (match.start, match.end)
             candidate = candidates.setdefault(key, _PhoneCandidate(match.start, match.end))
-            candidate.international |= match.raw_string.lstrip("(").startswith("+")
+            candidate.international |= INTERNATIONAL_PREFIX.match(match.raw_string) is not None
         for match in PhoneNumberMatcher(text, region, leniency=Leniency.VALID):
             key = (match.start, match.end)
             candidates.setdefault(key, _PhoneCandidate(match.start, match.end)).valid = True
@@ -322,7 +324,7 @@ def _accept_phone(text: str, candidate: _PhoneCandidate) -> bool:
         return False
     # "1 2 3 4 5 6 7 8 9 10" is a valid US number to libphonenumber, and a count to us.
     if re.fullmatch(r"\d(?:\s\d){5,}(?:\s\d+)?", raw):
-        return False
+        return has_phone_cue(text, candidate.start, candidate.end)
     if candidate.valid or candidate.international:
         return True
     return has_phone_cue(text, candidate.start, candidate.end)
@@ -365,10 +367,13 @@ PYAP_COUNTRIES = ("US", "CA", "GB")
 _DASHES = "‐‑‒–—―"
 
 
-def find_addresses(text: str) -> list[Span]:
-    """Street addresses (US, CA, GB) and postcodes (UK, Canada, or labelled as such)."""
+def find_addresses(text: str, *, phones: Sequence[Span] = ()) -> list[Span]:
+    """Street addresses (US, CA, GB) and postcodes (UK, Canada, or labelled as such).
+
+    ``phones`` already found in the text are not taken for house numbers."""
     spans: list[Span] = []
     for start, end in _pyap_addresses(text):
+        start = _skip_phones(text, start, end, phones)
         spans.append(Span("address", start, end, text[start:end]))
     for match in UK_POSTCODE.finditer(text):
         spans.append(Span("address", match.start(), match.end(), match.group()))
@@ -412,6 +417,17 @@ def _pyap_addresses(text: str) -> Iterable[tuple[int, int]]:
                 yield begin, finish
 
 
+def _skip_phones(text: str, start: int, end: int, phones: Sequence[Span]) -> int:
+    """Where an address really starts when pyap read a phone number before it as the
+    house number ("ring 020 7946 0456 or write to 5 Park Road"). Only a number introduced
+    as a phone counts: "03262 2437 Main St" is a house number however valid it looks."""
+    for phone in phones:
+        if phone.start <= start < phone.end and has_phone_cue(text, phone.start, phone.end):
+            later = re.search(r"\b\d", text[phone.end : end])
+            return start if later is None else phone.end + later.start()
+    return start
+
+
 @lru_cache(maxsize=1)
 def _pyap_rules() -> tuple[Any, ...]:
     import importlib
@@ -448,7 +464,8 @@ def _normalise_for_pyap(text: str) -> tuple[str, list[int], list[int]]:
 def find_contact_details(text: str, *, regions: Sequence[str] = DEFAULT_REGIONS) -> list[Span]:
     """Every email address, phone number and postal address in ``text``, in text order,
     without overlaps (a finding that overlaps a longer one is folded into it)."""
-    found = find_emails(text) + find_phones(text, regions=regions) + find_addresses(text)
+    phones = find_phones(text, regions=regions)
+    found = find_emails(text) + phones + find_addresses(text, phones=phones)
     return _resolve_overlaps(text, found)
 
 

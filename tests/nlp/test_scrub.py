@@ -42,6 +42,7 @@ PHONE_QUESTIONS = [
     ("+39 347 123 4567 is my Italian mobile", "+39 347 123 4567"),
     ("Amsterdam here: 06 12345678", "06 12345678"),
     ("From abroad dial 0044 20 7946 0958", "0044 20 7946 0958"),
+    ("I live near Akrotiri, 0044 7700 900 554", "0044 7700 900 554"),
 ]
 
 EMAIL_QUESTIONS = [
@@ -114,6 +115,17 @@ def test_a_number_only_possible_somewhere_needs_a_contact_word_before_it_counts(
     # "450 0840" is a valid length for a local number in many regions, and a count to most readers.
     assert find_contact_details("The archive lists 450 0840 records.") == []
     assert [s.text for s in find_contact_details("Call me on 450 0840 tonight.")] == ["450 0840"]
+
+
+def test_digits_typed_one_by_one_count_only_after_a_contact_word() -> None:
+    assert [s.text for s in find_contact_details("Call me: 0 7 7 0 0 9 0 0 1 2 3")] == ["0 7 7 0 0 9 0 0 1 2 3"]
+    assert find_contact_details("Rank them 1 2 3 4 5 6 7 8 9 10 please") == []
+
+
+def test_a_phone_number_before_an_address_is_not_read_as_its_house_number() -> None:
+    text = "Ring me on 020 7946 0456 or write to 5 Park Road, London N8 8TE"
+    spans = find_contact_details(text)
+    assert [(s.kind, s.text) for s in spans] == [("phone", "020 7946 0456"), ("address", "5 Park Road, London N8 8TE")]
 
 
 def test_payment_card_and_social_security_numbers_are_not_reported_as_phone_numbers() -> None:
