@@ -7,6 +7,7 @@ database for development; production sets ASKDESK_ENV=production and a DATABASE_
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -34,15 +35,26 @@ ASKDESK_ENV = env("ASKDESK_ENV", "development")
 PRODUCTION = ASKDESK_ENV == "production"
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+DATA_DIR = Path(env("ASKDESK_DATA_DIR", str(BASE_DIR / "var")))
+
+
+def _local_secret_key() -> str:
+    """Outside production, a random key kept in the data folder (readers' private links depend on it)."""
+    key_file = DATA_DIR / "secret-key"
+    if not key_file.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
-    SECRET_KEY = "development-only-key-never-use-in-production-0123456789abcdefghij"  # noqa: S105
-
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,[::1]")
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-DATA_DIR = Path(env("ASKDESK_DATA_DIR", str(BASE_DIR / "var")))
+    SECRET_KEY = _local_secret_key()
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-with-enough-length-and-entropy-0123456789")
 
 from config.settings import *  # noqa: F403
 

@@ -5,6 +5,7 @@ from typing import Any
 import phonenumbers
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 
 from askdesk.callouts.models import Callout
 
@@ -66,7 +67,7 @@ class QuestionForm(forms.Form):
         limit = settings.ASKDESK_QUESTION_MAX_LENGTH
         question = self.fields["question"]
         question.max_length = limit
-        question.validators.append(forms.CharField(max_length=limit).validators[-1])
+        question.validators.append(MaxLengthValidator(limit))
         question.error_messages["max_length"] = (
             f"Your question is too long. Keep it under {limit} characters (it has %(show_value)d)."
         )
@@ -83,7 +84,12 @@ class QuestionForm(forms.Form):
             number = phonenumbers.parse(raw, DEFAULT_PHONE_REGION)
         except phonenumbers.NumberParseException:
             number = None
-        if number is None or not phonenumbers.is_valid_number(number):
+        # "Possible" (right length for its country) rather than "valid": numbering plans change
+        # faster than the library, and a reader's real number must never be refused.
+        possible = number is not None and (
+            phonenumbers.is_possible_number_with_reason(number) == phonenumbers.ValidationResult.IS_POSSIBLE
+        )
+        if not possible:
             raise forms.ValidationError(
                 "Enter a phone number we can call, like 07700 900123 or +44 7700 900123.", code="invalid"
             )

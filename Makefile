@@ -1,0 +1,47 @@
+# askdesk: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WEB_WORKERS ?= 2
+
+.PHONY: run setup test test-setup lint bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+# One stamp per requirements set, so a changed requirements file reinstalls.
+$(VENV)/.base-installed: requirements/base.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements/base.txt
+	touch $@
+
+$(VENV)/.test-installed: requirements/test.txt requirements/base.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements/test.txt
+	touch $@ $(VENV)/.base-installed
+
+setup: $(VENV)/.base-installed
+	mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+
+run: setup
+	DJANGO_DEBUG=0 HOST=$(HOST) PORT=$(PORT) WEB_WORKERS=$(WEB_WORKERS) PY=$(PY) scripts/serve
+
+test-setup: $(VENV)/.test-installed
+	scripts/ensure-chromium
+
+test: test-setup
+	$(PY) -m pytest
+
+lint: $(VENV)/.test-installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+bench: $(VENV)/.base-installed
+	$(PY) -m pip install --quiet -r requirements/bench.txt
+	@echo "Benchmarks: see docs/benchmarks.md for each command."
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache
