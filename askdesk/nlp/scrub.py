@@ -291,8 +291,9 @@ class _PhoneCandidate:
 
 def find_phones(text: str, *, regions: Sequence[str] = DEFAULT_REGIONS) -> list[Span]:
     """Phone numbers, read by libphonenumber for each region (see the module docstring)."""
+    spelled = _spelled_phones(text, regions)
     if sum(c.isdigit() for c in text) < MIN_PHONE_DIGITS:
-        return []
+        return spelled
     candidates: dict[tuple[int, int], _PhoneCandidate] = {}
     for region in regions:
         for match in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
@@ -305,7 +306,55 @@ def find_phones(text: str, *, regions: Sequence[str] = DEFAULT_REGIONS) -> list[
     spans = [
         Span("phone", c.start, c.end, text[c.start : c.end]) for c in candidates.values() if _accept_phone(text, c)
     ]
-    return _merge_same_kind(text, spans)
+    return _merge_same_kind(text, spans + spelled)
+
+
+# Readers who know about filters spell numbers out: "oh seven seven hundred nine hundred ...".
+_DIGIT_WORDS = {
+    "zero": "0", "oh": "0", "nought": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+    "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+SPELLED_NUMBER = re.compile(
+    r"\b(?:(?:zero|oh|nought|one|two|three|four|five|six|seven|eight|nine|double|triple|hundred|thousand|\d+)"
+    r"(?:[ \t,-]+|\b)){4,}",
+    re.I,
+)
+
+
+def _spelled_phones(text: str, regions: Sequence[str]) -> list[Span]:
+    if not re.search(r"\b(?:oh|zero|nought|one|two|three|four|five|six|seven|eight|nine)\b", text, re.I):
+        return []
+    spans = []
+    for match in SPELLED_NUMBER.finditer(text):
+        raw = match.group().rstrip(" \t,-")
+        start, end = match.start(), match.start() + len(raw)
+        digits = _spelled_digits(raw)
+        if len(digits) < MIN_PHONE_DIGITS or not has_phone_cue(text, start, end):
+            continue
+        if any(phonenumbers.is_possible_number(_parse(digits, region)) for region in regions):
+            spans.append(Span("phone", start, end, raw))
+    return spans
+
+
+def _spelled_digits(raw: str) -> str:
+    digits, repeat = "", 1
+    for word in re.split(r"[ \t,-]+", raw.lower()):
+        if word in {"double", "triple"}:
+            repeat = 2 if word == "double" else 3
+            continue
+        if word in {"hundred", "thousand"}:
+            digits += "00" if word == "hundred" else "000"
+        else:
+            digits += (_DIGIT_WORDS.get(word) or word) * repeat
+        repeat = 1
+    return digits
+
+
+def _parse(digits: str, region: str) -> phonenumbers.PhoneNumber:
+    try:
+        return phonenumbers.parse(digits, region)
+    except phonenumbers.NumberParseException:
+        return phonenumbers.PhoneNumber()
 
 
 def _accept_phone(text: str, candidate: _PhoneCandidate) -> bool:

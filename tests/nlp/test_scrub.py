@@ -122,6 +122,14 @@ def test_digits_typed_one_by_one_count_only_after_a_contact_word() -> None:
     assert find_contact_details("Rank them 1 2 3 4 5 6 7 8 9 10 please") == []
 
 
+def test_a_number_spelled_out_in_words_after_a_contact_word_is_found() -> None:
+    text = "How far can the missiles go? my number is oh seven seven hundred nine hundred one two three."
+    result = scrub(text)
+    assert [s.text for s in result.spans] == ["oh seven seven hundred nine hundred one two three"]
+    assert result.text == "How far can the missiles go? my number is [phone number removed]."
+    assert find_contact_details("I have one two three four five six seven questions") == []
+
+
 def test_a_phone_number_before_an_address_is_not_read_as_its_house_number() -> None:
     text = "Ring me on 020 7946 0456 or write to 5 Park Road, London N8 8TE"
     spans = find_contact_details(text)
