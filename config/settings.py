@@ -6,8 +6,10 @@ database for development; production sets ASKDESK_ENV=production and a DATABASE_
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import dj_database_url
@@ -40,12 +42,12 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 DATA_DIR = Path(env("ASKDESK_DATA_DIR", str(BASE_DIR / "var")))
 
 
-def _local_secret_key() -> str:
-    """Outside production, a random key kept in the data folder (readers' private links depend on it)."""
-    key_file = DATA_DIR / "secret-key"
+def _local_key(name: str, make: Callable[[], str]) -> str:
+    """Outside production, a random key kept in the data folder, made on first use."""
+    key_file = DATA_DIR / name
     if not key_file.exists():
         DATA_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.write_text(make())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
@@ -54,7 +56,8 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
-    SECRET_KEY = _local_secret_key()
+    # Readers' private links depend on it, so it must survive restarts.
+    SECRET_KEY = _local_key("secret-key", lambda: secrets.token_urlsafe(50))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -170,6 +173,24 @@ ASKDESK_NEWSROOM_NAME = env("ASKDESK_NEWSROOM_NAME", "The Newsroom")
 ASKDESK_PUBLIC_BASE_URL = env("ASKDESK_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 ASKDESK_QUESTION_MAX_LENGTH = int(env("ASKDESK_QUESTION_MAX_LENGTH", "1000"))
 ASKDESK_TRIAGE_PAGE_SIZE = int(env("ASKDESK_TRIAGE_PAGE_SIZE", "50"))
+
+# Readers' contact details are encrypted with these Fernet keys (comma-separated, newest
+# first: `manage.py rotate_contact_keys` re-encrypts with the first). A separate key makes
+# the lookup digest that finds a reader's data by email address without decrypting it.
+ASKDESK_CONTACT_KEYS = env_list("ASKDESK_CONTACT_KEYS")
+ASKDESK_CONTACT_LOOKUP_KEY = env("ASKDESK_CONTACT_LOOKUP_KEY")
+if not ASKDESK_CONTACT_KEYS or not ASKDESK_CONTACT_LOOKUP_KEY:
+    if PRODUCTION:
+        raise ImproperlyConfigured("ASKDESK_CONTACT_KEYS and ASKDESK_CONTACT_LOOKUP_KEY must be set in production.")
+    ASKDESK_CONTACT_KEYS = ASKDESK_CONTACT_KEYS or [
+        _local_key("contact-key", lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+    ]
+    ASKDESK_CONTACT_LOOKUP_KEY = ASKDESK_CONTACT_LOOKUP_KEY or _local_key(
+        "contact-lookup-key", lambda: secrets.token_urlsafe(32)
+    )
+# Retention, counted from the day a call-out closes.
+ASKDESK_RETAIN_CONTACT_DAYS = int(env("ASKDESK_RETAIN_CONTACT_DAYS", "30"))
+ASKDESK_RETAIN_UNPUBLISHED_DAYS = int(env("ASKDESK_RETAIN_UNPUBLISHED_DAYS", "180"))
 
 LOGGING = {
     "version": 1,

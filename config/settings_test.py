@@ -3,6 +3,9 @@
 import os
 
 os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
+# Fixed keys: tests never write key files. (Fernet keys: 32 url-safe base64-encoded bytes.)
+os.environ.setdefault("ASKDESK_CONTACT_KEYS", "dGVzdC1jb250YWN0LWtleS0xLTEyMzQ1Njc4OTAxMjM=")
+os.environ.setdefault("ASKDESK_CONTACT_LOOKUP_KEY", "test-lookup-key")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-with-enough-length-and-entropy-0123456789")
 
 from config.settings import *  # noqa: F403
