@@ -125,6 +125,7 @@ def presidio_systems() -> dict[str, Callable[[str], list[Found]]]:
     registry.load_predefined_recognizers(nlp_engine=engine)
     analyzer = AnalyzerEngine(nlp_engine=engine, registry=registry, supported_languages=["en"])
     entities = [e for e in PRESIDIO_KINDS if e in analyzer.get_supported_entities("en")]
+    print(f"  entities asked for (those of {', '.join(PRESIDIO_KINDS)} its registry has): {', '.join(entities)};")
 
     def default(text: str) -> list[Found]:
         results = analyzer.analyze(text, language="en", entities=entities, score_threshold=0)
@@ -255,18 +256,16 @@ def main() -> int:
     if not args.no_presidio:
         from importlib.metadata import version
 
-        systems.update(presidio_systems())
         print(f"presidio-analyzer {version('presidio-analyzer')}: AnalyzerEngine + NoOpNlpEngine, default registry,")
-        print("  entities PHONE_NUMBER, EMAIL_ADDRESS (and UK_POSTCODE if registered), score_threshold=0;")
-        print("  the libphonenumber rows are Presidio's PhoneRecognizer over our regions at that leniency.")
+        systems.update(presidio_systems())
+        print("  score_threshold=0; the libphonenumber rows are Presidio's PhoneRecognizer over our")
+        print("  regions at that leniency (a plain PhoneNumberMatcher loop, no context).")
 
     synthetic, dropped = load_synthetic(args.data_dir / "pii" / "synth_dataset_v2.json")
-    report(
-        f"presidio-research synth_dataset_v2 ({dropped} labels dropped: offsets not on their value)",
-        synthetic,
-        systems,
-        args.verbose,
-    )
+    title = "presidio-research synth_dataset_v2"
+    if dropped:
+        title += f" ({dropped} labels dropped: offsets not on their value)"
+    report(title, synthetic, systems, args.verbose)
     report("askdesk reader questions (bench/data/contact_questions.jsonl)", load_own(args.own), systems, args.verbose)
     return 0
 
