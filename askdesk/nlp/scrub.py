@@ -10,8 +10,10 @@ them into the question itself ("call me on 07700 900123", "sara at example dot c
   free text for every region asked for. A number that libphonenumber finds *valid* in one
   of them is taken as it is; a number that is only *possible* (right length, unknown
   range, the Faker-like formats of test sets, Ofcom's drama numbers) is taken only with a
-  contact word next to it ("call me on", "Tel:", "mobile"), or when written with "+",
-  because on their own such digit runs are as often years, counts and dates.
+  contact word next to it ("call me on", "Tel:", "mobile"), or when written with "+" or
+  "00", because on their own such digit runs are as often years, counts and dates. Numbers
+  labelled as something else (card, SSN, ISBN), payment-card numbers, IP addresses and
+  dates are left alone; a number spelled out in words after a contact word is found.
 * Postal addresses: street addresses in the US, Canada and Great Britain (the ``pyap``
   rules), UK and Canadian postcodes (their formats), and any code a reader labels as a
   postcode or ZIP code. Addresses in other countries are found only through their label.
