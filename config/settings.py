@@ -67,6 +67,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "askdesk.ops",
+    "askdesk.search",
     "askdesk.web",
     "askdesk.audit",
     "askdesk.newsrooms",
@@ -75,10 +79,12 @@ INSTALLED_APPS = [
     "askdesk.callouts",
     "askdesk.questions",
     "askdesk.answers",
+    "askdesk.privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "askdesk.ops.middleware.content_security_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -124,6 +130,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that stops answering must not hold a web process for minutes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"connect_timeout": int(env("DATABASE_CONNECT_TIMEOUT", "5")), "application_name": "askdesk"}
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -167,6 +178,28 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
 if env_bool("DJANGO_BEHIND_PROXY", PRODUCTION):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Pages load scripts, styles and images from askdesk itself only: no inline script or style.
+ASKDESK_CSP = env(
+    "ASKDESK_CSP",
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+)
+
+# Background tasks (django-tasks): a database queue that `manage.py worker` processes.
+TASKS = {
+    "default": {
+        "BACKEND": env("ASKDESK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        # Empty: tasks may name any queue; `manage.py worker` processes every queue by default.
+        "QUEUES": [],
+    }
+}
+ASKDESK_WORKER_HEARTBEAT_SECONDS = float(env("ASKDESK_WORKER_HEARTBEAT_SECONDS", "5"))
+ASKDESK_WORKER_STALE_SECONDS = float(env("ASKDESK_WORKER_STALE_SECONDS", "60"))
+ASKDESK_READY_REQUIRES_WORKER = env_bool(
+    "ASKDESK_READY_REQUIRES_WORKER", TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
+)
 
 # askdesk
 ASKDESK_NEWSROOM_NAME = env("ASKDESK_NEWSROOM_NAME", "The Newsroom")

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from askdesk.answers import views as answers
 from askdesk.callouts import views as callouts
+from askdesk.privacy import views as privacy
 from askdesk.questions import views as questions
 from askdesk.stories import views as stories
 from askdesk.web import views as web
@@ -34,6 +35,8 @@ desk_urls = (
         path("desk/", web.desk_home, name="home"),
         path("desk/stories/new/", stories.story_import_page, name="story_import"),
         path("desk/callouts/<int:pk>/status/", callouts.callout_status, name="callout_status"),
+        path("desk/questions/<int:pk>/contact/", privacy.reveal_contact, name="reveal_contact"),
+        path("desk/privacy/export/", privacy.export_reader_data, name="export_reader_data"),
     ],
     "desk",
 )

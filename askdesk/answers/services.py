@@ -8,6 +8,7 @@ from django.utils import timezone
 from askdesk.accounts.models import Expert
 from askdesk.answers.models import Answer
 from askdesk.audit.services import audit_record
+from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question
 from askdesk.questions.services import QuestionRefused
@@ -77,6 +78,10 @@ def answer_publish(*, question: Question, actor: Any) -> Question:
         raise QuestionRefused("Only a question with an answer waiting for approval can be published.")
     if not answer.body.strip():
         raise QuestionRefused("The answer is empty.")
+    if find_contact_details(question.display_text):
+        raise QuestionRefused(
+            'The question still contains contact details. Remove them before publishing ("Remove contact details").'
+        )
     if question.consented_at is None or question.terms_id is None or question.privacy_policy_id is None:
         raise QuestionRefused("The reader's consent is not recorded; this question cannot be published.")
     now = timezone.now()

@@ -5,6 +5,7 @@ from django.utils import timezone
 from askdesk.accounts.models import Expert
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
+from askdesk.questions.crypto import EncryptedTextField
 
 
 class Question(models.Model):
@@ -22,6 +23,8 @@ class Question(models.Model):
     callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="questions")
     text = models.TextField()
     public_text = models.TextField(blank=True, help_text="The wording to publish, when an editor changed it.")
+    # Contact details found typed into the wording that would be published: [[kind, start, end], ...].
+    contact_spans = models.JSONField(default=list, blank=True)
     # The byline parts exactly as the reader typed them, and whether each may be published.
     name = models.CharField(max_length=100, blank=True)
     age = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -66,13 +69,21 @@ class Question(models.Model):
     def display_text(self) -> str:
         return self.public_text or self.text
 
+    @property
+    def has_contact_in_text(self) -> bool:
+        return bool(self.contact_spans)
+
 
 class ReaderContact(models.Model):
-    """How to reach the reader. Kept apart from everything that can be published."""
+    """How to reach the reader: kept apart from everything that can be published, encrypted at rest."""
 
     question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="contact")
-    email = models.CharField(max_length=254, blank=True)
-    phone = models.CharField(max_length=32, blank=True)
+    email = EncryptedTextField(blank=True)
+    phone = EncryptedTextField(blank=True)
+    email_digest = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        permissions = [("reveal_readercontact", "Can reveal readers' contact details")]
 
     def __str__(self) -> str:
         return f"contact for question {self.question_id}"

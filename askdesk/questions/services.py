@@ -10,12 +10,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from askdesk.accounts.models import Expert
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.nlp.scrub import find_contact_details, scrub
+from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.models import Question, ReaderContact
 
 Status = Question.Status
@@ -43,6 +46,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def contact_spans_in(text: str) -> list[list[Any]]:
+    """Contact details typed into a text, as [kind, start, end] triples."""
+    return [[span.kind, span.start, span.end] for span in find_contact_details(text)]
+
+
 def _current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
     newsroom = callout.story.newsroom
     terms = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.TERMS)
@@ -52,6 +60,7 @@ def _current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
     return terms, privacy
 
 
+@sensitive_variables("email", "phone", "name", "age", "location")
 def question_submit(
     *,
     callout: Callout,
@@ -102,9 +111,12 @@ def question_submit(
                 submitted_at=now,
                 submission_key=submission_key,
                 access_token_hash=hash_token(token),
+                contact_spans=contact_spans_in(text.strip()),
             )
             if email.strip() or phone.strip():
-                ReaderContact.objects.create(question=question, email=email.strip(), phone=phone.strip())
+                ReaderContact.objects.create(
+                    question=question, email=email.strip(), phone=phone.strip(), email_digest=lookup_digest(email)
+                )
     except IntegrityError:
         # The same form, submitted twice at once: the other request stored it first.
         return Question.objects.get(submission_key=submission_key), token, False
@@ -162,6 +174,8 @@ def question_assign(*, question: Question, expert: Expert, actor: Any) -> Questi
 def question_edit_wording(*, question: Question, public_text: str, actor: Any) -> Question:
     """Set the wording to publish; the reader's original stays as it was."""
     wording = public_text.strip()
+    if not wording:
+        raise QuestionRefused("The wording for publication cannot be empty.")
     if len(wording) > settings.ASKDESK_QUESTION_MAX_LENGTH:
         raise QuestionRefused(f"The wording is longer than {settings.ASKDESK_QUESTION_MAX_LENGTH} characters.")
     if wording == question.text:
@@ -169,8 +183,24 @@ def question_edit_wording(*, question: Question, public_text: str, actor: Any) -
     if wording == question.public_text:
         return question
     question.public_text = wording
-    question.save(update_fields=["public_text"])
+    question.contact_spans = contact_spans_in(question.display_text)
+    question.save(update_fields=["public_text", "contact_spans"])
     audit_record(actor=actor, action="question.edit_wording", target=question, reverted=not wording)
+    return question
+
+
+@transaction.atomic
+def question_redact_contact_details(*, question: Question, actor: Any) -> Question:
+    """Replace contact details typed into the question with placeholders in the wording to publish."""
+    result = scrub(question.display_text)
+    if not result.spans:
+        return question
+    question.public_text = result.text
+    question.contact_spans = []
+    question.save(update_fields=["public_text", "contact_spans"])
+    audit_record(
+        actor=actor, action="question.redact", target=question, kinds=sorted({span.kind for span in result.spans})
+    )
     return question
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
 from askdesk.accounts.access import editor_required, staff_required
@@ -17,6 +18,7 @@ from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.privacy.services import can_reveal_contacts
 from askdesk.questions import services
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.byline import byline_for
@@ -53,6 +55,8 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
+@sensitive_post_parameters("email", "phone", "name", "age", "location")
+@sensitive_variables()
 def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), slug=callout_slug)
     form = QuestionForm(request.POST, callout=callout)
@@ -159,6 +163,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "paragraphs": story_paragraphs(story=question.callout.story),
             "audit": audit_for(target=question),
             "byline_preview": byline_for(question),
+            "can_reveal_contacts": can_reveal_contacts(request.user),
         },
     )
 
@@ -183,6 +188,9 @@ def question_action(request: HttpRequest, pk: int) -> HttpResponse:
             expert = get_object_or_404(Expert, pk=request.POST.get("expert") or 0)
             services.question_assign(question=question, expert=expert, actor=request.user)
             messages.success(request, f"Question assigned to {expert.name}.")
+        elif action == "redact":
+            services.question_redact_contact_details(question=question, actor=request.user)
+            messages.success(request, "Contact details removed from the wording for publication.")
         elif action == "edit_wording":
             services.question_edit_wording(
                 question=question, public_text=request.POST.get("public_text", ""), actor=request.user

@@ -43,6 +43,7 @@ class Command(BaseCommand):
                 username=DEMO_EDITOR[0],
                 password=DEMO_EDITOR[1],
                 role=Role.EDITOR,
+                can_see_contacts=True,
                 newsroom=newsroom,
                 name="Demo Editor",
             )
