@@ -1,0 +1,546 @@
+"""Grouping reader questions by meaning: "N readers asked this".
+
+Two ways in, over the same kind of vectors (L2-normalised rows from ``askdesk.nlp.embed``):
+
+* :class:`GroupIndex`, incremental: a new question joins the group of its nearest
+  neighbour when their cosine similarity reaches a threshold, else it starts a new group.
+  Its state is plain rows ``(question_id, vector, group_id)``, so a worker can rebuild it
+  from the database.
+* :func:`regroup`, periodic: average-link agglomerative clustering of a whole call-out.
+  When the question texts are given, the pair similarity mixes the embedding cosine with
+  a TF-IDF cosine of stemmed content words (rare words such as names weigh most), which
+  keeps questions about the same people, places and events together. Above a few
+  thousand questions it works in two levels: k-means buckets, exact clustering within
+  each bucket, then merges of groups across neighbouring buckets.
+
+:func:`describe_groups` gives each group a representative question and a short label.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import re
+import sys
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, linkage
+
+Vectors = npt.NDArray[np.float32]
+Labels = npt.NDArray[np.int64]
+SparseRows: TypeAlias = sparse.csr_matrix
+
+# Tuned on half of the NewsQuizQA dev articles (bench/group.py): mixed similarity of
+# MiniLM cosine and TF-IDF cosine with equal weights.
+DEFAULT_THRESHOLD = 0.30
+DEFAULT_LEXICAL_WEIGHT = 0.5
+# The incremental index compares embeddings only (no corpus statistics at insert time).
+DEFAULT_INDEX_THRESHOLD = 0.55
+# Rare words (names, places) are what tell news questions apart: idf is raised to this power.
+IDF_POWER = 2.0
+# Up to this many questions are clustered exactly in one piece; the condensed distance
+# matrix of n questions takes 4·n² bytes (float64, half matrix).
+MAX_EXACT = 4000
+BUCKET_SIZE = 2000
+NEIGHBOUR_BUCKETS = 3
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
+
+
+def content_words(text: str) -> list[tuple[str, str]]:
+    """(stem, word) for each content word of ``text``: lower-cased, stop words dropped."""
+    stop = _stop_words()
+    stem = _stemmer().stem
+    out = []
+    for match in _WORD.finditer(text.lower()):
+        word = match.group().split("'")[0]
+        if word and word not in stop:
+            out.append((stem(word), word))
+    return out
+
+
+class Lexicon:
+    """TF-IDF over stemmed content words, fitted on the questions being grouped.
+
+    Document frequencies come from the call-out itself: a word that half the readers use
+    ("iran" under a story about Iran) says little, a name few of them use says a lot.
+    """
+
+    def __init__(self, texts: Sequence[str], idf_power: float = IDF_POWER) -> None:
+        self.terms: list[list[str]] = [[s for s, _ in content_words(t)] for t in texts]
+        df: Counter[str] = Counter()
+        for terms in self.terms:
+            df.update(set(terms))
+        self.vocabulary = {term: column for column, term in enumerate(sorted(df))}
+        n = len(texts)
+        self.idf = np.array(
+            [(math.log((n + 1) / (df[term] + 1)) + 1.0) ** idf_power for term in sorted(df)], dtype=np.float32
+        )
+
+    def rows(self) -> SparseRows:
+        """One L2-normalised sparse row per fitted text (binary term weights times idf)."""
+        indptr = [0]
+        indices: list[int] = []
+        for terms in self.terms:
+            columns = sorted({self.vocabulary[t] for t in terms})
+            indices.extend(columns)
+            indptr.append(len(indices))
+        data = self.idf[np.asarray(indices, dtype=np.int64)] if indices else np.zeros(0, dtype=np.float32)
+        matrix = sparse.csr_matrix(
+            (data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+            shape=(len(self.terms), len(self.vocabulary)),
+            dtype=np.float32,
+        )
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        normalised: SparseRows = sparse.csr_matrix(sparse.diags(1.0 / norms).dot(matrix), dtype=np.float32)
+        return normalised
+
+
+@dataclass
+class Features:
+    """Question features whose dot products are the pair similarities used for grouping.
+
+    ``dense`` holds the embeddings scaled by sqrt(1 - w) and ``lexical`` the TF-IDF rows
+    scaled by sqrt(w), so one dot product gives (1 - w)·cos(embeddings) + w·cos(tf-idf).
+    Being a dot product, the average similarity between two groups is the dot product of
+    their member sums, which the two-level regroup relies on.
+    """
+
+    dense: Vectors
+    lexical: SparseRows | None
+
+    @classmethod
+    def build(
+        cls, vectors: npt.ArrayLike, texts: Sequence[str] | None = None, lexical_weight: float = DEFAULT_LEXICAL_WEIGHT
+    ) -> Features:
+        """Features of ``vectors`` (unit rows), mixed with TF-IDF of ``texts`` if given."""
+        dense = np.ascontiguousarray(vectors, dtype=np.float32)
+        if dense.ndim != 2:
+            raise ValueError("vectors must be a 2-D array")
+        if texts is None or lexical_weight <= 0:
+            return cls(dense, None)
+        if len(texts) != len(dense):
+            raise ValueError("texts and vectors differ in length")
+        lexical = Lexicon(texts).rows() * np.float32(math.sqrt(lexical_weight))
+        return cls(dense * np.float32(math.sqrt(1.0 - lexical_weight)), sparse.csr_matrix(lexical))
+
+    def __len__(self) -> int:
+        return len(self.dense)
+
+    def similarity(self, rows: npt.NDArray[np.int64], columns: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        """Pair similarities between the questions at ``rows`` and those at ``columns``."""
+        block = self.dense[rows] @ self.dense[columns].T
+        if self.lexical is not None:
+            block += (self.lexical[rows] @ self.lexical[columns].T).toarray()
+        return block
+
+    def pairs(self, left: npt.NDArray[np.int64], right: npt.NDArray[np.int64]) -> npt.NDArray[np.float32]:
+        """Similarity of each pair ``(left[i], right[i])``."""
+        out = np.einsum("ij,ij->i", self.dense[left], self.dense[right])
+        if self.lexical is not None:
+            out += np.asarray(self.lexical[left].multiply(self.lexical[right]).sum(axis=1)).ravel()
+        result: npt.NDArray[np.float32] = out.astype(np.float32)
+        return result
+
+
+def pair_similarity(
+    vectors_a: npt.ArrayLike,
+    vectors_b: npt.ArrayLike,
+    texts_a: Sequence[str] | None = None,
+    texts_b: Sequence[str] | None = None,
+    lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
+) -> npt.NDArray[np.float32]:
+    """The grouping similarity of each pair (a[i], b[i]); idf is fitted on all texts of both sides."""
+    a = np.asarray(vectors_a, dtype=np.float32)
+    stacked = np.vstack([a, np.asarray(vectors_b, dtype=np.float32)])
+    texts = None if texts_a is None or texts_b is None else [*texts_a, *texts_b]
+    features = Features.build(stacked, texts, lexical_weight)
+    left = np.arange(len(a), dtype=np.int64)
+    return features.pairs(left, left + len(a))
+
+
+# --- incremental index -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """An indexed question near a query vector."""
+
+    question_id: Hashable
+    group_id: int
+    similarity: float
+
+
+class GroupIndex:
+    """Incremental grouping: each new question joins its nearest neighbour's group.
+
+    Vectors live in one float32 matrix (brute-force matrix-vector products: about 150 MB
+    and a few milliseconds at 100,000 × 384). Rows can be read back with :meth:`rows` and
+    an equal index rebuilt with :meth:`from_rows`.
+    """
+
+    def __init__(self, dim: int, threshold: float = DEFAULT_INDEX_THRESHOLD, capacity: int = 1024) -> None:
+        self.dim = dim
+        self.threshold = threshold
+        self._vectors = np.zeros((max(capacity, 1), dim), dtype=np.float32)
+        self._groups = np.zeros(max(capacity, 1), dtype=np.int64)
+        self._ids: list[Hashable] = []
+        self._row_of: dict[Hashable, int] = {}
+        self._next_group = 0
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self._row_of
+
+    def _as_vector(self, vector: npt.ArrayLike) -> Vectors:
+        out = np.asarray(vector, dtype=np.float32).reshape(-1)
+        if out.shape[0] != self.dim:
+            raise ValueError(f"expected a vector of dimension {self.dim}, got {out.shape[0]}")
+        return out
+
+    def _append(self, question_id: Hashable, vector: Vectors, group_id: int) -> None:
+        if question_id in self._row_of:
+            raise ValueError(f"question {question_id!r} is already indexed")
+        row = len(self._ids)
+        if row == len(self._vectors):
+            # Doubling keeps appends amortised O(dim) while the matrix stays contiguous.
+            self._vectors = np.concatenate([self._vectors, np.zeros_like(self._vectors)])
+            self._groups = np.concatenate([self._groups, np.zeros_like(self._groups)])
+        self._vectors[row] = vector
+        self._groups[row] = group_id
+        self._ids.append(question_id)
+        self._row_of[question_id] = row
+        self._next_group = max(self._next_group, group_id + 1)
+
+    def _similarities(self, vector: Vectors) -> npt.NDArray[np.float32]:
+        result: npt.NDArray[np.float32] = self._vectors[: len(self._ids)] @ vector
+        return result
+
+    def add(self, question_id: Hashable, vector: npt.ArrayLike) -> int:
+        """Index a question; returns its group: its nearest neighbour's if similar enough, else a new one."""
+        query = self._as_vector(vector)
+        group = self._next_group
+        if self._ids:
+            sims = self._similarities(query)
+            best = int(np.argmax(sims))
+            if sims[best] >= self.threshold:
+                group = int(self._groups[best])
+        self._append(question_id, query, group)
+        return group
+
+    def nearest(self, vector: npt.ArrayLike, k: int = 5) -> list[Neighbour]:
+        """The ``k`` indexed questions most similar to ``vector``, most similar first."""
+        n = len(self._ids)
+        if n == 0 or k <= 0:
+            return []
+        sims = self._similarities(self._as_vector(vector))
+        k = min(k, n)
+        top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
+        top = top[np.lexsort((top, -sims[top]))]
+        return [Neighbour(self._ids[i], int(self._groups[i]), float(sims[i])) for i in top]
+
+    def group_of(self, question_id: Hashable) -> int:
+        """The group of an indexed question."""
+        return int(self._groups[self._row_of[question_id]])
+
+    def remove(self, question_id: Hashable) -> None:
+        """Drop a question (a reader deleted it); its group keeps its other members."""
+        row = self._row_of.pop(question_id)
+        last = len(self._ids) - 1
+        if row != last:
+            # Move the last row into the hole so that the live rows stay contiguous.
+            moved = self._ids[last]
+            self._vectors[row] = self._vectors[last]
+            self._groups[row] = self._groups[last]
+            self._ids[row] = moved
+            self._row_of[moved] = row
+        self._ids.pop()
+
+    def set_groups(self, groups: dict[Hashable, int]) -> None:
+        """Replace group ids, e.g. with the labels of a periodic :func:`regroup`."""
+        for question_id, group in groups.items():
+            self._groups[self._row_of[question_id]] = group
+        live = self._groups[: len(self._ids)]
+        self._next_group = int(live.max()) + 1 if len(live) else 0
+
+    def rows(self) -> Iterator[tuple[Hashable, Vectors, int]]:
+        """The stored state, one ``(question_id, vector, group_id)`` per question, in insertion order."""
+        for row, question_id in enumerate(self._ids):
+            yield question_id, self._vectors[row].copy(), int(self._groups[row])
+
+    def vectors(self) -> tuple[list[Hashable], Vectors]:
+        """Question ids and their vectors as one matrix (a copy), e.g. to :func:`regroup` them."""
+        return list(self._ids), self._vectors[: len(self._ids)].copy()
+
+    @classmethod
+    def from_rows(
+        cls, rows: Iterable[tuple[Hashable, npt.ArrayLike, int]], dim: int, threshold: float = DEFAULT_INDEX_THRESHOLD
+    ) -> GroupIndex:
+        """An index holding stored rows; new questions get group ids above the largest stored one."""
+        index = cls(dim, threshold)
+        for question_id, vector, group in rows:
+            index._append(question_id, index._as_vector(vector), int(group))
+        return index
+
+
+# --- periodic regroup ----------------------------------------------------------------
+
+
+def _ordered_by_size(labels: npt.ArrayLike) -> Labels:
+    """Renumber groups 0, 1, ... from the largest; ties keep the order of first appearance."""
+    raw = np.asarray(labels)
+    if raw.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, first, inverse, counts = np.unique(raw, return_index=True, return_inverse=True, return_counts=True)
+    order = np.lexsort((first, -counts))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return rank[inverse.reshape(-1)]
+
+
+def _average_link(features: Features, members: npt.NDArray[np.int64], threshold: float) -> Labels:
+    """Exact average-link clustering of ``members``; a label per member (0-based, arbitrary order)."""
+    n = len(members)
+    if n == 1:
+        return np.zeros(1, dtype=np.int64)
+    sims = features.similarity(members, members)
+    upper = np.triu_indices(n, k=1)
+    # Similarities may exceed 1 by rounding or fall below 0; distances must be >= 0.
+    condensed = np.clip(1.0 - sims[upper].astype(np.float64), 0.0, None)
+    del sims, upper
+    tree = linkage(condensed, method="average")
+    return np.asarray(fcluster(tree, t=1.0 - threshold, criterion="distance"), dtype=np.int64) - 1
+
+
+def _buckets(vectors: Vectors, members: npt.NDArray[np.int64], seed: int) -> list[npt.NDArray[np.int64]]:
+    """Split ``members`` into buckets of at most MAX_EXACT near questions (k-means, recursively)."""
+    if len(members) <= MAX_EXACT:
+        return [members]
+    from sklearn.cluster import MiniBatchKMeans
+
+    k = math.ceil(len(members) / BUCKET_SIZE)
+    kmeans = MiniBatchKMeans(n_clusters=k, batch_size=4096, n_init=1, random_state=seed, max_iter=50)
+    assignment = kmeans.fit_predict(vectors[members])
+    parts = [members[assignment == c] for c in range(k)]
+    parts = [p for p in parts if len(p)]
+    if len(parts) == 1:
+        # k-means could not split them (e.g. identical vectors): cut in arbitrary chunks.
+        return [members[i : i + BUCKET_SIZE] for i in range(0, len(members), BUCKET_SIZE)]
+    return [bucket for part in parts for bucket in _buckets(vectors, part, seed + 1)]
+
+
+class _GroupSums:
+    """Member count and feature sums per group: average-link similarity from dot products."""
+
+    def __init__(self, features: Features, labels: Labels, n_groups: int) -> None:
+        one_hot = sparse.csr_matrix(
+            (np.ones(len(labels), dtype=np.float32), (labels, np.arange(len(labels)))), shape=(n_groups, len(labels))
+        )
+        self.size = np.bincount(labels, minlength=n_groups).astype(np.float64)
+        self.dense = np.asarray(one_hot @ features.dense, dtype=np.float32)
+        self.lexical = None if features.lexical is None else sparse.csr_matrix(one_hot @ features.lexical)
+
+    def similarity(self, rows: npt.NDArray[np.int64], columns: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+        block = (self.dense[rows] @ self.dense[columns].T).astype(np.float64)
+        if self.lexical is not None:
+            block += (self.lexical[rows] @ self.lexical[columns].T).toarray()
+        result: npt.NDArray[np.float64] = block / np.outer(self.size[rows], self.size[columns])
+        return result
+
+
+def _merge_across_buckets(
+    features: Features, labels: Labels, buckets: list[npt.NDArray[np.int64]], threshold: float
+) -> Labels:
+    """Merge groups of neighbouring buckets whose average-link similarity reaches ``threshold``."""
+    n_groups = int(labels.max()) + 1
+    sums = _GroupSums(features, labels, n_groups)
+    bucket_groups = [np.unique(labels[b]) for b in buckets]
+    centroids = np.vstack([features.dense[b].mean(axis=0) for b in buckets])
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    near_buckets = np.argsort(-(centroids @ centroids.T), axis=1)[:, 1 : NEIGHBOUR_BUCKETS + 1]
+
+    bucket_pairs = sorted({(min(b, int(o)), max(b, int(o))) for b in range(len(buckets)) for o in near_buckets[b]})
+    candidates: list[tuple[float, int, int]] = []
+    for b, o in bucket_pairs:
+        groups, others = bucket_groups[b], bucket_groups[o]
+        for start in range(0, len(groups), 1024):
+            rows = groups[start : start + 1024]
+            sims = sums.similarity(rows, others)
+            i, j = np.nonzero(sims >= threshold)
+            candidates.extend(zip(sims[i, j].tolist(), rows[i].tolist(), others[j].tolist(), strict=True))
+
+    # Greedy merges, most similar first, re-checking each pair against the groups as merged
+    # so far: an approximation of average link across bucket borders.
+    parent = list(range(n_groups))
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            parent[g] = parent[parent[g]]
+            g = parent[g]
+        return g
+
+    dense = {g: sums.dense[g].astype(np.float64) for _, a, b in candidates for g in (a, b)}
+    lexical: dict[int, SparseRows] = (
+        {} if sums.lexical is None else {g: sums.lexical[g] for _, a, b in candidates for g in (a, b)}
+    )
+    size = {g: float(sums.size[g]) for g in dense}
+    for _, a, b in sorted(candidates, reverse=True):
+        ra, rb = root(a), root(b)
+        if ra == rb:
+            continue
+        total = float(dense[ra] @ dense[rb])
+        if lexical:
+            total += float(lexical[ra].multiply(lexical[rb]).sum())
+        if total / (size[ra] * size[rb]) < threshold:
+            continue
+        parent[rb] = ra
+        dense[ra] = dense[ra] + dense[rb]
+        size[ra] += size[rb]
+        if lexical:
+            lexical[ra] = lexical[ra] + lexical[rb]
+    return np.array([root(g) for g in range(n_groups)], dtype=np.int64)[labels]
+
+
+def regroup(
+    vectors: npt.ArrayLike,
+    texts: Sequence[str] | None = None,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
+    seed: int = 0,
+) -> Labels:
+    """Group a whole call-out: one label per question, 0 for the largest group.
+
+    Average-link agglomerative clustering, cut where the average pair similarity falls
+    below ``threshold``. With ``texts``, similarity mixes the embedding cosine with a TF-IDF
+    cosine (``lexical_weight`` of it); without, it is the cosine of ``vectors``. Above
+    MAX_EXACT questions, k-means buckets are clustered apart and then merged.
+    """
+    features = Features.build(vectors, texts, lexical_weight)
+    n = len(features)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    everyone = np.arange(n, dtype=np.int64)
+    buckets = _buckets(np.asarray(vectors, dtype=np.float32), everyone, seed)
+    labels = np.empty(n, dtype=np.int64)
+    offset = 0
+    for bucket in buckets:
+        local = _average_link(features, bucket, threshold)
+        labels[bucket] = local + offset
+        offset += int(local.max()) + 1
+    if len(buckets) > 1:
+        labels = _merge_across_buckets(features, labels, buckets, threshold)
+    return _ordered_by_size(labels)
+
+
+# --- description -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GroupSummary:
+    """One group: its size, the member nearest its centroid, a short label and all members."""
+
+    group: int
+    size: int
+    representative_index: int
+    label: str
+    member_indices: list[int]
+
+
+def _shorten(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def describe_groups(
+    texts: Sequence[str], vectors: npt.ArrayLike, labels: npt.ArrayLike, keywords: int = 3
+) -> list[GroupSummary]:
+    """Summaries of the groups in ``labels``, largest first (ties by group id).
+
+    The representative is the member most similar to the group's mean vector; the label
+    is the group's most distinctive words (frequent in it, rare in the call-out), or the
+    representative shortened when no word is shared by two members.
+    """
+    matrix = np.asarray(vectors, dtype=np.float32)
+    groups = np.asarray(labels, dtype=np.int64)
+    if not (len(texts) == len(matrix) == len(groups)):
+        raise ValueError("texts, vectors and labels differ in length")
+    words = [content_words(t) for t in texts]
+    df: Counter[str] = Counter()
+    for w in words:
+        df.update({stem for stem, _ in w})
+    n = len(texts)
+    summaries = []
+    for group in np.unique(groups):
+        members = np.flatnonzero(groups == group)
+        centroid = matrix[members].mean(axis=0)
+        representative = int(members[int(np.argmax(matrix[members] @ centroid))])
+        counts: Counter[str] = Counter()
+        surface: dict[str, Counter[str]] = {}
+        for i in members:
+            for stem, word in set(words[i]):
+                counts[stem] += 1
+                surface.setdefault(stem, Counter())[word] += 1
+        # Distinctive: share of members using the word times its rarity in the call-out.
+        scored = sorted(
+            ((c / len(members) * math.log((n + 1) / (df[s] + 1) + 1.0), s) for s, c in counts.items() if c >= 2),
+            key=lambda item: (-item[0], item[1]),
+        )
+        top = [surface[s].most_common(1)[0][0] for _, s in scored[:keywords]]
+        label = ", ".join(top) if top else _shorten(texts[representative])
+        summaries.append(GroupSummary(int(group), len(members), representative, label, members.tolist()))
+    summaries.sort(key=lambda s: (-s.size, s.group))
+    return summaries
+
+
+# --- command line ----------------------------------------------------------------------------
+
+
+def cli(argv: list[str]) -> int:
+    """``python -m askdesk.nlp group``: one ``{"question", "group"}`` JSON line per question on stdin."""
+    parser = argparse.ArgumentParser(
+        prog="python -m askdesk.nlp group", description="Group questions (one per line on stdin) by meaning."
+    )
+    parser.add_argument("--embedder", choices=["minilm", "hashing"], default="minilm")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="average similarity to merge")
+    parser.add_argument(
+        "--lexical-weight", type=float, default=DEFAULT_LEXICAL_WEIGHT, help="share of TF-IDF in the similarity"
+    )
+    args = parser.parse_args(argv)
+    questions = [line.strip() for line in sys.stdin if line.strip()]
+    if not questions:
+        return 0
+    from askdesk.nlp.embed import get_embedder
+
+    vectors = get_embedder(args.embedder).embed(questions)
+    labels = regroup(vectors, questions, threshold=args.threshold, lexical_weight=args.lexical_weight)
+    for question, group in zip(questions, labels.tolist(), strict=True):
+        sys.stdout.write(json.dumps({"question": question, "group": group}, ensure_ascii=False) + "\n")
+    return 0

@@ -1,0 +1,146 @@
+import io
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from askdesk.nlp import group
+from askdesk.nlp.embed import HashingEmbedder, get_embedder
+from askdesk.nlp.group import GroupIndex, describe_groups, regroup
+
+RETALIATE = [
+    "Will Iran retaliate against Israel for the strike?",
+    "Is Iran going to retaliate against Israel after the strike?",
+    "When will Iran retaliate against Israel?",
+]
+IAEA = [
+    "What has the IAEA said about the nuclear site at Isfahan?",
+    "Did the IAEA inspect the Isfahan nuclear site?",
+]
+UNRELATED = "How much does a loaf of bread cost in Tehran?"
+
+
+@pytest.fixture
+def embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+def partition(labels: np.ndarray) -> set[frozenset[int]]:
+    return {frozenset(np.flatnonzero(labels == g).tolist()) for g in np.unique(labels)}
+
+
+def test_paraphrases_sharing_words_join_one_group_in_the_index(embedder: HashingEmbedder) -> None:
+    index = GroupIndex(embedder.dim, threshold=0.3)
+    groups = [index.add(f"q{i}", v) for i, v in enumerate(embedder.embed(RETALIATE))]
+    assert len(set(groups)) == 1
+
+
+def test_an_unrelated_question_starts_a_new_group(embedder: HashingEmbedder) -> None:
+    index = GroupIndex(embedder.dim, threshold=0.3)
+    first = [index.add(f"q{i}", v) for i, v in enumerate(embedder.embed(RETALIATE))]
+    new = index.add("bread", embedder.embed([UNRELATED])[0])
+    assert new not in first
+    assert index.group_of("bread") == new
+
+
+def test_nearest_lists_the_most_similar_questions_first(embedder: HashingEmbedder) -> None:
+    texts = [*RETALIATE, *IAEA, UNRELATED]
+    index = GroupIndex(embedder.dim, threshold=0.3)
+    for i, v in enumerate(embedder.embed(texts)):
+        index.add(i, v)
+    neighbours = index.nearest(embedder.embed(["Has the IAEA visited the Isfahan nuclear site?"])[0], k=3)
+    assert {n.question_id for n in neighbours[:2]} == {3, 4}
+    sims = [n.similarity for n in neighbours]
+    assert sims == sorted(sims, reverse=True)
+    assert len(neighbours) == 3
+
+
+def test_index_rebuilt_from_rows_assigns_new_questions_like_the_original(embedder: HashingEmbedder) -> None:
+    index = GroupIndex(embedder.dim, threshold=0.3)
+    for i, v in enumerate(embedder.embed([RETALIATE[0], IAEA[0], UNRELATED])):
+        index.add(i, v)
+    rebuilt = GroupIndex.from_rows(index.rows(), dim=embedder.dim, threshold=0.3)
+    later = embedder.embed([*RETALIATE[1:], *IAEA[1:], "Who is the new president of France?"])
+    assert [index.add(f"n{i}", v) for i, v in enumerate(later)] == [
+        rebuilt.add(f"n{i}", v) for i, v in enumerate(later)
+    ]
+    assert next(index.rows())[0] == 0
+
+
+def test_removed_question_no_longer_attracts_new_ones(embedder: HashingEmbedder) -> None:
+    index = GroupIndex(embedder.dim, threshold=0.3)
+    vectors = embedder.embed([RETALIATE[0], UNRELATED, IAEA[0]])
+    for i, v in enumerate(vectors):
+        index.add(i, v)
+    index.remove(0)
+    assert 0 not in index and len(index) == 2
+    assert index.group_of(2) == 2
+    assert index.add("again", embedder.embed([RETALIATE[1]])[0]) == 3
+
+
+def test_adding_a_question_twice_is_refused(embedder: HashingEmbedder) -> None:
+    index = GroupIndex(embedder.dim)
+    vector = embedder.embed([UNRELATED])[0]
+    index.add("q", vector)
+    with pytest.raises(ValueError, match="already indexed"):
+        index.add("q", vector)
+
+
+def test_regroup_of_a_small_set_gives_the_expected_partition(embedder: HashingEmbedder) -> None:
+    texts = [RETALIATE[0], IAEA[0], UNRELATED, RETALIATE[1], IAEA[1], RETALIATE[2]]
+    labels = regroup(embedder.embed(texts), texts)
+    assert partition(labels) == {frozenset({0, 3, 5}), frozenset({1, 4}), frozenset({2})}
+    # The largest group is 0, then by size.
+    assert labels[0] == 0 and labels[1] == 1 and labels[2] == 2
+
+
+def test_regroup_without_texts_uses_the_vectors_alone(embedder: HashingEmbedder) -> None:
+    texts = [*RETALIATE, *IAEA]
+    labels = regroup(embedder.embed(texts), threshold=0.2)
+    assert partition(labels) == {frozenset({0, 1, 2}), frozenset({3, 4})}
+
+
+def test_two_level_regroup_keeps_groups_that_straddle_buckets(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Tiny bucket sizes force the k-means split and the merge across buckets.
+    monkeypatch.setattr(group, "MAX_EXACT", 6)
+    monkeypatch.setattr(group, "BUCKET_SIZE", 4)
+    rng = np.random.default_rng(0)
+    centres = rng.normal(size=(4, 32))
+    members = np.repeat(np.arange(4), 6)
+    vectors = centres[members] + 0.15 * rng.normal(size=(len(members), 32))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    labels = regroup(vectors, threshold=0.6)
+    assert partition(labels) == partition(members)
+
+
+def test_representative_is_a_member_and_groups_come_largest_first(embedder: HashingEmbedder) -> None:
+    texts = [RETALIATE[0], IAEA[0], UNRELATED, RETALIATE[1], IAEA[1], RETALIATE[2]]
+    vectors = embedder.embed(texts)
+    summaries = describe_groups(texts, vectors, regroup(vectors, texts))
+    assert [s.size for s in summaries] == [3, 2, 1]
+    for summary in summaries:
+        assert summary.representative_index in summary.member_indices
+    assert "iran" in summaries[0].label.split(", ")
+    assert "iaea" in summaries[1].label.split(", ")
+    assert summaries[2].label == UNRELATED
+
+
+def test_cli_prints_one_json_line_per_question(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [RETALIATE[0], "", IAEA[0], RETALIATE[1], "   "]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert group.cli(["--embedder", "hashing"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in rows] == [RETALIATE[0], IAEA[0], RETALIATE[1]]
+    assert rows[0]["group"] == rows[2]["group"] == 0
+    assert rows[1]["group"] == 1
+
+
+@pytest.mark.model
+def test_minilm_groups_a_paraphrase_but_not_another_question() -> None:
+    texts = ["Will Iran retaliate?", "Is Iran going to strike back?", "What is the IAEA?"]
+    labels = regroup(get_embedder("minilm").embed(texts), texts)
+    assert labels[0] == labels[1]
+    assert labels[2] != labels[0]
