@@ -64,26 +64,28 @@ def test_a_reader_can_ask_with_the_keyboard_alone_and_always_sees_where_they_are
     page.keyboard.press("Enter")
     expect(page.locator("main")).to_be_focused()
 
-    tab("id_question")
-    page.keyboard.type("Could the strike lead to a wider war?")
-    tab("id_name")
-    page.keyboard.type("Sara")
-    tab("id_hide_name")
-    tab("id_age")
-    page.keyboard.type("34")
-    tab("id_hide_age")
-    page.keyboard.press("Space")
-    tab("id_location")
-    page.keyboard.type("Leeds")
-    tab("id_hide_location")
-    tab("id_email")
-    tab("id_phone")
-    page.keyboard.type("07700 900123")
-    tab("id_consent")
-    page.keyboard.press("Space")
-    tab("terms and conditions")
-    tab("privacy policy")
-    tab("Send your question")
+    # Where each Tab should land, in order, and what the reader then types or presses there.
+    steps = [
+        ("id_question", "Could the strike lead to a wider war?"),
+        ("id_name", "Sara"),
+        ("id_hide_name", None),
+        ("id_age", "34"),
+        ("id_hide_age", "Space"),
+        ("id_location", "Leeds"),
+        ("id_hide_location", None),
+        ("id_email", None),
+        ("id_phone", "07700 900123"),
+        ("id_consent", "Space"),
+        ("terms and conditions", None),
+        ("privacy policy", None),
+        ("Send your question", None),
+    ]
+    for expected, entry in steps:
+        tab(expected)
+        if entry == "Space":
+            page.keyboard.press("Space")
+        elif entry:
+            page.keyboard.type(entry)
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, your question has been sent")
