@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from askdesk.answers import views as answers
 from askdesk.callouts import views as callouts
+from askdesk.ops import views as ops
 from askdesk.privacy import views as privacy
 from askdesk.questions import views as questions
 from askdesk.stories import views as stories
@@ -49,6 +50,8 @@ accounts_urls = (
 )
 
 urlpatterns = [
+    path("healthz", ops.healthz, name="healthz"),
+    path("readyz", ops.readyz, name="readyz"),
     path("", web.home, name="home"),
     path("legal/<int:pk>/", web.legal_document, name="legal"),
     path("", include(questions_urls)),

@@ -1,0 +1,1 @@
+"""Running askdesk: health and readiness, the background worker and its heartbeat, task helpers."""

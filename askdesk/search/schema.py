@@ -1,0 +1,99 @@
+"""The database objects behind question search, per vendor.
+
+SQLite: an FTS5 table over the question table (external content, so the text is not stored
+twice), kept in step by triggers on insert, update of the wording and delete.
+PostgreSQL: a GIN index on the tsvector of the same wording; no copy, nothing to keep in step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.migrations.recorder import MigrationRecorder
+
+QUESTION_TABLE = "questions_question"
+FTS_TABLE = "search_question_fts"
+PG_INDEX = "search_question_tsv"
+# The one text-search configuration: the index and every query must use the same expression.
+PG_CONFIG = "english"
+
+# Written out in full (the table names are the constants above) so no SQL is assembled at run time.
+_SQLITE_TABLE = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_question_fts USING fts5("
+    "text, public_text, content='questions_question', content_rowid='id', "
+    "tokenize='porter unicode61 remove_diacritics 2')"
+)
+_SQLITE_TRIGGERS = {
+    "search_question_ai": (
+        "CREATE TRIGGER IF NOT EXISTS search_question_ai AFTER INSERT ON questions_question BEGIN "
+        "INSERT INTO search_question_fts(rowid, text, public_text) VALUES (new.id, new.text, new.public_text); END"
+    ),
+    "search_question_ad": (
+        "CREATE TRIGGER IF NOT EXISTS search_question_ad AFTER DELETE ON questions_question BEGIN "
+        "INSERT INTO search_question_fts(search_question_fts, rowid, text, public_text) "
+        "VALUES ('delete', old.id, old.text, old.public_text); END"
+    ),
+    "search_question_au": (
+        "CREATE TRIGGER IF NOT EXISTS search_question_au AFTER UPDATE OF text, public_text ON questions_question "
+        "BEGIN INSERT INTO search_question_fts(search_question_fts, rowid, text, public_text) "
+        "VALUES ('delete', old.id, old.text, old.public_text); "
+        "INSERT INTO search_question_fts(rowid, text, public_text) VALUES (new.id, new.text, new.public_text); END"
+    ),
+}
+_SQLITE_REBUILD = "INSERT INTO search_question_fts(search_question_fts) VALUES ('rebuild')"
+_PG_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS search_question_tsv ON questions_question "
+    "USING GIN (to_tsvector('english'::regconfig, text || ' ' || public_text))"
+)
+
+
+def _sqlite_objects(connection: BaseDatabaseWrapper) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE name = %s OR (type = 'trigger' AND tbl_name = %s)",
+            [FTS_TABLE, QUESTION_TABLE],
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def install(connection: BaseDatabaseWrapper) -> bool:
+    """Create what is missing; returns True when anything was created (the index then was rebuilt)."""
+    if connection.vendor == "sqlite":
+        wanted = {FTS_TABLE, *_SQLITE_TRIGGERS}
+        if wanted <= _sqlite_objects(connection):
+            return False
+        with connection.cursor() as cursor:
+            cursor.execute(_SQLITE_TABLE)
+            for sql in _SQLITE_TRIGGERS.values():
+                cursor.execute(sql)
+            # Rows written while a trigger was missing are not indexed: rebuild from the table.
+            cursor.execute(_SQLITE_REBUILD)
+        return True
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
+            if cursor.fetchone():
+                return False
+            cursor.execute(_PG_INDEX_SQL)
+        return True
+    return False
+
+
+def uninstall(connection: BaseDatabaseWrapper) -> None:
+    """Drop the search objects (reverse migration)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name in _SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+
+
+def reinstall_after_migrate(*, using: str = "default", plan: Any = None, **kwargs: Any) -> None:
+    """post_migrate: restore the objects if a later migration of the question table removed them."""
+    connection = connections[using]
+    if ("search", "0001_initial") in MigrationRecorder(connection).applied_migrations():
+        install(connection)
