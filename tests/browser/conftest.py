@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from django.contrib.auth.models import User
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("ASKDESK_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -81,6 +84,22 @@ def new_context(browser: Browser, live_server: Any) -> Iterator[Callable[..., Br
     yield open_context
     for context in opened:
         context.close()
+
+
+@pytest.fixture
+def sign_in() -> Callable[[BrowserContext, User], Page]:
+    """Sign a member of staff in through the login page, in the given browser context."""
+
+    def open_as(context: BrowserContext, user: User) -> Page:
+        page = context.new_page()
+        page.goto("/desk/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("button", name=f"Sign out {user.username}")).to_be_visible()
+        return page
+
+    return open_as
 
 
 @pytest.fixture

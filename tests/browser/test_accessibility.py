@@ -10,7 +10,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 
 from askdesk.callouts.models import Callout
 from askdesk.questions.models import Question
-from tests.conftest import PASSWORD, submit
+from tests.conftest import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -96,28 +96,15 @@ def test_a_reader_can_ask_with_the_keyboard_alone_and_always_sees_where_they_are
         assert_focus_is_visible(name, focused[name], resting[name])
 
 
-@pytest.fixture
-def staff_phone(new_context: Callable[..., BrowserContext]) -> Callable[[User], Page]:
-    """A member of staff signed in on a phone."""
-
-    def open_as(user: User) -> Page:
-        page = new_context(phone=True).new_page()
-        page.goto("/desk/login/")
-        page.get_by_label("Username").fill(user.username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("button", name=f"Sign out {user.username}")).to_be_visible()
-        return page
-
-    return open_as
-
-
 def test_pages_fit_a_phone_screen_without_sideways_scrolling(
-    callout: Callout, editor: User, new_context: Callable[..., BrowserContext], staff_phone: Callable[[User], Page]
+    callout: Callout,
+    editor: User,
+    new_context: Callable[..., BrowserContext],
+    sign_in: Callable[[BrowserContext, User], Page],
 ) -> None:
     question, token = submit(callout, "Why did Israel choose Isfahan, and could this lead to a wider war?", name="Sara")
     reader = new_context(phone=True).new_page()
-    desk = staff_phone(editor)
+    desk = sign_in(new_context(phone=True), editor)
     visits = [
         (reader, "/"),
         (reader, f"/stories/{callout.story.slug}/"),

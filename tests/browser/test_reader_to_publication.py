@@ -13,7 +13,7 @@ from playwright.sync_api import BrowserContext, Page, expect
 from askdesk.accounts.models import Expert
 from askdesk.callouts.models import Callout
 from askdesk.questions.models import ReaderContact
-from tests.conftest import PASSWORD, submit
+from tests.conftest import submit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,22 +53,13 @@ def assert_no_contact_details(page: Page, *, private_token: str = "") -> None:
         assert fragment not in html, f"{fragment!r} appears on {page.url}"
 
 
-def sign_in(context: BrowserContext, username: str) -> Page:
-    page = context.new_page()
-    page.goto("/desk/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("button", name=f"Sign out {username}")).to_be_visible()
-    return page
-
-
 def test_a_readers_question_is_answered_and_published_without_their_contact_details(
     callout: Callout,
     editor: User,
     expert: Expert,
     new_context: Callable[..., BrowserContext],
     shoot: Callable[[Page, str], Path],
+    sign_in: Callable[[BrowserContext, User], Page],
 ) -> None:
     for text, fields in OTHER_QUESTIONS:
         submit(callout, text, **fields)
@@ -113,7 +104,7 @@ def test_a_readers_question_is_answered_and_published_without_their_contact_deta
     assert (contact.email, contact.phone) == (CANARY_EMAIL, "+447700900123")
 
     # The editor shortlists it and gives it to the expert.
-    desk = sign_in(new_context(), editor.username)
+    desk = sign_in(new_context(), editor)
     desk.get_by_role("link", name=PROMPT).click()
     expect(desk.get_by_role("heading", level=1)).to_have_text(PROMPT)
     row = desk.locator(".question-row", has_text=QUESTION)
@@ -131,7 +122,7 @@ def test_a_readers_question_is_answered_and_published_without_their_contact_deta
     shoot(desk, "question-detail")
 
     # The expert finds it in their queue and answers.
-    expert_page = sign_in(new_context(), expert.user.username)
+    expert_page = sign_in(new_context(), expert.user)
     expect(expert_page.get_by_role("heading", level=1)).to_have_text("My questions")
     expert_page.get_by_role("link", name=QUESTION).click()
     expect(expert_page.get_by_role("heading", level=1)).to_have_text(QUESTION)
