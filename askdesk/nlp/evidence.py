@@ -165,14 +165,19 @@ _STOP = frozenset(
 
 @dataclass(frozen=True)
 class Calibration:
-    """Logistic model of P(the story answers the question) from its best sentence."""
+    """Logistic model of P(the story answers the question) from its best sentence.
+
+    Its inputs: the sentence's cosine, its saturated BM25, and its coverage, the share of
+    the question's content words that the sentence contains.
+    """
 
     intercept: float
     cosine: float
     lexical: float
+    coverage: float
 
-    def probability(self, cosine: float, lexical: float) -> float:
-        z = self.intercept + self.cosine * cosine + self.lexical * lexical
+    def probability(self, cosine: float, lexical: float, coverage: float) -> float:
+        z = self.intercept + self.cosine * cosine + self.lexical * lexical + self.coverage * coverage
         return 1.0 / (1.0 + math.exp(-z))
 
 
@@ -181,8 +186,8 @@ class Calibration:
 # sentences removed (not answered). Keyed by embedder name prefix: cosine scales differ
 # between models, so each family has its own fit.
 CALIBRATIONS: dict[str, Calibration] = {
-    "all-MiniLM-L6-v2": Calibration(intercept=-4.0, cosine=8.0, lexical=2.0),
-    "hashing": Calibration(intercept=-3.0, cosine=8.0, lexical=2.0),
+    "all-MiniLM-L6-v2": Calibration(intercept=-3.514, cosine=3.895, lexical=0.302, coverage=1.479),
+    "hashing": Calibration(intercept=-1.501, cosine=0.221, lexical=0.677, coverage=2.003),
 }
 
 
@@ -196,7 +201,7 @@ def calibration_for(embedder_name: str) -> Calibration:
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    return _stemmer().stem(word)
+    return str(_stemmer().stem(word))
 
 
 @lru_cache(maxsize=1)
@@ -271,7 +276,9 @@ class StoryIndex:
         self.vectors = vectors
         self.embedder = embedder
         self.calibration = calibration_for(embedder.name)
-        self.bm25 = BM25([terms(s) for s in self.sentences])
+        sentence_terms = [terms(s) for s in self.sentences]
+        self.term_sets = [frozenset(t) for t in sentence_terms]
+        self.bm25 = BM25(sentence_terms)
 
     @classmethod
     def build(cls, sentences: Sequence[str], embedder: Embedder) -> StoryIndex:
@@ -288,10 +295,15 @@ class StoryIndex:
         if vectors is None:
             vectors = self.embedder.embed(list(questions))
         cosine = (vectors @ self.vectors.T).astype(np.float32)
-        raw = np.stack([self.bm25.scores(terms(q)) for q in questions]) if questions else cosine * 0
+        raw = np.stack([self.bm25.scores(terms(q)) for q in questions]) if questions else cosine * 0.0
         # Saturated so that one long keyword match cannot outweigh meaning without bound.
         lexical = (raw / (1.0 + raw)).astype(np.float32)
         return cosine, lexical
+
+    def coverage(self, question: str, index: int) -> float:
+        """Share of the question's distinct content words found in sentence ``index``."""
+        wanted = set(terms(question))
+        return len(wanted & self.term_sets[index]) / len(wanted) if wanted else 0.0
 
     def evidence(self, questions: Sequence[str], top_k: int = 3, vectors: Vectors | None = None) -> list[Evidence]:
         """For each question, its ``top_k`` best sentences and the answered decision.
@@ -308,7 +320,9 @@ class StoryIndex:
             # Stable sort on the negated score: ties keep story order.
             order = np.argsort(-combined[row], kind="stable")[:top_k]
             best = int(order[0])
-            confidence = self.calibration.probability(float(cosine[row, best]), float(lexical[row, best]))
+            confidence = self.calibration.probability(
+                float(cosine[row, best]), float(lexical[row, best]), self.coverage(question, best)
+            )
             picked = [Scored(int(i), self.sentences[int(i)], float(combined[row, i])) for i in order]
             out.append(Evidence(question, confidence >= 0.5, confidence, picked))
         return out
