@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
 
 Vectors = npt.NDArray[np.float32]
 Labels = npt.NDArray[np.int64]
@@ -69,15 +70,20 @@ def _stemmer() -> Any:
     return SnowballStemmer("english")
 
 
+# Stemming is the slow part of reading questions, and a call-out repeats few words many times.
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    return str(_stemmer().stem(word))
+
+
 def content_words(text: str) -> list[tuple[str, str]]:
     """(stem, word) for each content word of ``text``: lower-cased, stop words dropped."""
     stop = _stop_words()
-    stem = _stemmer().stem
     out = []
     for match in _WORD.finditer(text.lower()):
         word = match.group().split("'")[0]
         if word and word not in stop:
-            out.append((stem(word), word))
+            out.append((_stem(word), word))
     return out
 
 
@@ -328,11 +334,12 @@ def _average_link(features: Features, members: npt.NDArray[np.int64], threshold:
     n = len(members)
     if n == 1:
         return np.zeros(1, dtype=np.int64)
-    sims = features.similarity(members, members)
-    upper = np.triu_indices(n, k=1)
-    # Similarities may exceed 1 by rounding or fall below 0; distances must be >= 0.
-    condensed = np.clip(1.0 - sims[upper].astype(np.float64), 0.0, None)
-    del sims, upper
+    distances = 1.0 - features.similarity(members, members)
+    # Rounding can leave small negative distances or an asymmetric matrix; linkage needs neither.
+    np.clip(distances, 0.0, None, out=distances)
+    np.fill_diagonal(distances, 0.0)
+    condensed = squareform(distances, checks=False).astype(np.float64)
+    del distances
     tree = linkage(condensed, method="average")
     return np.asarray(fcluster(tree, t=1.0 - threshold, criterion="distance"), dtype=np.int64) - 1
 
