@@ -4,9 +4,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 
 from askdesk.accounts.models import Expert
+from askdesk.audit.models import AuditEvent
+from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
 from askdesk.questions.models import Question
 from askdesk.questions.services import hash_token
+from askdesk.search.selectors import search_questions
 
 
 def question_by_token(*, token: str) -> Question | None:
@@ -30,7 +33,7 @@ def triage_questions(*, callout: Callout, status: str = "", search: str = "") ->
     if status:
         questions = questions.filter(status=status)
     if search.strip():
-        questions = questions.filter(text__icontains=search.strip())
+        questions = search_questions(questions, search)
     return questions.order_by("-submitted_at", "-id")
 
 
@@ -48,3 +51,12 @@ def expert_queue(*, expert: Expert) -> QuerySet[Question]:
         .select_related("callout__story", "answer")
         .order_by("assigned_at", "id")
     )
+
+
+def question_history(question: Question) -> list[AuditEvent]:
+    """What happened to a question and its answer, newest first."""
+    events = audit_for(target=question)
+    answer = getattr(question, "answer", None)
+    if answer is not None:
+        events += audit_for(target=answer)
+    return sorted(events, key=lambda event: (event.at, event.pk), reverse=True)[:20]
