@@ -2,6 +2,30 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# How each action reads in a history list.
+ACTION_LABELS = {
+    "story.import": "imported the story",
+    "callout.create": "opened the call-out",
+    "callout.open": "reopened the call-out",
+    "callout.closed": "closed the call-out",
+    "question.shortlist": "shortlisted",
+    "question.reject": "rejected",
+    "question.spam": "marked as spam",
+    "question.restore": "restored",
+    "question.assign": "assigned to an expert",
+    "question.edit_wording": "edited the wording",
+    "question.redact": "removed contact details from the wording",
+    "question.publish": "published",
+    "question.unpublish": "unpublished",
+    "question.reader_delete": "deleted by the reader",
+    "answer.draft": "saved a draft answer",
+    "answer.submit": "sent the answer for approval",
+    "answer.return": "sent the answer back",
+    "answer.approve": "approved the answer",
+    "contact.view": "viewed the contact details",
+    "reader.export": "exported the reader's data",
+}
+
 
 class AuditEvent(models.Model):
     """One editorial action or view of personal data: who, when, what, on which object."""
@@ -23,3 +47,7 @@ class AuditEvent(models.Model):
         return (
             f"{self.at:%Y-%m-%d %H:%M} {self.actor_label or 'system'} {self.action} {self.object_type}#{self.object_id}"
         )
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action)

@@ -60,6 +60,14 @@ HYPHEN_PREFIXES = {
     "ultra",
     "well",
 }
+# Lower-cased "us" is the pronoun unless it reads as the country: "the us", "us officials".
+US_NOUNS = {
+    "administration", "ally", "allies", "army", "congress", "defence", "defense", "diplomats", "election",
+    "embassy", "envoy", "forces", "government", "intelligence", "military", "navy", "officials", "president",
+    "sanctions", "secretary", "senate", "state", "troops",
+}  # fmt: skip
+# Tokenised stories come as one block; news paragraphs run to about two sentences.
+SENTENCES_PER_PARAGRAPH = 2
 HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
 MAX_TITLE_LENGTH = 200
 
@@ -176,6 +184,14 @@ def truecase_tokens(tokens: list[str]) -> list[str]:
             cased[index] = word
         if "-" in token and word not in lookup:
             cased[index] = "-".join(_case_word(part, lookup) for part in word.split("-"))
+    for index, token in enumerate(tokens):
+        inside = 0 < index < len(tokens) - 1
+        if (
+            inside
+            and token.lower() == "us"
+            and (tokens[index - 1].lower() == "the" or tokens[index + 1].lower() in US_NOUNS)
+        ):
+            cased[index] = "US"
     for index, token in enumerate(cased):
         if token[:1].isalpha():
             cased[index] = token[:1].upper() + token[1:]
@@ -269,11 +285,13 @@ def read_story(raw: str, *, title: str | None = None) -> StoryText:
             raise ValueError("No article text was found in this HTML page.")
     if source_format != "html" and is_tokenised(raw):
         source_format = "tokenised"
-        paragraphs = [
-            [restore_sentence(tokens) for tokens in split_token_sentences(split_tokens(block))]
-            for block in re.split(r"\n\s*\n", raw)
-            if block.strip()
-        ]
+        paragraphs = []
+        for block in re.split(r"\n\s*\n", raw):
+            sentences = [restore_sentence(tokens) for tokens in split_token_sentences(split_tokens(block))]
+            paragraphs.extend(
+                sentences[start : start + SENTENCES_PER_PARAGRAPH]
+                for start in range(0, len(sentences), SENTENCES_PER_PARAGRAPH)
+            )
     else:
         blocks = [block.strip() for block in re.split(r"\n\s*\n", raw.strip()) if block.strip()]
         if source_format == "prose" and len(blocks) > 1:

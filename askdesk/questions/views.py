@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from askdesk.accounts.access import editor_required, staff_required
 from askdesk.accounts.models import Expert
-from askdesk.audit.selectors import audit_for
 from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
@@ -24,7 +23,7 @@ from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
 from askdesk.questions.models import Question
-from askdesk.questions.selectors import question_by_token, triage_counts, triage_page
+from askdesk.questions.selectors import question_by_token, question_history, triage_counts, triage_page
 from askdesk.stories.models import Story
 from askdesk.stories.selectors import story_paragraphs
 
@@ -161,7 +160,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answer": getattr(question, "answer", None),
             "experts": Expert.objects.filter(newsroom=question.callout.story.newsroom),
             "paragraphs": story_paragraphs(story=question.callout.story),
-            "audit": audit_for(target=question),
+            "audit": question_history(question),
             "byline_preview": byline_for(question),
             "can_reveal_contacts": can_reveal_contacts(request.user),
         },

@@ -71,11 +71,6 @@ def test_an_empty_question_shows_the_errors_keeps_what_was_typed_and_stores_noth
     assert (question.name, question.location, question.publish_age) == ("Sara", "Leeds", False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="includes/field.html gives the message the id '<field>-error' but Django 5.2 points "
-    "aria-describedby at '<field>_error', so screen readers do not read the message with the field",
-)
 def test_each_error_message_is_read_out_with_its_field(callout: Callout, page: Page) -> None:
     page.goto(f"/stories/{callout.story.slug}/")
     page.get_by_role("button", name="Send your question").click()

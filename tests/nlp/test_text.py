@@ -36,7 +36,7 @@ def test_sentences_are_capitalised_and_names_restored(demo):
     text = " ".join(demo.sentences)
     for name in ("Isfahan", "Tehran", "Israel", "BBC", "Damascus", "Hezbollah", "Friday"):
         assert name in text
-    assert demo.sentences[0] == "An Israeli missile hit Iran early on Friday morning, according to us officials."
+    assert demo.sentences[0] == "An Israeli missile hit Iran early on Friday morning, according to US officials."
 
 
 def test_quoted_speech_ending_a_sentence_closes_that_sentence(demo):
@@ -106,3 +106,17 @@ def test_html_article_main_text_is_extracted_without_navigation():
 def test_an_empty_story_is_refused(raw):
     with pytest.raises(ValueError, match="empty"):
         read_story(raw)
+
+
+def test_us_reads_as_the_country_only_where_it_is_one(demo):
+    text = " ".join(demo.sentences)
+    assert "the US was" in text and "US Secretary" in text
+    assert read_story("Officials told us that the talks failed. Nobody called us back.").sentences == [
+        "Officials told us that the talks failed.",
+        "Nobody called us back.",
+    ]
+
+
+def test_a_tokenised_story_is_shown_in_short_paragraphs(demo):
+    assert len(demo.paragraphs) > 10
+    assert all(1 <= len(paragraph) <= 2 for paragraph in demo.paragraphs)

@@ -76,7 +76,7 @@ def test_bad_input_is_explained_next_to_the_field_keeps_what_was_typed_and_saves
     assert response.status_code == 400
     assert "There is a problem" in page
     assert f'href="#id_{field}"' in page
-    assert f'id="id_{field}-error"' in page
+    assert f'id="id_{field}_error"' in page
     assert message in page
     assert 'value="Leeds"' in page  # what the reader typed elsewhere is kept
     assert Question.objects.count() == 0
