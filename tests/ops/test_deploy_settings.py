@@ -1,0 +1,81 @@
+"""Production settings come from the environment and pass Django's deployment checks."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    """The variables .env.example lists for production, with throwaway values."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "ASKDESK_", "DATABASE_"))}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "ASKDESK_ENV": "production",
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_ALLOWED_HOSTS": "askdesk.example.org",
+            "DJANGO_CSRF_TRUSTED_ORIGINS": "https://askdesk.example.org",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'askdesk.sqlite3'}",
+            "ASKDESK_DATA_DIR": str(tmp_path),
+            "DJANGO_STATIC_ROOT": str(tmp_path / "static"),
+            "ASKDESK_CONTACT_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+            "ASKDESK_CONTACT_LOOKUP_KEY": secrets.token_urlsafe(32),
+        }
+    )
+    env.update(overrides)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_passes_with_production_environment_and_no_warnings(tmp_path):
+    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_settings_are_strict(tmp_path):
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.DEBUG, s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, "
+        "s.SECURE_HSTS_SECONDS >= 31536000, s.ALLOWED_HOSTS, s.TASKS['default']['BACKEND'])"
+    )
+    result = manage(production_env(tmp_path), "shell", "-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "False",
+        "True",
+        "True",
+        "True",
+        "True",
+        "['askdesk.example.org']",
+        "django_tasks_db.DatabaseBackend",
+    ]
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = production_env(tmp_path)
+    del env["DJANGO_SECRET_KEY"]
+    result = manage(env, "check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
+
+
+def test_check_deploy_warns_when_https_is_switched_off(tmp_path):
+    # The check can fail: it is not passing because nothing is checked.
+    result = manage(
+        production_env(tmp_path, DJANGO_SECURE_SSL_REDIRECT="0"), "check", "--deploy", "--fail-level", "WARNING"
+    )
+    assert result.returncode != 0
+    assert "security.W008" in result.stdout + result.stderr
