@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "askdesk.callouts",
     "askdesk.questions",
     "askdesk.answers",
+    "askdesk.analysis",
     "askdesk.privacy",
 ]
 
@@ -206,6 +207,11 @@ ASKDESK_NEWSROOM_NAME = env("ASKDESK_NEWSROOM_NAME", "The Newsroom")
 ASKDESK_PUBLIC_BASE_URL = env("ASKDESK_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 ASKDESK_QUESTION_MAX_LENGTH = int(env("ASKDESK_QUESTION_MAX_LENGTH", "1000"))
 ASKDESK_TRIAGE_PAGE_SIZE = int(env("ASKDESK_TRIAGE_PAGE_SIZE", "50"))
+# Question intelligence: the sentence embedder ("minilm", or "hashing" for tests) and when a
+# call-out is regrouped as a whole (after this many new questions, or this share of them).
+ASKDESK_EMBEDDER = env("ASKDESK_EMBEDDER", "minilm")
+ASKDESK_REGROUP_EVERY = int(env("ASKDESK_REGROUP_EVERY", "25"))
+ASKDESK_REGROUP_SHARE = float(env("ASKDESK_REGROUP_SHARE", "0.1"))
 
 # Readers' contact details are encrypted with these Fernet keys (comma-separated, newest
 # first: `manage.py rotate_contact_keys` re-encrypts with the first). A separate key makes

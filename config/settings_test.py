@@ -6,6 +6,8 @@ os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
 # Fixed keys: tests never write key files. (Fernet keys: 32 url-safe base64-encoded bytes.)
 os.environ.setdefault("ASKDESK_CONTACT_KEYS", "dGVzdC1jb250YWN0LWtleS0xLTEyMzQ1Njc4OTAxMjM=")
 os.environ.setdefault("ASKDESK_CONTACT_LOOKUP_KEY", "test-lookup-key")
+# The small deterministic embedder: no model is loaded in the fast suite.
+os.environ.setdefault("ASKDESK_EMBEDDER", "hashing")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-with-enough-length-and-entropy-0123456789")
 
 from config.settings import *  # noqa: F403

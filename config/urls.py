@@ -19,6 +19,7 @@ questions_urls = (
         path("desk/callouts/<int:pk>/", questions.triage, name="triage"),
         path("desk/questions/<int:pk>/", questions.question_detail, name="detail"),
         path("desk/questions/<int:pk>/act/", questions.question_action, name="act"),
+        path("desk/callouts/<int:pk>/groups/", questions.group_action, name="group_act"),
     ],
     "questions",
 )

@@ -14,8 +14,13 @@ class Answer(models.Model):
         SUBMITTED = "submitted", "Waiting for approval"
         APPROVED = "approved", "Approved"
 
+    class Source(models.TextChoices):
+        EXPERT = "expert", "An expert"
+        STORY = "story", "The story"
+
     question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="answer")
-    expert = models.ForeignKey(Expert, on_delete=models.PROTECT, related_name="answers")
+    expert = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.EXPERT)
     body = models.TextField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(default=timezone.now)
@@ -25,4 +30,4 @@ class Answer(models.Model):
     approved_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"answer to question {self.question_id} by {self.expert.name}"
+        return f"answer to question {self.question_id}"

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from askdesk.callouts.models import Callout
 from askdesk.questions.models import Question
@@ -15,6 +15,7 @@ def published_questions(*, callout: Callout) -> QuerySet[Question]:
     return (
         Question.objects.filter(callout=callout, status=Question.Status.PUBLISHED)
         .select_related("answer__expert")
+        .annotate(also_asked=Count("covered", filter=Q(covered__status=Question.Status.COVERED)))
         .only(
             "id",
             "callout_id",
@@ -25,6 +26,7 @@ def published_questions(*, callout: Callout) -> QuerySet[Question]:
             "status",
             "answer__id",
             "answer__body",
+            "answer__source",
             "answer__approved_at",
             "answer__expert__id",
             "answer__expert__name",

@@ -10,7 +10,7 @@ from askdesk.answers.models import Answer
 from askdesk.audit.services import audit_record
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
-from askdesk.questions.models import Question
+from askdesk.questions.models import Question, QuestionEvidence
 from askdesk.questions.services import QuestionRefused
 
 Status = Question.Status
@@ -65,12 +65,42 @@ def answer_return(*, question: Question, actor: Any, note: str = "") -> Answer:
     return answer
 
 
+# A published answer also answers the other questions of its group, unless an editor set them aside.
+COVERABLE = {Status.NEW, Status.SHORTLISTED, Status.ASSIGNED, Status.ANSWERED}
+
+
+def _check_publishable(question: Question) -> None:
+    if find_contact_details(question.display_text):
+        raise QuestionRefused(
+            'The question still contains contact details. Remove them before publishing ("Remove contact details").'
+        )
+    if question.consented_at is None or question.terms_id is None or question.privacy_policy_id is None:
+        raise QuestionRefused("The reader's consent is not recorded; this question cannot be published.")
+
+
+def _publish(question: Question, actor: Any, now: Any) -> Question:
+    """The byline is built here, from only the parts the reader allowed."""
+    question.byline = byline_for(question)
+    question.status = Status.PUBLISHED
+    question.published_at = now
+    question.save(update_fields=["byline", "status", "published_at"])
+    covered = 0
+    if question.group_id is not None:
+        covered = (
+            Question.objects.filter(group_id=question.group_id, status__in=COVERABLE)
+            .exclude(pk=question.pk)
+            .update(status=Status.COVERED, covered_by=question)
+        )
+    audit_record(actor=actor, action="question.publish", target=question, group_members_answered=covered)
+    return question
+
+
 @transaction.atomic
 def answer_publish(*, question: Question, actor: Any) -> Question:
-    """Approve the expert's answer and publish the question with it.
+    """Approve the expert's answer and publish the question with it, for its whole group.
 
-    The byline is built here, from only the parts the reader allowed; a question without
-    recorded consent is never published.
+    A question without recorded consent, or whose wording still holds contact details,
+    is never published.
     """
     question = Question.objects.select_for_update().get(pk=question.pk)
     answer = Answer.objects.filter(question=question).first()
@@ -78,12 +108,7 @@ def answer_publish(*, question: Question, actor: Any) -> Question:
         raise QuestionRefused("Only a question with an answer waiting for approval can be published.")
     if not answer.body.strip():
         raise QuestionRefused("The answer is empty.")
-    if find_contact_details(question.display_text):
-        raise QuestionRefused(
-            'The question still contains contact details. Remove them before publishing ("Remove contact details").'
-        )
-    if question.consented_at is None or question.terms_id is None or question.privacy_policy_id is None:
-        raise QuestionRefused("The reader's consent is not recorded; this question cannot be published.")
+    _check_publishable(question)
     now = timezone.now()
     if answer.status != Answer.Status.APPROVED:
         answer.status = Answer.Status.APPROVED
@@ -91,17 +116,47 @@ def answer_publish(*, question: Question, actor: Any) -> Question:
         answer.approved_at = now
         answer.save(update_fields=["status", "approved_by", "approved_at"])
         audit_record(actor=actor, action="answer.approve", target=answer)
-    question.byline = byline_for(question)
-    question.status = Status.PUBLISHED
-    question.published_at = now
-    question.save(update_fields=["byline", "status", "published_at"])
-    audit_record(actor=actor, action="question.publish", target=question)
-    return question
+    return _publish(question, actor, now)
+
+
+@transaction.atomic
+def answer_publish_from_story(*, question: Question, actor: Any) -> Question:
+    """Publish, as the answer, the story sentences that answer the question (one editor action)."""
+    question = Question.objects.select_for_update().select_related("callout__story").get(pk=question.pk)
+    if question.status not in COVERABLE:
+        raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be published now.")
+    evidence = QuestionEvidence.objects.filter(question=question).first()
+    if evidence is None or not evidence.answered:
+        raise QuestionRefused("The story does not answer this question, as far as askdesk can tell.")
+    if Answer.objects.filter(question=question).exclude(status=Answer.Status.DRAFT).exists():
+        raise QuestionRefused("An expert has already answered this question: publish that answer instead.")
+    _check_publishable(question)
+    best_key = evidence.keys[0]
+    sentence = question.callout.story.sentences.get(key=best_key)
+    now = timezone.now()
+    Answer.objects.update_or_create(
+        question=question,
+        defaults={
+            "expert": None,
+            "source": Answer.Source.STORY,
+            "body": sentence.text,
+            "status": Answer.Status.APPROVED,
+            "created_at": now,
+            "updated_at": now,
+            "approved_by": actor,
+            "approved_at": now,
+        },
+    )
+    audit_record(actor=actor, action="answer.from_story", target=question, sentence=best_key)
+    return _publish(question, actor, now)
 
 
 @transaction.atomic
 def question_unpublish(*, question: Question, actor: Any) -> Question:
-    """Take a question and its answer off the public page; the approved answer is kept."""
+    """Take a question and its answer off the public page; the approved answer is kept.
+
+    The other questions of its group that it answered go back to the shortlist.
+    """
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status != Status.PUBLISHED:
         raise QuestionRefused("This question is not published.")
@@ -109,5 +164,8 @@ def question_unpublish(*, question: Question, actor: Any) -> Question:
     question.published_at = None
     question.byline = ""
     question.save(update_fields=["status", "published_at", "byline"])
+    Question.objects.filter(covered_by=question, status=Status.COVERED).update(
+        status=Status.SHORTLISTED, covered_by=None
+    )
     audit_record(actor=actor, action="question.unpublish", target=question)
     return question

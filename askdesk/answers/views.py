@@ -11,7 +11,8 @@ from askdesk.answers import services
 from askdesk.answers.selectors import published_questions
 from askdesk.callouts.models import Callout
 from askdesk.questions.access import get_question_for_staff
-from askdesk.questions.selectors import expert_queue
+from askdesk.questions.models import QuestionEvidence
+from askdesk.questions.selectors import evidence_sentences, expert_queue
 from askdesk.stories.selectors import story_paragraphs
 
 
@@ -41,6 +42,7 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("This question is not assigned to you.")
     answer = getattr(question, "answer", None)
     body = answer.body if answer is not None else ""
+    found = evidence_sentences(question=question, evidence=QuestionEvidence.objects.filter(question=question).first())
     error = ""
     if request.method == "POST":
         body = request.POST.get("body", "")
@@ -62,6 +64,8 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "error": error,
             "story": question.callout.story,
             "paragraphs": story_paragraphs(story=question.callout.story),
+            "evidence_sentences": found,
+            "highlight": [sentence.key for sentence, _ in found],
         },
         status=400 if error else 200,
     )
@@ -76,6 +80,9 @@ def answer_action(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "publish":
             services.answer_publish(question=question, actor=request.user)
             messages.success(request, "Answer approved and published.")
+        elif action == "publish_from_story":
+            services.answer_publish_from_story(question=question, actor=request.user)
+            messages.success(request, "Published with the answer from the story.")
         elif action == "unpublish":
             services.question_unpublish(question=question, actor=request.user)
             messages.success(request, "Taken off the public page.")

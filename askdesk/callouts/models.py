@@ -27,6 +27,10 @@ class Callout(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Bumped whenever groups change by hand or by a regroup, so background workers can tell
+    # that the grouping they hold in memory is stale.
+    groups_version = models.PositiveIntegerField(default=0)
+    questions_at_last_regroup = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -8,6 +8,23 @@ from askdesk.newsrooms.models import LegalDocument
 from askdesk.questions.crypto import EncryptedTextField
 
 
+class QuestionGroup(models.Model):
+    """Questions of one call-out that ask the same thing: "N readers asked this"."""
+
+    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="groups")
+    label = models.CharField(max_length=200, blank=True)
+    representative = models.ForeignKey("Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept up to date by the services that move questions, so triage can sort without counting.
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["callout", "-size"], name="group_largest")]
+
+    def __str__(self) -> str:
+        return f"{self.label or 'group'} ({self.size})"
+
+
 class Question(models.Model):
     """A reader's question. The reader's own words in ``text`` are never changed."""
 
@@ -19,6 +36,7 @@ class Question(models.Model):
         PUBLISHED = "published", "Published"
         REJECTED = "rejected", "Rejected"
         SPAM = "spam", "Spam"
+        COVERED = "covered", "Answered with its group"
 
     callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="questions")
     text = models.TextField()
@@ -50,6 +68,11 @@ class Question(models.Model):
         max_length=200, blank=True, help_text="Built at publication from what the reader allowed."
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    group = models.ForeignKey(QuestionGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    # An editor placed it in its group by hand: regrouping leaves it there.
+    group_locked = models.BooleanField(default=False)
+    # Answered by the published question of its group.
+    covered_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="covered")
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -57,6 +80,7 @@ class Question(models.Model):
             models.Index(fields=["callout", "status", "-submitted_at"], name="question_triage"),
             models.Index(fields=["callout", "-submitted_at"], name="question_callout_recent"),
             models.Index(fields=["assigned_to", "status"], name="question_expert"),
+            models.Index(fields=["group", "status"], name="question_group"),
             models.Index(
                 fields=["callout", "-published_at"], name="question_published", condition=Q(status="published")
             ),
@@ -87,3 +111,22 @@ class ReaderContact(models.Model):
 
     def __str__(self) -> str:
         return f"contact for question {self.question_id}"
+
+
+class QuestionEvidence(models.Model):
+    """The story sentences that may answer a question, computed in the background."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="evidence")
+    answered = models.BooleanField(help_text="The story answers this question.")
+    confidence = models.FloatField()
+    # [[sentence key, score], ...], best first.
+    sentences = models.JSONField(default=list)
+    embedder = models.CharField(max_length=64)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"evidence for question {self.question_id}"
+
+    @property
+    def keys(self) -> list[str]:
+        return [key for key, _ in self.sentences]

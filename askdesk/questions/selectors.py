@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 
@@ -7,9 +9,10 @@ from askdesk.accounts.models import Expert
 from askdesk.audit.models import AuditEvent
 from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
-from askdesk.questions.models import Question
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
 from askdesk.questions.services import hash_token
 from askdesk.search.selectors import search_questions
+from askdesk.stories.models import Sentence
 
 
 def question_by_token(*, token: str) -> Question | None:
@@ -28,20 +31,54 @@ def triage_counts(*, callout: Callout) -> dict[str, int]:
     return counts
 
 
-def triage_questions(*, callout: Callout, status: str = "", search: str = "") -> QuerySet[Question]:
-    questions = Question.objects.filter(callout=callout).select_related("assigned_to", "answer")
+def triage_questions(
+    *, callout: Callout, status: str = "", search: str = "", group: int | None = None
+) -> QuerySet[Question]:
+    questions = Question.objects.filter(callout=callout).select_related("assigned_to", "answer", "evidence", "group")
     if status:
         questions = questions.filter(status=status)
+    if group is not None:
+        questions = questions.filter(group_id=group)
     if search.strip():
         questions = search_questions(questions, search)
     return questions.order_by("-submitted_at", "-id")
 
 
 def triage_page(
-    *, callout: Callout, status: str = "", search: str = "", page: int | str = 1, per_page: int = 50
+    *,
+    callout: Callout,
+    status: str = "",
+    search: str = "",
+    group: int | None = None,
+    page: int | str = 1,
+    per_page: int = 50,
 ) -> Page:
-    paginator = Paginator(triage_questions(callout=callout, status=status, search=search), per_page)
+    paginator = Paginator(triage_questions(callout=callout, status=status, search=search, group=group), per_page)
     return paginator.get_page(page)
+
+
+def triage_groups_page(*, callout: Callout, page: int | str = 1, per_page: int = 50) -> Page:
+    """The call-out's groups, largest first, each with its representative question."""
+    groups = (
+        QuestionGroup.objects.filter(callout=callout, size__gt=0)
+        .select_related("representative")
+        .order_by("-size", "id")
+    )
+    return Paginator(groups, per_page).get_page(page)
+
+
+def ungrouped_count(*, callout: Callout) -> int:
+    """Questions the background worker has not grouped yet."""
+    return Question.objects.filter(callout=callout, group__isnull=True).count()
+
+
+def groups_for_moving(*, question: Question, limit: int = 30) -> list[QuestionGroup]:
+    """The largest other groups of the question's call-out, to offer as places to move it."""
+    return list(
+        QuestionGroup.objects.filter(callout_id=question.callout_id, size__gt=0)
+        .exclude(pk=question.group_id)
+        .order_by("-size", "id")[:limit]
+    )
 
 
 def expert_queue(*, expert: Expert) -> QuerySet[Question]:
@@ -60,3 +97,21 @@ def question_history(question: Question) -> list[AuditEvent]:
     if answer is not None:
         events += audit_for(target=answer)
     return sorted(events, key=lambda event: (event.at, event.pk), reverse=True)[:20]
+
+
+def evidence_sentences(*, question: Question, evidence: QuestionEvidence | None) -> list[tuple[Sentence, float]]:
+    """The story sentences that may answer the question, best first, with their scores."""
+    if evidence is None or not evidence.sentences:
+        return []
+    by_key = {s.key: s for s in Sentence.objects.filter(story_id=question.callout.story_id, key__in=evidence.keys)}
+    return [(by_key[key], score) for key, score in evidence.sentences if key in by_key]
+
+
+def reader_answer(*, question: Question) -> Any:
+    """The published answer that answers this reader: their own question's, or its group's."""
+    answered = question
+    if question.status == Question.Status.COVERED and question.covered_by_id is not None:
+        answered = question.covered_by  # type: ignore[assignment]
+    if answered.status != Question.Status.PUBLISHED:
+        return None
+    return getattr(answered, "answer", None)

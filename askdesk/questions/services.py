@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -19,7 +20,8 @@ from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.nlp.scrub import find_contact_details, scrub
 from askdesk.questions.crypto import lookup_digest
-from askdesk.questions.models import Question, ReaderContact
+from askdesk.questions.models import Question, QuestionGroup, ReaderContact
+from askdesk.questions.signals import question_changed
 
 Status = Question.Status
 
@@ -113,6 +115,7 @@ def question_submit(
                 access_token_hash=hash_token(token),
                 contact_spans=contact_spans_in(text.strip()),
             )
+            question_changed.send(sender=Question, question_id=question.pk)
             if email.strip() or phone.strip():
                 ReaderContact.objects.create(
                     question=question, email=email.strip(), phone=phone.strip(), email_digest=lookup_digest(email)
@@ -211,3 +214,81 @@ def question_delete_by_reader(*, question: Question) -> None:
         actor=None, action="question.reader_delete", target=question, was_published=question.status == Status.PUBLISHED
     )
     question.delete()
+
+
+# Groups ------------------------------------------------------------------------------------
+
+
+def _groups_changed(callout_id: int) -> None:
+    Callout.objects.filter(pk=callout_id).update(groups_version=F("groups_version") + 1)
+
+
+def _refresh_group(group: QuestionGroup) -> None:
+    """Size and representative after members moved; an emptied group is deleted."""
+    members = Question.objects.filter(group=group)
+    size = members.count()
+    if size == 0:
+        group.delete()
+        return
+    group.size = size
+    if group.representative_id is None or not members.filter(pk=group.representative_id).exists():
+        group.representative = members.order_by("submitted_at", "id").first()
+    group.save(update_fields=["size", "representative"])
+
+
+@transaction.atomic
+def group_apply(*, group: QuestionGroup, action: str, actor: Any, expert: Expert | None = None) -> tuple[int, int]:
+    """Shortlist, reject, mark as spam or assign every question of a group; returns (done, skipped)."""
+    done = skipped = 0
+    for question in Question.objects.filter(group=group).order_by("id"):
+        try:
+            if action == "assign":
+                if expert is None:
+                    raise QuestionRefused("Choose an expert.")
+                question_assign(question=question, expert=expert, actor=actor)
+            else:
+                question_transition(question=question, action=action, actor=actor)
+        except QuestionRefused:
+            skipped += 1
+        else:
+            done += 1
+    audit_record(actor=actor, action=f"group.{action}", target=group, done=done, skipped=skipped)
+    return done, skipped
+
+
+@transaction.atomic
+def group_merge(*, target: QuestionGroup, others: list[QuestionGroup], actor: Any) -> QuestionGroup:
+    """Move every question of ``others`` into ``target``; the emptied groups go."""
+    others = [g for g in others if g.pk != target.pk]
+    if any(g.callout_id != target.callout_id for g in others):
+        raise QuestionRefused("Only groups of the same call-out can be merged.")
+    if not others:
+        raise QuestionRefused("Choose at least two groups to merge.")
+    moved = Question.objects.filter(group__in=others).update(group=target, group_locked=True)
+    for group in others:
+        group.delete()
+    _refresh_group(target)
+    _groups_changed(target.callout_id)
+    audit_record(actor=actor, action="group.merge", target=target, merged=[g.pk for g in others], moved=moved)
+    return target
+
+
+@transaction.atomic
+def question_move(*, question: Question, target: QuestionGroup | None, actor: Any) -> QuestionGroup:
+    """Move a question to another group of its call-out, or to a new group of its own."""
+    if target is not None and target.callout_id != question.callout_id:
+        raise QuestionRefused("A question can only move to a group of its own call-out.")
+    previous = question.group
+    if target is None:
+        target = QuestionGroup.objects.create(
+            callout_id=question.callout_id, label=question.display_text[:80], representative=question, size=0
+        )
+    question.group = target
+    question.group_locked = True
+    question.save(update_fields=["group", "group_locked"])
+    _refresh_group(target)
+    if previous is not None and previous.pk != target.pk:
+        _refresh_group(previous)
+    _groups_changed(question.callout_id)
+    audit_record(actor=actor, action="question.move", target=question, group=target.pk)
+    return target

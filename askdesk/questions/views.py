@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
-from askdesk.accounts.access import editor_required, staff_required
+from askdesk.accounts.access import editor_required, is_editor, staff_required
 from askdesk.accounts.models import Expert
 from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
@@ -22,8 +22,18 @@ from askdesk.questions import services
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
-from askdesk.questions.models import Question
-from askdesk.questions.selectors import question_by_token, question_history, triage_counts, triage_page
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
+from askdesk.questions.selectors import (
+    evidence_sentences,
+    groups_for_moving,
+    question_by_token,
+    question_history,
+    reader_answer,
+    triage_counts,
+    triage_groups_page,
+    triage_page,
+    ungrouped_count,
+)
 from askdesk.stories.models import Story
 from askdesk.stories.selectors import story_paragraphs
 
@@ -89,7 +99,7 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
     if question is None:
         raise Http404("This link does not lead to a question. It may have been deleted.")
     private_url = request.build_absolute_uri(reverse("questions:status", args=[token]))
-    answer = getattr(question, "answer", None) if question.status == Question.Status.PUBLISHED else None
+    evidence = QuestionEvidence.objects.filter(question=question).first()
     return render(
         request,
         "questions/status.html",
@@ -97,7 +107,9 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
             "question": question,
             "private_url": private_url,
             "just_submitted": request.GET.get("submitted") == "1",
-            "answer": answer,
+            "answer": reader_answer(question=question),
+            "evidence": evidence,
+            "evidence_sentences": evidence_sentences(question=question, evidence=evidence)[:1],
             "public_url": reverse("answers:public", args=[question.callout.slug]),
         },
     )
@@ -125,33 +137,79 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     if status not in Question.Status.values:
         status = ""
     search = request.GET.get("q", "").strip()[:200]
-    page = triage_page(
+    group = _int_or_none(request.GET.get("group"))
+    by_groups = request.GET.get("view") == "groups" and not (status or search or group)
+    counts = triage_counts(callout=callout)
+    context: dict[str, object] = {
+        "callout": callout,
+        "counts": counts,
+        "total": sum(counts.values()),
+        "status": status,
+        "search": search,
+        "statuses": Question.Status.choices,
+        "experts": Expert.objects.filter(newsroom=callout.story.newsroom),
+        "by_groups": by_groups,
+    }
+    if by_groups:
+        context["page"] = triage_groups_page(
+            callout=callout, page=request.GET.get("page", 1), per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE
+        )
+        context["ungrouped"] = ungrouped_count(callout=callout)
+        return render(request, "questions/triage_groups.html", context)
+    context["group"] = QuestionGroup.objects.filter(callout=callout, pk=group).first() if group else None
+    context["page"] = triage_page(
         callout=callout,
         status=status,
         search=search,
+        group=group,
         page=request.GET.get("page", 1),
         per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
     )
-    counts = triage_counts(callout=callout)
-    return render(
-        request,
-        "questions/triage.html",
-        {
-            "callout": callout,
-            "page": page,
-            "counts": counts,
-            "total": sum(counts.values()),
-            "status": status,
-            "search": search,
-            "statuses": Question.Status.choices,
-            "experts": Expert.objects.filter(newsroom=callout.story.newsroom),
-        },
-    )
+    return render(request, "questions/triage.html", context)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@editor_required
+@require_POST
+def group_action(request: HttpRequest, pk: int) -> HttpResponse:
+    callout = get_callout_for_editor(request, pk)
+    groups = QuestionGroup.objects.filter(callout=callout)
+    back = reverse("questions:triage", args=[callout.pk]) + "?view=groups"
+    try:
+        if "merge" in request.POST:
+            chosen = list(groups.filter(pk__in=[g for g in request.POST.getlist("selected") if g.isdigit()]))
+            chosen.sort(key=lambda g: (-g.size, g.pk))
+            if len(chosen) < 2:
+                raise services.QuestionRefused("Tick at least two groups to merge.")
+            target = services.group_merge(target=chosen[0], others=chosen[1:], actor=request.user)
+            messages.success(request, f"Merged {len(chosen)} groups: {target.size} readers now in one group.")
+        else:
+            action, _, raw_id = request.POST.get("group_action", "").partition(":")
+            group = get_object_or_404(groups, pk=_int_or_none(raw_id) or 0)
+            expert = None
+            if action == "assign":
+                expert = Expert.objects.filter(pk=_int_or_none(request.POST.get(f"expert_{group.pk}"))).first()
+            if action not in {*services.TRANSITIONS, "assign"}:
+                raise services.QuestionRefused("Unknown action.")
+            done, skipped = services.group_apply(group=group, action=action, actor=request.user, expert=expert)
+            note = f" ({skipped} left as they were)" if skipped else ""
+            messages.success(request, f"{done} question{'s' if done != 1 else ''} {action_done(action)}{note}.")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(back)
+
+
+def action_done(action: str) -> str:
+    return "assigned" if action == "assign" else services.action_label(action)
 
 
 @staff_required
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
+    evidence = QuestionEvidence.objects.filter(question=question).first()
     return render(
         request,
         "questions/detail.html",
@@ -160,6 +218,10 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "answer": getattr(question, "answer", None),
             "experts": Expert.objects.filter(newsroom=question.callout.story.newsroom),
             "paragraphs": story_paragraphs(story=question.callout.story),
+            "evidence": evidence,
+            "evidence_sentences": evidence_sentences(question=question, evidence=evidence),
+            "highlight": evidence.keys if evidence else [],
+            "move_targets": groups_for_moving(question=question) if is_editor(request.user) else [],
             "audit": question_history(question),
             "byline_preview": byline_for(question),
             "can_reveal_contacts": can_reveal_contacts(request.user),
@@ -187,6 +249,13 @@ def question_action(request: HttpRequest, pk: int) -> HttpResponse:
             expert = get_object_or_404(Expert, pk=request.POST.get("expert") or 0)
             services.question_assign(question=question, expert=expert, actor=request.user)
             messages.success(request, f"Question assigned to {expert.name}.")
+        elif action == "move":
+            target_id = request.POST.get("group", "")
+            target = None
+            if target_id != "new":
+                target = get_object_or_404(QuestionGroup, pk=_int_or_none(target_id) or 0, callout=question.callout)
+            services.question_move(question=question, target=target, actor=request.user)
+            messages.success(request, "Question moved to a new group." if target is None else "Question moved.")
         elif action == "redact":
             services.question_redact_contact_details(question=question, actor=request.user)
             messages.success(request, "Contact details removed from the wording for publication.")

@@ -1,0 +1,11 @@
+"""Events other apps subscribe to, so that dependencies keep pointing one way.
+
+Sent inside the writing transaction: a receiver that enqueues work with
+``askdesk.ops.tasks.enqueue_on_commit`` gets it committed together with the write.
+Receivers only schedule work; they hold no domain logic.
+"""
+
+from django.dispatch import Signal
+
+# question_id: a reader's question was stored.
+question_changed = Signal()
