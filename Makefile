@@ -5,8 +5,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WEB_WORKERS ?= 2
+TASK_WORKERS ?= 1
 
-.PHONY: run setup test test-setup lint bench clean
+.PHONY: run setup test test-setup test-sqlite test-postgres lint bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +28,20 @@ setup: $(VENV)/.base-installed
 	$(PY) manage.py load_demo
 
 run: setup
-	DJANGO_DEBUG=0 HOST=$(HOST) PORT=$(PORT) WEB_WORKERS=$(WEB_WORKERS) PY=$(PY) scripts/serve
+	DJANGO_DEBUG=0 HOST=$(HOST) PORT=$(PORT) WEB_WORKERS=$(WEB_WORKERS) TASK_WORKERS=$(TASK_WORKERS) PY=$(PY) scripts/serve
 
 test-setup: $(VENV)/.test-installed
 	scripts/ensure-chromium
 
+# SQLite then PostgreSQL (a throwaway server this run starts and stops): see scripts/test.
 test: test-setup
+	PY=$(PY) scripts/test
+
+test-sqlite: test-setup
 	$(PY) -m pytest
+
+test-postgres: $(VENV)/.test-installed
+	PG_FSYNC=off scripts/with-postgres $(PY) -m pytest -p no:cacheprovider --ignore=tests/browser --ignore=tests/nlp
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -79,3 +80,11 @@ def test_check_deploy_warns_when_https_is_switched_off(tmp_path):
     )
     assert result.returncode != 0
     assert "security.W008" in result.stdout + result.stderr
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    settings_source = (ROOT / "config" / "settings.py").read_text()
+    read = set(re.findall(r"env(?:_bool|_list)?\(\s*\"([A-Z0-9_]+)\"", settings_source))
+    listed = set(re.findall(r"^#? ?([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert "DATABASE_URL" in read and "ASKDESK_CSP" in read
+    assert read - listed == set()
