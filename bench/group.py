@@ -15,8 +15,8 @@ Quality, each line a baseline and ours from the same run:
   STS-B test (positive = score >= 4), TF-IDF cosine fitted on the sentences of the set
   vs embedding cosine vs ``pair_similarity``.
 
-Scale, each size in a fresh process (peak RSS from getrusage covers the whole process,
-input included): ``regroup`` of N synthetic questions made from RealTimeQA question
+Scale, each size in a fresh process (peak RSS is the process's VmHWM: the whole process,
+libraries and input included): ``regroup`` of N synthetic questions made from RealTimeQA question
 embeddings (7,776 unique questions; each synthetic question is one of them, drawn at
 random, with Gaussian noise added to its vector and one word dropped from its text), and
 exact one-level average link (scipy) as the baseline where its N² matrix fits. Then the
@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import multiprocessing
-import resource
 import sys
 import tempfile
 import time
@@ -157,8 +156,21 @@ def synthetic(base_vectors: Vectors, base_texts: list[str], n: int, seed: int) -
     return vectors, texts, origin
 
 
+def _status_mib(field: str) -> float:
+    # VmHWM is the peak resident memory of this process image: unlike getrusage's
+    # ru_maxrss it does not inherit the parent's peak through fork and exec.
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def rss_mib() -> float:
+    return _status_mib("VmRSS")
+
+
 def peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return _status_mib("VmHWM")
 
 
 def scale_worker(folder: str, exact: bool, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
@@ -166,7 +178,7 @@ def scale_worker(folder: str, exact: bool, out: multiprocessing.Queue) -> None: 
     texts = (Path(folder) / "texts.txt").read_text(encoding="utf-8").split("\n")
     origin = np.load(Path(folder) / "origin.npy")
     n = len(texts)
-    before = peak_rss_mib()
+    before = rss_mib()
     start = time.perf_counter()
     if exact:
         features = grp.Features.build(vectors, texts)

@@ -39,16 +39,16 @@ Vectors = npt.NDArray[np.float32]
 Labels = npt.NDArray[np.int64]
 SparseRows: TypeAlias = sparse.csr_matrix
 
-# Tuned on half of the NewsQuizQA dev articles (bench/group.py): mixed similarity of
-# MiniLM cosine and TF-IDF cosine with equal weights.
+# Thresholds chosen on one half of the NewsQuizQA dev articles (bench/group.py) for
+# MiniLM; the mixed similarity gives MiniLM cosine and TF-IDF cosine equal weights.
 DEFAULT_THRESHOLD = 0.30
 DEFAULT_LEXICAL_WEIGHT = 0.5
 # The incremental index compares embeddings only (no corpus statistics at insert time).
-DEFAULT_INDEX_THRESHOLD = 0.55
+DEFAULT_INDEX_THRESHOLD = 0.58
 # Rare words (names, places) are what tell news questions apart: idf is raised to this power.
 IDF_POWER = 2.0
-# Up to this many questions are clustered exactly in one piece; the condensed distance
-# matrix of n questions takes 4·n² bytes (float64, half matrix).
+# Up to this many questions are clustered exactly in one piece: n questions take about
+# 8·n² bytes (the float32 similarity matrix, then float64 condensed distances).
 MAX_EXACT = 4000
 BUCKET_SIZE = 2000
 NEIGHBOUR_BUCKETS = 3
@@ -344,15 +344,34 @@ def _average_link(features: Features, members: npt.NDArray[np.int64], threshold:
     return np.asarray(fcluster(tree, t=1.0 - threshold, criterion="distance"), dtype=np.int64) - 1
 
 
+def _spherical_kmeans(vectors: Vectors, k: int, seed: int, sample: int = 20_000, iterations: int = 10) -> Labels:
+    """Assign unit rows to ``k`` centres (cosine k-means fitted on a sample).
+
+    Buckets only need to keep near questions together, so a few iterations on a sample
+    are enough, and matrix products keep it to a second at 100,000 × 384.
+    """
+    rng = np.random.default_rng(seed)
+    fit = vectors[rng.choice(len(vectors), size=min(sample, len(vectors)), replace=False)]
+    centres = fit[rng.choice(len(fit), size=k, replace=False)].copy()
+    for _ in range(iterations):
+        assignment = np.argmax(fit @ centres.T, axis=1)
+        for c in range(k):
+            members = fit[assignment == c]
+            # An empty centre restarts at a random row rather than vanishing.
+            centre = members.sum(axis=0) if len(members) else fit[rng.integers(len(fit))]
+            centres[c] = centre / max(float(np.linalg.norm(centre)), 1e-12)
+    out = np.empty(len(vectors), dtype=np.int64)
+    for start in range(0, len(vectors), 20_000):
+        out[start : start + 20_000] = np.argmax(vectors[start : start + 20_000] @ centres.T, axis=1)
+    return out
+
+
 def _buckets(vectors: Vectors, members: npt.NDArray[np.int64], seed: int) -> list[npt.NDArray[np.int64]]:
     """Split ``members`` into buckets of at most MAX_EXACT near questions (k-means, recursively)."""
     if len(members) <= MAX_EXACT:
         return [members]
-    from sklearn.cluster import MiniBatchKMeans
-
     k = math.ceil(len(members) / BUCKET_SIZE)
-    kmeans = MiniBatchKMeans(n_clusters=k, batch_size=4096, n_init=1, random_state=seed, max_iter=50)
-    assignment = kmeans.fit_predict(vectors[members])
+    assignment = _spherical_kmeans(vectors[members], k, seed)
     parts = [members[assignment == c] for c in range(k)]
     parts = [p for p in parts if len(p)]
     if len(parts) == 1:
@@ -463,6 +482,34 @@ def regroup(
     if len(buckets) > 1:
         labels = _merge_across_buckets(features, labels, buckets, threshold)
     return _ordered_by_size(labels)
+
+
+def carry_over(previous: npt.ArrayLike, labels: npt.ArrayLike) -> Labels:
+    """Rename the groups of a new regroup after the groups they continue.
+
+    ``previous[i]`` is the group question ``i`` was in before (-1 if it had none). Each new
+    group takes the previous id that most of its members had, larger overlaps first and
+    each previous id once, so that groups an editor already assigned keep their id; the
+    other groups get fresh ids above every previous one.
+    """
+    old = np.asarray(previous, dtype=np.int64)
+    new = np.asarray(labels, dtype=np.int64)
+    if old.shape != new.shape:
+        raise ValueError("previous and labels differ in length")
+    known = old >= 0
+    overlaps = Counter(zip(new[known].tolist(), old[known].tolist(), strict=True))
+    renamed: dict[int, int] = {}
+    taken: set[int] = set()
+    for (group, before), _ in sorted(overlaps.items(), key=lambda item: (-item[1], item[0])):
+        if group not in renamed and before not in taken:
+            renamed[group] = before
+            taken.add(before)
+    fresh = int(old.max()) + 1 if len(old) and old.max() >= 0 else 0
+    for group in np.unique(new).tolist():
+        if group not in renamed:
+            renamed[group] = fresh
+            fresh += 1
+    return np.array([renamed[g] for g in new.tolist()], dtype=np.int64)
 
 
 # --- description -------------------------------------------------------------------------

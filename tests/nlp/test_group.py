@@ -7,7 +7,7 @@ import pytest
 
 from askdesk.nlp import group
 from askdesk.nlp.embed import HashingEmbedder, get_embedder
-from askdesk.nlp.group import GroupIndex, describe_groups, regroup
+from askdesk.nlp.group import GroupIndex, carry_over, describe_groups, regroup
 
 RETALIATE = [
     "Will Iran retaliate against Israel for the strike?",
@@ -112,6 +112,13 @@ def test_two_level_regroup_keeps_groups_that_straddle_buckets(monkeypatch: pytes
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     labels = regroup(vectors, threshold=0.6)
     assert partition(labels) == partition(members)
+
+
+def test_regrouped_groups_keep_the_ids_of_the_groups_they_continue() -> None:
+    previous = [7, 7, 7, 3, 3, -1, -1]
+    # The regroup split group 7 (three members) and merged a new question into group 3.
+    labels = [0, 0, 2, 1, 1, 1, 3]
+    assert carry_over(previous, labels).tolist() == [7, 7, 8, 3, 3, 3, 9]
 
 
 def test_representative_is_a_member_and_groups_come_largest_first(embedder: HashingEmbedder) -> None:
