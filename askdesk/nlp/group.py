@@ -50,8 +50,8 @@ IDF_POWER = 2.0
 # Up to this many questions are clustered exactly in one piece: n questions take about
 # 8·n² bytes (the float32 similarity matrix, then float64 condensed distances).
 MAX_EXACT = 4000
-BUCKET_SIZE = 2000
-NEIGHBOUR_BUCKETS = 3
+BUCKET_SIZE = 1000
+NEIGHBOUR_BUCKETS = 6
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -70,21 +70,19 @@ def _stemmer() -> Any:
     return SnowballStemmer("english")
 
 
-# Stemming is the slow part of reading questions, and a call-out repeats few words many times.
 @lru_cache(maxsize=200_000)
-def _stem(word: str) -> str:
-    return str(_stemmer().stem(word))
+def _term(token: str) -> tuple[str, str] | None:
+    # Cached per distinct token: a call-out repeats few words many times, and stemming
+    # is the slow part of reading questions.
+    word = token.split("'")[0]
+    if not word or word in _stop_words():
+        return None
+    return str(_stemmer().stem(word)), word
 
 
 def content_words(text: str) -> list[tuple[str, str]]:
     """(stem, word) for each content word of ``text``: lower-cased, stop words dropped."""
-    stop = _stop_words()
-    out = []
-    for match in _WORD.finditer(text.lower()):
-        word = match.group().split("'")[0]
-        if word and word not in stop:
-            out.append((_stem(word), word))
-    return out
+    return [term for term in map(_term, _WORD.findall(text.lower())) if term is not None]
 
 
 class Lexicon:
