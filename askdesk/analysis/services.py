@@ -8,6 +8,7 @@ the call-out's ``groups_version`` says editors or a regroup changed the groups.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -213,7 +214,7 @@ def callout_regroup(*, callout_id: int) -> int:
 
 
 def _write_groups(
-    callout: Callout, ids: list[int], old_groups: list[int | None], summaries: list[GroupSummary]
+    callout: Callout, ids: list[int], old_groups: Sequence[int | None], summaries: list[GroupSummary]
 ) -> None:
     """Store new clusters, reusing the existing group that holds most of each cluster, so ids stay stable."""
     taken: set[int] = set()

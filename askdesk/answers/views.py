@@ -53,7 +53,9 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             error = " ".join(exc.messages)
         else:
             messages.success(request, "Answer sent to the editors for approval." if submit else "Draft saved.")
-            return redirect("answers:queue" if submit else "answers:edit", **({} if submit else {"pk": question.pk}))
+            if submit:
+                return redirect("answers:queue")
+            return redirect("answers:edit", pk=question.pk)
     return render(
         request,
         "answers/edit.html",

@@ -7,7 +7,7 @@ from askdesk.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the trail is append-only, for admins to read."""
 
     list_display = ("at", "actor_label", "action", "object_type", "object_id")

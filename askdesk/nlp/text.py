@@ -173,7 +173,7 @@ def truecase_tokens(tokens: list[str]) -> list[str]:
     """Restore capitals: statistical truecasing, the first word capitalised, acronyms in brackets."""
     caser = _truecaser()
     lookup = caser.word_casing_lookup
-    cased = caser.get_true_case_from_tokens(tokens, out_of_vocabulary_token_option="title")
+    cased: list[str] = list(caser.get_true_case_from_tokens(tokens, out_of_vocabulary_token_option="title"))
     for index, token in enumerate(tokens):
         word = token.lower()
         bracketed = 0 < index < len(tokens) - 1 and tokens[index - 1] == "(" and tokens[index + 1] in {")", "),"}
@@ -285,7 +285,7 @@ def read_story(raw: str, *, title: str | None = None) -> StoryText:
             raise ValueError("No article text was found in this HTML page.")
     if source_format != "html" and is_tokenised(raw):
         source_format = "tokenised"
-        paragraphs = []
+        paragraphs: list[list[str]] = []
         for block in re.split(r"\n\s*\n", raw):
             sentences = [restore_sentence(tokens) for tokens in split_token_sentences(split_tokens(block))]
             paragraphs.extend(

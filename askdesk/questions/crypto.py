@@ -59,7 +59,7 @@ def lookup_digest(email: str) -> str:
     return hmac.new(key, normalised.encode(), hashlib.sha256).hexdigest()
 
 
-class EncryptedTextField(models.TextField):
+class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """A text column whose value is stored Fernet-encrypted and read back in clear."""
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> str:

@@ -66,6 +66,7 @@ class QuestionForm(forms.Form):
         self.callout = callout
         limit = settings.ASKDESK_QUESTION_MAX_LENGTH
         question = self.fields["question"]
+        assert isinstance(question, forms.CharField)
         question.max_length = limit
         question.validators.append(MaxLengthValidator(limit))
         question.error_messages["max_length"] = (
@@ -89,7 +90,7 @@ class QuestionForm(forms.Form):
         possible = number is not None and (
             phonenumbers.is_possible_number_with_reason(number) == phonenumbers.ValidationResult.IS_POSSIBLE
         )
-        if not possible:
+        if number is None or not possible:
             raise forms.ValidationError(
                 "Enter a phone number we can call, like 07700 900123 or +44 7700 900123.", code="invalid"
             )

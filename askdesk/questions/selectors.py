@@ -52,12 +52,12 @@ def triage_page(
     group: int | None = None,
     page: int | str = 1,
     per_page: int = 50,
-) -> Page:
+) -> Page[Question]:
     paginator = Paginator(triage_questions(callout=callout, status=status, search=search, group=group), per_page)
     return paginator.get_page(page)
 
 
-def triage_groups_page(*, callout: Callout, page: int | str = 1, per_page: int = 50) -> Page:
+def triage_groups_page(*, callout: Callout, page: int | str = 1, per_page: int = 50) -> Page[QuestionGroup]:
     """The call-out's groups, largest first, each with its representative question."""
     groups = (
         QuestionGroup.objects.filter(callout=callout, size__gt=0)
@@ -74,11 +74,10 @@ def ungrouped_count(*, callout: Callout) -> int:
 
 def groups_for_moving(*, question: Question, limit: int = 30) -> list[QuestionGroup]:
     """The largest other groups of the question's call-out, to offer as places to move it."""
-    return list(
-        QuestionGroup.objects.filter(callout_id=question.callout_id, size__gt=0)
-        .exclude(pk=question.group_id)
-        .order_by("-size", "id")[:limit]
-    )
+    groups = QuestionGroup.objects.filter(callout_id=question.callout_id, size__gt=0)
+    if question.group_id is not None:
+        groups = groups.exclude(pk=question.group_id)
+    return list(groups.order_by("-size", "id")[:limit])
 
 
 def expert_queue(*, expert: Expert) -> QuerySet[Question]:

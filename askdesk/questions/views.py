@@ -191,7 +191,7 @@ def group_action(request: HttpRequest, pk: int) -> HttpResponse:
             group = get_object_or_404(groups, pk=_int_or_none(raw_id) or 0)
             expert = None
             if action == "assign":
-                expert = Expert.objects.filter(pk=_int_or_none(request.POST.get(f"expert_{group.pk}"))).first()
+                expert = Expert.objects.filter(pk=_int_or_none(request.POST.get(f"expert_{group.pk}")) or 0).first()
             if action not in {*services.TRANSITIONS, "assign"}:
                 raise services.QuestionRefused("Unknown action.")
             done, skipped = services.group_apply(group=group, action=action, actor=request.user, expert=expert)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.utils.text import slugify
 
@@ -22,7 +22,7 @@ def unique_slug(model: type[Story], base: str, *, max_length: int = 100) -> str:
 
 @transaction.atomic
 def story_create(
-    *, newsroom: Newsroom, text: StoryText, source_text: str, actor: AbstractBaseUser | None = None
+    *, newsroom: Newsroom, text: StoryText, source_text: str, actor: User | AnonymousUser | None = None
 ) -> Story:
     """Store a read story and its sentences, each with a stable key (s1, s2, ...)."""
     story = Story.objects.create(
@@ -31,7 +31,7 @@ def story_create(
         title=text.title,
         source_format=text.source_format,
         source_text=source_text,
-        created_by=actor,
+        created_by=actor if isinstance(actor, User) else None,
     )
     rows = []
     position = 0

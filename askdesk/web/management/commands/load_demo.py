@@ -57,10 +57,10 @@ class Command(BaseCommand):
                 title="Chief international correspondent",
                 areas="Middle East, Iran, diplomacy",
             )
-        story = Story.objects.filter(newsroom=newsroom).order_by("created_at").first()
+        first_story = Story.objects.filter(newsroom=newsroom).order_by("created_at").first()
         self.stdout.write("Demo ready.")
-        if story is not None:
-            self.stdout.write(f"  Story page:   {settings.ASKDESK_PUBLIC_BASE_URL}/stories/{story.slug}/")
+        if first_story is not None:
+            self.stdout.write(f"  Story page:   {settings.ASKDESK_PUBLIC_BASE_URL}/stories/{first_story.slug}/")
         self.stdout.write(f"  Staff desk:   {settings.ASKDESK_PUBLIC_BASE_URL}/desk/")
         self.stdout.write(f"  Editor login: {DEMO_EDITOR[0]} / {DEMO_EDITOR[1]}")
         self.stdout.write(f"  Expert login: {DEMO_EXPERT[0]} / {DEMO_EXPERT[1]}")
