@@ -136,6 +136,15 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"connect_timeout": int(env("DATABASE_CONNECT_TIMEOUT", "5")), "application_name": "askdesk"}
     )
+    if env_bool("DATABASE_POOL", True):
+        # Under ASGI each request runs in a thread of its own, so persistent connections are
+        # never reused: a per-process pool (psycopg_pool) saves a connection setup per request.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": int(env("DATABASE_POOL_MIN_SIZE", "2")),
+            "max_size": int(env("DATABASE_POOL_MAX_SIZE", "10")),
+            "timeout": float(env("DATABASE_POOL_TIMEOUT", "10")),
+        }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,389 @@
+"""Load on a real askdesk server: the story page and question submission, SQLite vs PostgreSQL.
+
+For each database the benchmark makes a fresh askdesk (migrate, collectstatic, load_demo),
+starts uvicorn with --web-workers processes on a free port on 127.0.0.1 (as scripts/serve
+does, without the task worker so that only the web tier is measured), then:
+
+  1. story page: --story-requests GETs of the demo story page, --concurrency at a time;
+  2. submission: --questions readers each GET the page (form and CSRF cookie) and POST a
+     question, --concurrency at a time; only the POST is timed.
+
+It prints requests/s and p50/p95/p99 latency per phase, the HTTP errors, and then counts the
+rows: every question answered with a redirect must be in the database, once, with the
+background task that analyses it queued beside it ("lost" must be 0). Request counts and
+time are bounded (--max-seconds per phase); only 127.0.0.1 is contacted.
+
+PostgreSQL needs a server: run the benchmark under scripts/with-postgres, which starts a
+throwaway one (fsync on) and sets DATABASE_URL; a fresh database is made in it for the run.
+
+    scripts/with-postgres .venv/bin/python bench/load.py
+    .venv/bin/python bench/load.py --backends sqlite --questions 500
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+REPO = Path(__file__).resolve().parents[1]
+PY = sys.executable
+HOST = "127.0.0.1"
+UVICORN_FLAGS = ["--no-server-header", "--log-level", "warning", "--no-access-log"]
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+    wall: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def record(self, seconds: float, error: str | None) -> None:
+        with self.lock:
+            if error is None:
+                self.latencies.append(seconds)
+            else:
+                self.errors[error] = self.errors.get(error, 0) + 1
+
+    def line(self) -> str:
+        ok = len(self.latencies)
+        if not ok:
+            return f"{self.name:<12} no successful request; errors {self.errors}"
+        ms = sorted(x * 1000 for x in self.latencies)
+        q = statistics.quantiles(ms, n=100, method="inclusive")
+        return (
+            f"{self.name:<12} {ok:>6} ok  {ok / self.wall:>8.1f} req/s  "
+            f"p50 {q[49]:>7.1f} ms  p95 {q[94]:>7.1f} ms  p99 {q[98]:>7.1f} ms  max {ms[-1]:>7.1f} ms  "
+            f"errors {sum(self.errors.values())} {self.errors or ''}"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = int(
+            next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1]
+        )
+        mem = f"{mem_kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, StopIteration, ValueError):
+        mem = "unknown RAM"
+    return f"{os.cpu_count()} CPUs ({cpu}), {mem}, Python {platform.python_version()}"
+
+
+class Server:
+    """A fresh askdesk on one database, served by uvicorn on a free port."""
+
+    def __init__(self, database_url: str, data_dir: Path, web_workers: int) -> None:
+        self.port = free_port()
+        self.env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "ASKDESK_"))},
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DATABASE_URL": database_url,
+            "ASKDESK_DATA_DIR": str(data_dir),
+            "DJANGO_STATIC_ROOT": str(data_dir / "static"),
+            "DJANGO_DEBUG": "0",
+            "DJANGO_ALLOWED_HOSTS": HOST,
+            "ASKDESK_LOG_LEVEL": "WARNING",
+            "HF_HUB_OFFLINE": "1",
+        }
+        self.web_workers = web_workers
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def manage(self, *args: str) -> str:
+        result = subprocess.run(
+            [PY, "manage.py", *args], cwd=REPO, env=self.env, capture_output=True, text=True, timeout=600, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    def prepare(self) -> None:
+        self.manage("migrate", "--noinput", "-v", "0")
+        self.manage("collectstatic", "--noinput", "-v", "0")
+        self.manage("load_demo")
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                PY,
+                "-m",
+                "uvicorn",
+                "config.asgi:application",
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                *UVICORN_FLAGS,
+                "--workers",
+                str(self.web_workers),
+            ],
+            cwd=REPO,
+            env=self.env,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                status, _, _ = request(self.port, "GET", "/healthz")
+                if status == 200:
+                    return
+            except OSError:
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError("uvicorn exited")
+            time.sleep(0.3)
+        raise RuntimeError("askdesk did not answer /healthz within 60 s")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def request(
+    port: int,
+    method: str,
+    path: str,
+    body: str | None = None,
+    headers: dict[str, str] | None = None,
+    conn: http.client.HTTPConnection | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    own = conn is None
+    conn = conn or http.client.HTTPConnection(HOST, port, timeout=60)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, data
+    finally:
+        if own:
+            conn.close()
+
+
+def run_phase(phase: Phase, count: int, concurrency: int, max_seconds: float, one: Callable[[int], None]) -> None:
+    deadline = time.monotonic() + max_seconds
+    counter = iter(range(count))
+    counter_lock = threading.Lock()
+
+    def loop() -> None:
+        while time.monotonic() < deadline:
+            with counter_lock:
+                n = next(counter, None)
+            if n is None:
+                return
+            one(n)
+
+    start = time.monotonic()
+    with ThreadPoolExecutor(concurrency) as pool:
+        for future in [pool.submit(loop) for _ in range(concurrency)]:
+            future.result()
+    phase.wall = time.monotonic() - start
+
+
+_local = threading.local()
+
+
+def connection(port: int) -> http.client.HTTPConnection:
+    """One keep-alive connection per client thread, as a browser keeps one."""
+    conn = getattr(_local, "conn", None)
+    if conn is None or getattr(_local, "port", None) != port:
+        conn = http.client.HTTPConnection(HOST, port, timeout=60)
+        _local.conn, _local.port = conn, port
+    return conn
+
+
+def timed(
+    phase: Phase, port: int, method: str, path: str, expect: int, **kwargs: object
+) -> tuple[dict[str, str], bytes]:
+    start = time.perf_counter()
+    try:
+        status, headers, body = request(port, method, path, conn=connection(port), **kwargs)  # type: ignore[arg-type]
+    except (OSError, http.client.HTTPException) as error:
+        _local.conn = None
+        phase.record(0, type(error).__name__)
+        return {}, b""
+    elapsed = time.perf_counter() - start
+    phase.record(elapsed, None if status == expect else f"HTTP {status}")
+    return headers, body
+
+
+def bench_backend(label: str, database_url: str, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="askdesk-bench-") as tmp:
+        server = Server(database_url, Path(tmp), args.web_workers)
+        server.prepare()
+        story_slug, callout_id = (
+            server.manage(
+                "shell",
+                "-c",
+                "from askdesk.callouts.models import Callout; c = Callout.objects.get(); print(c.story.slug, c.pk)",
+            )
+            .strip()
+            .splitlines()[-1]
+            .split()
+        )
+        server.start()
+        try:
+            story_path = f"/stories/{story_slug}/"
+            page = Phase("story page")
+            run_phase(
+                page,
+                args.story_requests,
+                args.concurrency,
+                args.max_seconds,
+                lambda n: timed(page, server.port, "GET", story_path, 200),
+            )
+
+            submit = Phase("submit")
+            accepted: list[str] = []
+            accepted_lock = threading.Lock()
+
+            def ask(n: int) -> None:
+                status, headers, body = request(server.port, "GET", story_path, conn=connection(server.port))
+                cookie = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", ""))
+                token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+                action = re.search(rb'action="(/ask/[^"]+)"', body)
+                if status != 200 or not (cookie and token and action):
+                    submit.record(0, "no form")
+                    return
+                text = f"Bench question {n} ({uuid.uuid4().hex[:8]}): will Iran retaliate?"
+                form = {
+                    "csrfmiddlewaretoken": token.group(1).decode(),
+                    "question": text,
+                    "name": "Reader",
+                    "age": "40",
+                    "location": "Leeds",
+                    "consent": "on",
+                    "submission_key": str(uuid.uuid4()),
+                }
+                headers_out = {
+                    "Content-Type": "application/x-www-form-urlencoded",
+                    "Cookie": f"csrftoken={cookie.group(1)}",
+                    "Referer": f"http://{HOST}:{server.port}{story_path}",
+                }
+                answer, _ = timed(
+                    submit,
+                    server.port,
+                    "POST",
+                    action.group(1).decode(),
+                    302,
+                    body=urlencode(form),
+                    headers=headers_out,
+                )
+                if answer.get("location", "").startswith("/q/"):
+                    with accepted_lock:
+                        accepted.append(text)
+
+            run_phase(submit, args.questions, args.concurrency, args.max_seconds, ask)
+        finally:
+            server.stop()
+
+        counted = server.manage(
+            "shell",
+            "-c",
+            "from askdesk.questions.models import Question; from django_tasks_db.models import DBTaskResult; "
+            f"q = Question.objects.filter(callout_id={callout_id}, text__startswith='Bench question'); "
+            "print(q.count(), q.values('text').distinct().count(), "
+            "DBTaskResult.objects.filter(task_path__endswith='analyse_question').count())",
+        )
+        rows, distinct, tasks = (int(x) for x in counted.strip().splitlines()[-1].split())
+        stored = set(
+            server.manage(
+                "shell",
+                "-c",
+                "from askdesk.questions.models import Question; "
+                "texts = Question.objects.filter(text__startswith='Bench question').values_list('text', flat=True); "
+                "print('\\n'.join(texts))",
+            ).splitlines()
+        )
+        lost = len(set(accepted) - stored)
+        print(f"\n[{label}] {args.web_workers} uvicorn workers, {args.concurrency} concurrent clients")
+        print(page.line())
+        print(submit.line())
+        print(
+            f"{'rows':<12} accepted {len(accepted)}, stored {rows} ({distinct} distinct), lost {lost}, "
+            f"analysis tasks queued {tasks}"
+        )
+
+
+def postgres_database(admin_url: str) -> tuple[str, Callable[[], None]]:
+    """A fresh database on the server of ``admin_url``; returns its URL and a function that drops it."""
+    import psycopg
+
+    name = f"askdesk_bench_{os.getpid()}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    parts = urlsplit(admin_url)
+
+    def drop() -> None:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return urlunsplit(parts._replace(path=f"/{name}")), drop
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--questions", type=int, default=2000)
+    parser.add_argument("--story-requests", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--max-seconds", type=float, default=180, help="time bound of each phase")
+    parser.add_argument("--postgres-url", default=os.environ.get("DATABASE_URL", ""))
+    args = parser.parse_args()
+
+    print(f"machine: {machine()}")
+    print(
+        f"load: {args.story_requests} story page GETs, {args.questions} submissions (GET form + POST), "
+        f"{args.concurrency} concurrent clients on the same machine, at most {args.max_seconds:.0f} s a phase"
+    )
+    for backend in args.backends.split(","):
+        if backend == "sqlite":
+            with tempfile.TemporaryDirectory(prefix="askdesk-bench-db-") as db_dir:
+                bench_backend("SQLite (WAL, synchronous=FULL)", f"sqlite:///{db_dir}/askdesk.sqlite3", args)
+        elif backend == "postgres":
+            if not args.postgres_url.startswith(("postgres://", "postgresql://")):
+                print("\n[PostgreSQL] skipped: run under scripts/with-postgres or pass --postgres-url")
+                continue
+            url, drop = postgres_database(args.postgres_url)
+            try:
+                bench_backend("PostgreSQL (fsync on)", url, args)
+            finally:
+                drop()
+        else:
+            parser.error(f"unknown backend {backend!r}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
