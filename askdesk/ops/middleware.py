@@ -25,7 +25,7 @@ def content_security_policy(get_response: Handler) -> Handler:
     if iscoroutinefunction(get_response):
 
         async def middleware(request: HttpRequest) -> HttpResponseBase:
-            return apply(await get_response(request))  # type: ignore[misc]
+            return apply(await get_response(request))
 
     else:
 

@@ -52,7 +52,8 @@ class RetryScheduled(TypedDict):
 
 def backoff_delay(attempt: int, *, backoff: timedelta, max_backoff: timedelta) -> timedelta:
     """Delay before the attempt after ``attempt`` (1-based): backoff, 2x, 4x, ... capped at max_backoff."""
-    return min(backoff * (2 ** (attempt - 1)), max_backoff)
+    delay: timedelta = backoff * (2 ** (attempt - 1))
+    return min(delay, max_backoff)
 
 
 def retrying_task(
@@ -97,7 +98,7 @@ def retrying_task(
                         attempt += 1
                         continue
                     run_after = timezone.now() + backoff_delay(attempt, backoff=backoff, max_backoff=max_backoff)
-                    created.using(run_after=run_after).enqueue(*args, **kwargs, **{ATTEMPT_KWARG: attempt + 1})
+                    created.using(run_after=run_after).enqueue(*args, **{**kwargs, ATTEMPT_KWARG: attempt + 1})
                     logger.warning(
                         "task %s attempt %d/%d failed (%s); retry after %s",
                         created.name,
