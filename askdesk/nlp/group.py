@@ -52,6 +52,10 @@ IDF_POWER = 2.0
 MAX_EXACT = 4000
 BUCKET_SIZE = 1000
 NEIGHBOUR_BUCKETS = 6
+# The incremental index scans every row up to this many questions, and above it only the
+# PROBES nearest of its ~sqrt(n) k-means lists.
+APPROXIMATE_FROM = 20_000
+PROBES = 10
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -201,9 +205,12 @@ class Neighbour:
 class GroupIndex:
     """Incremental grouping: each new question joins its nearest neighbour's group.
 
-    Vectors live in one float32 matrix (brute-force matrix-vector products: about 150 MB
-    and a few milliseconds at 100,000 × 384). Rows can be read back with :meth:`rows` and
-    an equal index rebuilt with :meth:`from_rows`.
+    Vectors live in one float32 matrix. Up to APPROXIMATE_FROM questions the nearest
+    neighbour is exact (one matrix-vector product); above, the rows are also filed in
+    about sqrt(n) cosine k-means lists and a query scans only the PROBES lists nearest to
+    it, so an assignment reads a few percent of the matrix (a neighbour in an unscanned
+    list can be missed; bench/group.py measures how often). Rows can be read back with
+    :meth:`rows` and the index rebuilt with :meth:`from_rows`.
     """
 
     def __init__(self, dim: int, threshold: float = DEFAULT_INDEX_THRESHOLD, capacity: int = 1024) -> None:
@@ -214,6 +221,12 @@ class GroupIndex:
         self._ids: list[Hashable] = []
         self._row_of: dict[Hashable, int] = {}
         self._next_group = 0
+        self._centres: Vectors | None = None
+        self._lists: list[list[int]] = []
+        self._list_of: dict[int, int] = {}
+        self._arrays: dict[int, npt.NDArray[np.int64]] = {}
+        self._built_at = 0
+        self._auto_build = True
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -240,33 +253,69 @@ class GroupIndex:
         self._ids.append(question_id)
         self._row_of[question_id] = row
         self._next_group = max(self._next_group, group_id + 1)
+        if self._centres is not None:
+            centre = int(np.argmax(self._centres @ vector))
+            self._lists[centre].append(row)
+            self._list_of[row] = centre
+            self._arrays.pop(centre, None)
+        if self._auto_build and len(self._ids) >= max(APPROXIMATE_FROM, 2 * self._built_at):
+            self._build_lists()
 
-    def _similarities(self, vector: Vectors) -> npt.NDArray[np.float32]:
-        result: npt.NDArray[np.float32] = self._vectors[: len(self._ids)] @ vector
-        return result
+    def _build_lists(self) -> None:
+        n = len(self._ids)
+        if n < APPROXIMATE_FROM:
+            self._centres, self._lists, self._list_of, self._built_at = None, [], {}, 0
+            return
+        assignment, self._centres = _spherical_kmeans(self._vectors[:n], int(math.sqrt(n)), seed=0)
+        self._lists = [[] for _ in range(len(self._centres))]
+        for row, centre in enumerate(assignment.tolist()):
+            self._lists[centre].append(row)
+        self._list_of = dict(enumerate(assignment.tolist()))
+        self._arrays = {}
+        self._built_at = n
+
+    def _similarities(self, vector: Vectors) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """Candidate rows and their similarities to ``vector``: every row, or those of the nearest lists."""
+        n = len(self._ids)
+        if self._centres is None:
+            return np.arange(n, dtype=np.int64), self._vectors[:n] @ vector
+        closeness = self._centres @ vector
+        probes = min(PROBES, len(closeness))
+        nearest_lists = np.argpartition(-closeness, probes - 1)[:probes]
+        rows = np.concatenate([self._list_rows(int(c)) for c in nearest_lists])
+        return rows, self._vectors[rows] @ vector
+
+    def _list_rows(self, centre: int) -> npt.NDArray[np.int64]:
+        # Lists change by one row at a time and are read far more often: cache them as arrays.
+        cached = self._arrays.get(centre)
+        if cached is None:
+            cached = self._arrays[centre] = np.asarray(self._lists[centre], dtype=np.int64)
+        return cached
 
     def add(self, question_id: Hashable, vector: npt.ArrayLike) -> int:
         """Index a question; returns its group: its nearest neighbour's if similar enough, else a new one."""
         query = self._as_vector(vector)
         group = self._next_group
         if self._ids:
-            sims = self._similarities(query)
-            best = int(np.argmax(sims))
-            if sims[best] >= self.threshold:
-                group = int(self._groups[best])
+            rows, sims = self._similarities(query)
+            if len(rows):
+                best = int(np.argmax(sims))
+                if sims[best] >= self.threshold:
+                    group = int(self._groups[rows[best]])
         self._append(question_id, query, group)
         return group
 
     def nearest(self, vector: npt.ArrayLike, k: int = 5) -> list[Neighbour]:
         """The ``k`` indexed questions most similar to ``vector``, most similar first."""
-        n = len(self._ids)
-        if n == 0 or k <= 0:
+        if not self._ids or k <= 0:
             return []
-        sims = self._similarities(self._as_vector(vector))
-        k = min(k, n)
-        top = np.argpartition(-sims, k - 1)[:k] if k < n else np.arange(n)
-        top = top[np.lexsort((top, -sims[top]))]
-        return [Neighbour(self._ids[i], int(self._groups[i]), float(sims[i])) for i in top]
+        rows, sims = self._similarities(self._as_vector(vector))
+        k = min(k, len(rows))
+        if k == 0:
+            return []
+        top = np.argpartition(-sims, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
+        top = top[np.lexsort((rows[top], -sims[top]))]
+        return [Neighbour(self._ids[rows[i]], int(self._groups[rows[i]]), float(sims[i])) for i in top]
 
     def group_of(self, question_id: Hashable) -> int:
         """The group of an indexed question."""
@@ -276,6 +325,10 @@ class GroupIndex:
         """Drop a question (a reader deleted it); its group keeps its other members."""
         row = self._row_of.pop(question_id)
         last = len(self._ids) - 1
+        if self._centres is not None:
+            centre = self._list_of.pop(row)
+            self._lists[centre].remove(row)
+            self._arrays.pop(centre, None)
         if row != last:
             # Move the last row into the hole so that the live rows stay contiguous.
             moved = self._ids[last]
@@ -283,6 +336,12 @@ class GroupIndex:
             self._groups[row] = self._groups[last]
             self._ids[row] = moved
             self._row_of[moved] = row
+            if self._centres is not None:
+                centre = self._list_of.pop(last)
+                self._lists[centre].remove(last)
+                self._lists[centre].append(row)
+                self._list_of[row] = centre
+                self._arrays.pop(centre, None)
         self._ids.pop()
 
     def set_groups(self, groups: dict[Hashable, int]) -> None:
@@ -307,8 +366,12 @@ class GroupIndex:
     ) -> GroupIndex:
         """An index holding stored rows; new questions get group ids above the largest stored one."""
         index = cls(dim, threshold)
+        # File the rows in lists once at the end rather than at every doubling on the way.
+        index._auto_build = False
         for question_id, vector, group in rows:
             index._append(question_id, index._as_vector(vector), int(group))
+        index._auto_build = True
+        index._build_lists()
         return index
 
 
@@ -342,8 +405,10 @@ def _average_link(features: Features, members: npt.NDArray[np.int64], threshold:
     return np.asarray(fcluster(tree, t=1.0 - threshold, criterion="distance"), dtype=np.int64) - 1
 
 
-def _spherical_kmeans(vectors: Vectors, k: int, seed: int, sample: int = 20_000, iterations: int = 10) -> Labels:
-    """Assign unit rows to ``k`` centres (cosine k-means fitted on a sample).
+def _spherical_kmeans(
+    vectors: Vectors, k: int, seed: int, sample: int = 20_000, iterations: int = 10
+) -> tuple[Labels, Vectors]:
+    """Assign unit rows to ``k`` centres (cosine k-means fitted on a sample); (assignment, centres).
 
     Buckets only need to keep near questions together, so a few iterations on a sample
     are enough, and matrix products keep it to a second at 100,000 × 384.
@@ -361,7 +426,7 @@ def _spherical_kmeans(vectors: Vectors, k: int, seed: int, sample: int = 20_000,
     out = np.empty(len(vectors), dtype=np.int64)
     for start in range(0, len(vectors), 20_000):
         out[start : start + 20_000] = np.argmax(vectors[start : start + 20_000] @ centres.T, axis=1)
-    return out
+    return out, centres
 
 
 def _buckets(vectors: Vectors, members: npt.NDArray[np.int64], seed: int) -> list[npt.NDArray[np.int64]]:
@@ -369,7 +434,7 @@ def _buckets(vectors: Vectors, members: npt.NDArray[np.int64], seed: int) -> lis
     if len(members) <= MAX_EXACT:
         return [members]
     k = math.ceil(len(members) / BUCKET_SIZE)
-    assignment = _spherical_kmeans(vectors[members], k, seed)
+    assignment, _ = _spherical_kmeans(vectors[members], k, seed)
     parts = [members[assignment == c] for c in range(k)]
     parts = [p for p in parts if len(p)]
     if len(parts) == 1:

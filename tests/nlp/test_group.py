@@ -87,6 +87,23 @@ def test_adding_a_question_twice_is_refused(embedder: HashingEmbedder) -> None:
         index.add("q", vector)
 
 
+def test_index_with_k_means_lists_still_finds_the_nearest_group(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(group, "APPROXIMATE_FROM", 40)
+    monkeypatch.setattr(group, "PROBES", 2)
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(8, 32))
+    vectors = centres[np.arange(80) % 8] + 0.2 * rng.normal(size=(80, 32))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = GroupIndex(32, threshold=0.7)
+    groups = [index.add(i, v) for i, v in enumerate(vectors)]
+    assert groups[8:] == groups[:8] * 9
+    for i in range(0, 80, 3):
+        index.remove(i)
+    rebuilt = GroupIndex.from_rows(index.rows(), dim=32, threshold=0.7)
+    probe = centres[3] / np.linalg.norm(centres[3])
+    assert index.add("new", probe) == rebuilt.add("new", probe) == groups[3]
+
+
 def test_regroup_of_a_small_set_gives_the_expected_partition(embedder: HashingEmbedder) -> None:
     texts = [RETALIATE[0], IAEA[0], UNRELATED, RETALIATE[1], IAEA[1], RETALIATE[2]]
     labels = regroup(embedder.embed(texts), texts)
