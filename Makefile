@@ -38,10 +38,10 @@ test: test-setup
 	PY=$(PY) scripts/test
 
 test-sqlite: test-setup
-	$(PY) -m pytest
+	$(PY) -m pytest --import-mode=importlib
 
 test-postgres: $(VENV)/.test-installed
-	PG_FSYNC=off scripts/with-postgres $(PY) -m pytest -p no:cacheprovider --ignore=tests/browser --ignore=tests/nlp
+	PG_FSYNC=off scripts/with-postgres $(PY) -m pytest --import-mode=importlib -p no:cacheprovider --ignore=tests/browser --ignore=tests/nlp
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .
