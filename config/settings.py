@@ -239,6 +239,10 @@ if not ASKDESK_CONTACT_KEYS or not ASKDESK_CONTACT_LOOKUP_KEY:
 # Retention, counted from the day a call-out closes.
 ASKDESK_RETAIN_CONTACT_DAYS = int(env("ASKDESK_RETAIN_CONTACT_DAYS", "30"))
 ASKDESK_RETAIN_UNPUBLISHED_DAYS = int(env("ASKDESK_RETAIN_UNPUBLISHED_DAYS", "180"))
+# Tasks the workers enqueue on their own, with their interval in seconds.
+ASKDESK_PERIODIC_TASKS = {
+    "askdesk.privacy.tasks.apply_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
+}
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ from django.db import DatabaseError, close_old_connections, connection
 from django.utils import timezone
 
 from askdesk.ops.models import WorkerHeartbeat
+from askdesk.ops.periodic import periodic_enqueue_due
 
 logger = logging.getLogger(__name__)
 # Rows of workers gone for this long are removed, so restarts do not pile up rows.
@@ -60,6 +61,7 @@ class Heartbeat(threading.Thread):
             while True:
                 try:
                     heartbeat_record(worker_id=self.worker_id, queues=self.queues, started_at=self.started_at)
+                    periodic_enqueue_due()
                 except DatabaseError:
                     # A database that is briefly away must not kill the worker; readiness will say so.
                     logger.warning("worker %s could not record its heartbeat", self.worker_id, exc_info=True)

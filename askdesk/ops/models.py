@@ -16,3 +16,13 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"worker {self.worker_id} on {self.hostname} (pid {self.pid})"
+
+
+class PeriodicRun(models.Model):
+    """When a periodic task was last enqueued: workers claim a due run here, so only one enqueues it."""
+
+    task_path = models.CharField(max_length=200, unique=True)
+    last_enqueued_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.task_path} last enqueued {self.last_enqueued_at:%Y-%m-%d %H:%M}"
