@@ -8,7 +8,6 @@ the call-out's ``groups_version`` says editors or a regroup changed the groups.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +20,7 @@ from askdesk.analysis.models import QuestionVector, SentenceVector
 from askdesk.callouts.models import Callout
 from askdesk.nlp.embed import Embedder, Vectors, get_embedder
 from askdesk.nlp.evidence import StoryIndex
-from askdesk.nlp.group import GroupIndex, GroupSummary, describe_groups, regroup
+from askdesk.nlp.group import GroupIndex, GroupSummary, carry_over, describe_groups, regroup
 from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
 from askdesk.stories.models import Sentence, Story
 
@@ -200,11 +199,13 @@ def callout_regroup(*, callout_id: int) -> int:
         ids = [r[0] for r in rows]
         texts = [r[1] for r in rows]
         vectors = np.stack([from_bytes(r[2], model.dim) for r in rows])
-        labels = regroup(vectors, texts)
+        # Clusters take the id of the stored group most of their members were in, so groups
+        # editors already know keep their id; ids above every stored one are new groups.
+        previous = [r[3] if r[3] is not None else -1 for r in rows]
+        labels = carry_over(previous, regroup(vectors, texts))
         summaries = describe_groups(texts, vectors, labels)
-        old_groups = [r[3] for r in rows]
         with transaction.atomic():
-            _write_groups(callout, ids, old_groups, summaries)
+            _write_groups(callout, ids, set(previous), summaries)
     with transaction.atomic():
         Callout.objects.filter(pk=callout.pk).update(
             groups_version=F("groups_version") + 1, questions_at_last_regroup=total
@@ -213,27 +214,17 @@ def callout_regroup(*, callout_id: int) -> int:
     return QuestionGroup.objects.filter(callout=callout).count()
 
 
-def _write_groups(
-    callout: Callout, ids: list[int], old_groups: Sequence[int | None], summaries: list[GroupSummary]
-) -> None:
-    """Store new clusters, reusing the existing group that holds most of each cluster, so ids stay stable."""
-    taken: set[int] = set()
+def _write_groups(callout: Callout, ids: list[int], stored: set[int], summaries: list[GroupSummary]) -> None:
+    """Store the clusters: update the groups that carried over, create the new ones."""
     for summary in summaries:
-        members = [ids[i] for i in summary.member_indices]
-        votes: dict[int, int] = {}
-        for i in summary.member_indices:
-            old = old_groups[i]
-            if old is not None and old not in taken:
-                votes[old] = votes.get(old, 0) + 1
         representative = ids[summary.representative_index]
         label = summary.label[:LABEL_LENGTH]
-        if votes:
-            group_id = max(sorted(votes), key=lambda g: votes[g])
+        if summary.group in stored:
+            group_id = summary.group
             QuestionGroup.objects.filter(pk=group_id).update(label=label, representative_id=representative)
         else:
             group_id = QuestionGroup.objects.create(callout=callout, label=label, representative_id=representative).pk
-        taken.add(group_id)
-        Question.objects.filter(pk__in=members).update(group_id=group_id)
+        Question.objects.filter(pk__in=[ids[i] for i in summary.member_indices]).update(group_id=group_id)
 
 
 def _refresh_sizes(callout: Callout) -> None:

@@ -62,6 +62,7 @@ def test_a_regroup_runs_after_enough_new_questions_and_keeps_hand_placed_questio
     a, _ = asked("Will Iran retaliate against Israel?")
     b, _ = asked("What is the IAEA?")
     question_move(question=b, target=a.group, actor=editor)  # an editor's choice, even if odd
+    group_before = a.group_id
     asked("Will Iran retaliate against Israel soon?")
     asked("Was anybody killed in Isfahan?")
     callout.refresh_from_db()
@@ -69,6 +70,7 @@ def test_a_regroup_runs_after_enough_new_questions_and_keeps_hand_placed_questio
     b.refresh_from_db()
     a.refresh_from_db()
     assert b.group_id == a.group_id and b.group_locked
+    assert a.group_id == group_before  # a regroup keeps the ids of the groups it continues
     sizes = sorted(QuestionGroup.objects.filter(callout=callout).values_list("size", flat=True), reverse=True)
     assert sum(sizes) == 4 and sizes[0] >= 2
 
