@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from askdesk.nlp.embed import Embedder, Vectors, get_embedder
+from askdesk.nlp.embed import EMBEDDERS, Embedder, Vectors, get_embedder
 
 if TYPE_CHECKING:
     from nltk.stem.porter import PorterStemmer
@@ -335,7 +335,7 @@ def cli(argv: list[str]) -> int:
         "Blank lines are skipped.",
     )
     parser.add_argument("story", help="story file: tokenised text, prose with a title line, or HTML")
-    parser.add_argument("--embedder", choices=["minilm", "hashing"], default="minilm")
+    parser.add_argument("--embedder", choices=EMBEDDERS, default="minilm")
     parser.add_argument("--top-k", type=int, default=3)
     args = parser.parse_args(argv)
     if args.top_k < 1:
