@@ -22,7 +22,7 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -328,6 +328,20 @@ class StoryIndex:
         return out
 
 
+CLI_CHUNK = 512
+
+
+def _chunks(items: Iterable[str], size: int) -> Iterator[list[str]]:
+    chunk: list[str] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 def cli(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m askdesk.nlp evidence",
@@ -343,18 +357,29 @@ def cli(argv: list[str]) -> int:
 
     from askdesk.nlp.text import read_story
 
-    with open(args.story, encoding="utf-8") as handle:
-        story = read_story(handle.read())
-    questions = [line.strip() for line in sys.stdin if line.strip()]
-    index = StoryIndex.build(story.sentences, get_embedder(args.embedder))
-    for item in index.evidence(questions, top_k=args.top_k) if questions else []:
-        record = {
-            "question": item.question,
-            "answered": item.answered,
-            "confidence": round(item.confidence, 4),
-            "evidence": [
-                {"index": s.index, "sentence": s.sentence, "score": round(s.score, 4)} for s in item.sentences
-            ],
-        }
-        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    try:
+        with open(args.story, encoding="utf-8") as handle:
+            story = read_story(handle.read())
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        print(f"evidence: cannot read the story {args.story!r}: {error}", file=sys.stderr)
+        return 2
+    index: StoryIndex | None = None
+    # Questions are read in chunks, so a long stream starts answering early and holds
+    # only one chunk of vectors at a time.
+    for chunk in _chunks((line.strip() for line in sys.stdin), CLI_CHUNK):
+        questions = [q for q in chunk if q]
+        if not questions:
+            continue
+        if index is None:
+            index = StoryIndex.build(story.sentences, get_embedder(args.embedder))
+        for item in index.evidence(questions, top_k=args.top_k):
+            record = {
+                "question": item.question,
+                "answered": item.answered,
+                "confidence": round(item.confidence, 4),
+                "evidence": [
+                    {"index": s.index, "sentence": s.sentence, "score": round(s.score, 4)} for s in item.sentences
+                ],
+            }
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0

@@ -127,6 +127,26 @@ def test_the_cli_prints_nothing_for_input_without_questions(tmp_path: Path, monk
     assert run_cli(tmp_path, monkeypatch, RAW_STORY, "\n\n", "--embedder", "hashing") == []
 
 
+def test_the_cli_reports_an_unreadable_story_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("Were there casualties?\n"))
+    assert cli([str(tmp_path / "missing.txt"), "--embedder", "hashing"]) == 2
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    assert cli([str(tmp_path / "empty.txt"), "--embedder", "hashing"]) == 2
+    err = capsys.readouterr().err
+    assert "missing.txt" in err and "The story is empty." in err
+
+
+def test_the_cli_answers_a_stream_longer_than_one_chunk_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("askdesk.nlp.evidence.CLI_CHUNK", 2)
+    questions = ["Were there casualties?", "", "Where were blasts heard?", "Did Israel confirm it?", "Who said so?"]
+    lines = run_cli(tmp_path, monkeypatch, RAW_STORY, "\n".join(questions) + "\n", "--embedder", "hashing")
+    assert [json.loads(line)["question"] for line in lines] == [q for q in questions if q]
+
+
 @pytest.mark.model
 @pytest.mark.skipif(not ISFAHAN.exists(), reason="the Isfahan story is not on this machine")
 def test_the_real_model_finds_the_casualties_sentence_and_refuses_an_unrelated_question() -> None:
