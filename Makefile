@@ -26,6 +26,9 @@ setup: $(VENV)/.base-installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
+	# The int8 ONNX export of the embedding model, made once from the packaged weights,
+	# so that workers do not each make it on their first question.
+	$(PY) -m askdesk.nlp.embed
 
 run: setup
 	DJANGO_DEBUG=0 HOST=$(HOST) PORT=$(PORT) WEB_WORKERS=$(WEB_WORKERS) TASK_WORKERS=$(TASK_WORKERS) PY=$(PY) scripts/serve

@@ -32,6 +32,9 @@ OTHER_QUESTIONS = [
     ("Was anyone hurt in the strike?", {"name": "Tom", "location": "Cardiff"}),
     ("What are the nuclear facilities in Isfahan used for?", {"name": "Ana", "age": 52}),
     ("Why is Iran saying the attack did not happen?", {"location": "Glasgow"}),
+    ("Was anyone hurt in the Isfahan strike?", {"name": "Priya", "age": 29, "location": "Leicester"}),
+    ("Will Iran retaliate against Israel?", {}),
+    ("Will Iran retaliate against Israel again?", {"name": "Joe"}),
 ]
 
 
@@ -110,8 +113,13 @@ def test_a_readers_question_is_answered_and_published_without_their_contact_deta
     row = desk.locator(".question-row", has_text=QUESTION)
     expect(desk.locator(".question-row")).to_have_count(len(OTHER_QUESTIONS) + 1)
     row.get_by_role("button", name="Shortlist").click()
-    expect(row.locator(".badge")).to_have_text("Shortlisted")
+    expect(row.locator(".badge-shortlisted")).to_have_text("Shortlisted")
     shoot(desk, "triage")
+    # The same questions grouped by meaning, largest group first.
+    desk.get_by_role("link", name="Grouped by meaning").click()
+    expect(desk.locator(".group-row").first).to_contain_text("readers asked this")
+    shoot(desk, "triage-groups")
+    desk.get_by_role("link", name="Questions", exact=True).click()
     row.get_by_role("link", name=QUESTION).click()
     expect(desk.locator("#question-status")).to_have_text("Shortlisted")
     expect(desk.locator("#byline-preview")).to_have_text("Sara, Leeds")
