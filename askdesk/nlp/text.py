@@ -180,6 +180,7 @@ def truecase_tokens(tokens: list[str]) -> list[str]:
         # An unknown short word alone in brackets after a name is its acronym: "( iaea )".
         if bracketed and word.isalpha() and word not in lookup and len(word) <= 6:
             cased[index] = word.upper()
+            _capitalise_expansion(tokens, cased, index)
         if word.isalpha() and word not in lookup and not bracketed and _is_compound_of_known_words(word, lookup):
             cased[index] = word
         if "-" in token and word not in lookup:
@@ -197,6 +198,18 @@ def truecase_tokens(tokens: list[str]) -> list[str]:
             cased[index] = token[:1].upper() + token[1:]
             break
     return cased
+
+
+def _capitalise_expansion(tokens: list[str], cased: list[str], acronym_at: int) -> None:
+    """The name an acronym abbreviates is a proper name: "international atomic energy agency ( iaea )"."""
+    letters = tokens[acronym_at].lower()
+    start = acronym_at - 1 - len(letters)  # the words just before "("
+    if start < 0:
+        return
+    words = tokens[start : acronym_at - 1]
+    if "".join(w[:1].lower() for w in words) == letters and all(w.isalpha() for w in words):
+        for offset, w in enumerate(words):
+            cased[start + offset] = w[:1].upper() + w[1:].lower()
 
 
 def _case_word(word: str, lookup: dict[str, set[str]]) -> str:

@@ -120,3 +120,9 @@ def test_us_reads_as_the_country_only_where_it_is_one(demo):
 def test_a_tokenised_story_is_shown_in_short_paragraphs(demo):
     assert len(demo.paragraphs) > 10
     assert all(1 <= len(paragraph) <= 2 for paragraph in demo.paragraphs)
+
+
+def test_the_name_an_acronym_abbreviates_is_capitalised(demo):
+    text = " ".join(demo.sentences)
+    assert "International Atomic Energy Agency (IAEA)" in text
+    assert "Islamic Revolution Guard Corps (IRGC)" in text
