@@ -207,3 +207,13 @@ def test_the_audit_trail_is_read_only_in_the_admin(admin_client, callout):
         admin_client.post(reverse("admin:audit_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
     )
     assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_the_export_page_is_in_the_desk_menu_only_for_staff_allowed(contact_editor, editor_client, callout):
+    menu_link = 'href="/desk/privacy/export/"'
+    assert menu_link in editor_client.get("/desk/").content.decode()
+    contact_editor.user_permissions.clear()
+    other = Client()
+    other.force_login(type(contact_editor).objects.get(pk=contact_editor.pk))
+    assert menu_link not in other.get("/desk/").content.decode()
+    assert other.get(reverse("desk:export_reader_data")).status_code == 403
