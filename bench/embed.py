@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import statistics
 import sys
 import time
@@ -27,25 +26,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _evidence_data import DEFAULT_DATA, load_stsb
+from _machine import describe_machine
 
 from askdesk.nlp.embed import Embedder, MiniLMEmbedder, OnnxMiniLMEmbedder
 
 THREADS = 2
-
-
-def machine() -> str:
-    model = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if "model name" in line
-        ),
-        platform.processor(),
-    )
-    memory_kb = next(
-        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
-    )
-    return f"{os.cpu_count()} CPUs ({model}), {memory_kb / 2**20:.0f} GiB RAM, load average {os.getloadavg()[0]:.1f}"
 
 
 def spearman(embedder: Embedder, left: list[str], right: list[str], gold: list[float]) -> tuple[float, np.ndarray]:
@@ -64,7 +49,7 @@ def main(argv: list[str]) -> int:
     import torch
 
     torch.set_num_threads(THREADS)
-    print(f"machine: {machine()}")
+    print(f"machine: {describe_machine()}")
     left, right, gold = load_stsb(args.data, "dev")
 
     started = time.perf_counter()

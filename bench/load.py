@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import platform
 import re
 import socket
 import statistics
@@ -40,6 +39,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from _machine import describe_machine  # bench/ is on the path when a script here runs
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
@@ -79,22 +80,6 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return int(sock.getsockname()[1])
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = int(
-            next(x for x in Path("/proc/meminfo").read_text().splitlines() if x.startswith("MemTotal")).split()[1]
-        )
-        mem = f"{mem_kb / 1024 / 1024:.0f} GiB RAM"
-    except (OSError, StopIteration, ValueError):
-        mem = "unknown RAM"
-    return f"{os.cpu_count()} CPUs ({cpu}), {mem}, Python {platform.python_version()}"
 
 
 class Server:
@@ -362,7 +347,7 @@ def main() -> int:
     parser.add_argument("--postgres-url", default=os.environ.get("DATABASE_URL", ""))
     args = parser.parse_args()
 
-    print(f"machine: {machine()}")
+    print(f"machine: {describe_machine()}")
     print(
         f"load: {args.story_requests} story page GETs, {args.questions} submissions (GET form + POST), "
         f"{args.concurrency} concurrent clients on the same machine, at most {args.max_seconds:.0f} s a phase"

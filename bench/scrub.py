@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import platform
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -32,6 +31,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+
+from _machine import describe_machine  # noqa: E402
 
 from askdesk.nlp.scrub import DEFAULT_REGIONS, find_contact_details  # noqa: E402
 
@@ -218,26 +219,6 @@ def report(title: str, items: list[Item], systems: dict[str, Callable[[str], lis
                         print(f"  {name} {kind} {label}: ... {len(rows) - limit} more")
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = next(
-            int(line.split()[1])
-            for line in Path("/proc/meminfo").read_text().splitlines()
-            if line.startswith("MemTotal")
-        )
-        memory = f"{mem_kb / 1024 / 1024:.1f} GiB RAM"
-    except (OSError, StopIteration):
-        memory = "unknown RAM"
-    import os
-
-    return f"{os.cpu_count()} cores, {cpu}, {memory}, Python {platform.python_version()}"
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data-dir", type=Path, default=REPO.parent / "shared" / "data")
@@ -248,7 +229,7 @@ def main() -> int:
 
     import phonenumbers
 
-    print(f"machine: {machine()}")
+    print(f"machine: {describe_machine()}")
     print(f"phonenumbers {phonenumbers.__version__}; regions {','.join(DEFAULT_REGIONS)}")
     print("matching: a found span is correct if it overlaps a labelled span of the same kind; recall counts")
     print("labelled spans overlapped by a found span of their kind; 'covered' = every character of it found.")
