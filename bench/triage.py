@@ -26,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _machine import describe_machine  # noqa: E402 - bench/ is on the path when a script here runs
+
 WORDS = (
     "iran israel strike isfahan nuclear retaliate drones missiles war oil prices airbase "
     "casualties iaea tehran damascus consulate escalation ceasefire allies us sanctions "
@@ -164,7 +166,8 @@ def main() -> int:
                 continue
             results[name].append(measure(client, url, args.rounds))
 
-    print(f"\n{connection.vendor}, median of {args.rounds} renders (ms) and queries per page")
+    print(f"\nmachine: {describe_machine()}")
+    print(f"{connection.vendor}, median of {args.rounds} renders (ms) and queries per page")
     header = "".join(f"{f'{s:,} questions':>22}" for s in sizes)
     print(f"{'page':<28}{header}{'ratio':>8}")
     for name, values in results.items():
