@@ -146,8 +146,7 @@ def _assign_group(question: Question, vector: Vectors, model: Embedder) -> None:
                 callout=callout, label=_label(question.text), representative=question, size=1
             )
         Question.objects.filter(pk=question.pk).update(group=group)
-    index.add(question.pk, vector)
-    index.set_groups({question.pk: group.pk})
+    index.insert(question.pk, vector, group.pk)
 
 
 def _record_evidence(question: Question, vector: Vectors, model: Embedder) -> None:

@@ -11,8 +11,7 @@ from askdesk.answers import services
 from askdesk.answers.selectors import published_questions
 from askdesk.callouts.models import Callout
 from askdesk.questions.access import get_question_for_staff
-from askdesk.questions.models import QuestionEvidence
-from askdesk.questions.selectors import evidence_sentences, expert_queue
+from askdesk.questions.selectors import expert_queue, question_evidence
 from askdesk.stories.selectors import story_paragraphs
 
 
@@ -42,7 +41,7 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("This question is not assigned to you.")
     answer = getattr(question, "answer", None)
     body = answer.body if answer is not None else ""
-    found = evidence_sentences(question=question, evidence=QuestionEvidence.objects.filter(question=question).first())
+    _, found = question_evidence(question=question)
     error = ""
     if request.method == "POST":
         body = request.POST.get("body", "")

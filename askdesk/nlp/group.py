@@ -305,6 +305,10 @@ class GroupIndex:
         self._append(question_id, query, group)
         return group
 
+    def insert(self, question_id: Hashable, vector: npt.ArrayLike, group_id: int) -> None:
+        """Index a question in a group the caller chose (after :meth:`nearest`, say), without searching again."""
+        self._append(question_id, self._as_vector(vector), int(group_id))
+
     def nearest(self, vector: npt.ArrayLike, k: int = 5) -> list[Neighbour]:
         """The ``k`` indexed questions most similar to ``vector``, most similar first."""
         if not self._ids or k <= 0:

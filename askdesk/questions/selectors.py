@@ -98,6 +98,12 @@ def question_history(question: Question) -> list[AuditEvent]:
     return sorted(events, key=lambda event: (event.at, event.pk), reverse=True)[:20]
 
 
+def question_evidence(*, question: Question) -> tuple[QuestionEvidence | None, list[tuple[Sentence, float]]]:
+    """The question's stored evidence (None until the worker computed it) and its sentences, best first."""
+    evidence = QuestionEvidence.objects.filter(question=question).first()
+    return evidence, evidence_sentences(question=question, evidence=evidence)
+
+
 def evidence_sentences(*, question: Question, evidence: QuestionEvidence | None) -> list[tuple[Sentence, float]]:
     """The story sentences that may answer the question, best first, with their scores."""
     if evidence is None or not evidence.sentences:

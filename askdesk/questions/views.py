@@ -22,11 +22,11 @@ from askdesk.questions import services
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
-from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
+from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.selectors import (
-    evidence_sentences,
     groups_for_moving,
     question_by_token,
+    question_evidence,
     question_history,
     reader_answer,
     triage_counts,
@@ -99,7 +99,7 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
     if question is None:
         raise Http404("This link does not lead to a question. It may have been deleted.")
     private_url = request.build_absolute_uri(reverse("questions:status", args=[token]))
-    evidence = QuestionEvidence.objects.filter(question=question).first()
+    _, found = question_evidence(question=question)
     return render(
         request,
         "questions/status.html",
@@ -108,8 +108,7 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
             "private_url": private_url,
             "just_submitted": request.GET.get("submitted") == "1",
             "answer": reader_answer(question=question),
-            "evidence": evidence,
-            "evidence_sentences": evidence_sentences(question=question, evidence=evidence)[:1],
+            "evidence_sentences": found[:1],
             "public_url": reverse("answers:public", args=[question.callout.slug]),
         },
     )
@@ -209,7 +208,7 @@ def action_done(action: str) -> str:
 @staff_required
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
-    evidence = QuestionEvidence.objects.filter(question=question).first()
+    evidence, found = question_evidence(question=question)
     return render(
         request,
         "questions/detail.html",
@@ -219,7 +218,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "experts": Expert.objects.filter(newsroom=question.callout.story.newsroom),
             "paragraphs": story_paragraphs(story=question.callout.story),
             "evidence": evidence,
-            "evidence_sentences": evidence_sentences(question=question, evidence=evidence),
+            "evidence_sentences": found,
             "highlight": evidence.keys if evidence else [],
             "move_targets": groups_for_moving(question=question) if is_editor(request.user) else [],
             "audit": question_history(question),

@@ -168,3 +168,12 @@ def test_minilm_groups_a_paraphrase_but_not_another_question() -> None:
     labels = regroup(get_embedder("minilm").embed(texts), texts)
     assert labels[0] == labels[1]
     assert labels[2] != labels[0]
+
+
+def test_a_question_inserted_into_a_chosen_group_is_found_there_and_new_groups_come_after_it():
+    index = GroupIndex(dim=3, threshold=0.9)
+    index.insert("q1", [1.0, 0.0, 0.0], 41)
+    assert index.group_of("q1") == 41
+    assert index.nearest([1.0, 0.0, 0.0], 1)[0].group_id == 41
+    assert index.add("q2", [1.0, 0.0, 0.0]) == 41
+    assert index.add("q3", [0.0, 1.0, 0.0]) == 42
