@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "askdesk.answers",
     "askdesk.analysis",
     "askdesk.privacy",
+    "askdesk.public",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +244,23 @@ ASKDESK_RETAIN_UNPUBLISHED_DAYS = int(env("ASKDESK_RETAIN_UNPUBLISHED_DAYS", "18
 ASKDESK_PERIODIC_TASKS = {
     "askdesk.privacy.tasks.apply_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
 }
+
+# Public pages (story, answers, embeds, feeds) are rendered once per version of their call-out
+# and kept in this cache: local memory by default, Redis shared by every web process when
+# ASKDESK_CACHE_URL is set (redis://host:port/db).
+ASKDESK_CACHE_URL = env("ASKDESK_CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ASKDESK_CACHE_URL}
+    if ASKDESK_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+}
+# How long a rendered page stays in the cache (and browsers and CDNs may keep it), and how long
+# a CDN may serve it stale while it fetches the next one.
+ASKDESK_PUBLIC_CACHE_SECONDS = int(env("ASKDESK_PUBLIC_CACHE_SECONDS", "60"))
+ASKDESK_PUBLIC_STALE_SECONDS = int(env("ASKDESK_PUBLIC_STALE_SECONDS", "300"))
+# A process may trust a call-out's version number this long before asking again (the process
+# that changes a call-out forgets it at once; with Redis, so do all others).
+ASKDESK_PUBLIC_STATE_SECONDS = float(env("ASKDESK_PUBLIC_STATE_SECONDS", "1"))
 
 LOGGING = {
     "version": 1,

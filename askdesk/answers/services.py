@@ -8,6 +8,7 @@ from django.utils import timezone
 from askdesk.accounts.models import Expert
 from askdesk.answers.models import Answer
 from askdesk.audit.services import audit_record
+from askdesk.callouts.services import callout_public_changed
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
@@ -91,6 +92,7 @@ def _publish(question: Question, actor: Any, now: Any) -> Question:
             .exclude(pk=question.pk)
             .update(status=Status.COVERED, covered_by=question)
         )
+    callout_public_changed(callout_id=question.callout_id)
     audit_record(actor=actor, action="question.publish", target=question, group_members_answered=covered)
     return question
 
@@ -167,5 +169,6 @@ def question_unpublish(*, question: Question, actor: Any) -> Question:
     Question.objects.filter(covered_by=question, status=Status.COVERED).update(
         status=Status.SHORTLISTED, covered_by=None
     )
+    callout_public_changed(callout_id=question.callout_id)
     audit_record(actor=actor, action="question.unpublish", target=question)
     return question

@@ -3,25 +3,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from askdesk.accounts.access import editor_required, expert_for, staff_required
 from askdesk.answers import services
-from askdesk.answers.selectors import published_questions
-from askdesk.callouts.models import Callout
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.selectors import expert_queue, question_evidence
 from askdesk.stories.selectors import story_paragraphs
-
-
-def public_answers(request: HttpRequest, callout_slug: str) -> HttpResponse:
-    callout = get_object_or_404(Callout.objects.select_related("story"), slug=callout_slug)
-    return render(
-        request,
-        "answers/public.html",
-        {"callout": callout, "story": callout.story, "questions": list(published_questions(callout=callout))},
-    )
 
 
 @staff_required

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import DEFAULT_PUBLICATION_NOTE, Callout
+from askdesk.callouts.selectors import state_key_for_callout, state_key_for_story
 from askdesk.newsrooms.models import Newsroom
 from askdesk.stories.models import Story
 from askdesk.stories.services import story_create, story_read, unique_slug
@@ -56,5 +59,25 @@ def callout_set_status(*, callout: Callout, status: str, actor: User | Anonymous
     callout.status = status
     callout.closed_at = timezone.now() if status == Callout.Status.CLOSED else None
     callout.save(update_fields=["status", "closed_at"])
+    callout_public_changed(callout_id=callout.pk)
     audit_record(actor=actor, action=f"callout.{status}", target=callout)
     return callout
+
+
+def callout_public_changed(*, callout_id: int) -> None:
+    """Something readers see on the call-out's public pages changed: they are rendered anew.
+
+    Called inside the transaction of the change. The version is forgotten by this process at
+    once (so a reader who reloads sees the change) and again after commit, in case another
+    request cached the old version in between.
+    """
+    Callout.objects.filter(pk=callout_id).update(
+        public_version=F("public_version") + 1, public_changed_at=timezone.now()
+    )
+    keys = [
+        key
+        for slug, story_slug in Callout.objects.filter(pk=callout_id).values_list("slug", "story__slug")
+        for key in (state_key_for_callout(slug), state_key_for_story(story_slug))
+    ]
+    cache.delete_many(keys)
+    transaction.on_commit(lambda: cache.delete_many(keys))

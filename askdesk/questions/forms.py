@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 
 from askdesk.callouts.models import Callout
+from askdesk.questions.formtoken import form_token_valid
 
 MIN_AGE, MAX_AGE = 5, 120
 DEFAULT_PHONE_REGION = "GB"
@@ -59,7 +60,11 @@ class QuestionForm(forms.Form):
         required=True,
         error_messages={"required": "Tick the box to accept the terms and the privacy policy."},
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    # Made in the reader's browser (askdesk/form.js), so that cached pages carry none; a reader
+    # without scripts gets one made when the form arrives.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # Signed, bound to the call-out, the same for every reader within an hour (formtoken.py).
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, callout: Callout, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -100,6 +105,12 @@ class QuestionForm(forms.Form):
         cleaned = super().clean() or {}
         if not self.callout.is_open:
             raise forms.ValidationError("This call-out is closed and no longer takes questions.", code="closed")
+        if not form_token_valid(cleaned.get("form_token", ""), callout_id=self.callout.pk):
+            raise forms.ValidationError(
+                "This form was open for a long time and has expired. Your question is not sent yet: "
+                "please send it again.",
+                code="expired",
+            )
         missing_contact = not (cleaned.get("email") or cleaned.get("phone"))
         if self.callout.require_contact and missing_contact and not {"email", "phone"} & set(self.errors):
             self.add_error("email", "Give an email address or a phone number so that we can reach you.")

@@ -120,3 +120,8 @@ def reader_answer(*, question: Question) -> Any:
     if answered.status != Question.Status.PUBLISHED:
         return None
     return getattr(answered, "answer", None)
+
+
+def published_count(*, callout: Callout) -> int:
+    """How many of the call-out's questions are answered on its public page."""
+    return Question.objects.filter(callout=callout, status=Question.Status.PUBLISHED).count()

@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_variables
 from askdesk.accounts.models import Expert
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
+from askdesk.callouts.services import callout_public_changed
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.nlp.scrub import find_contact_details, scrub
@@ -188,6 +189,7 @@ def question_edit_wording(*, question: Question, public_text: str, actor: Any) -
     question.public_text = wording
     question.contact_spans = contact_spans_in(question.display_text)
     question.save(update_fields=["public_text", "contact_spans"])
+    _public_changed_if_shown(question)
     audit_record(actor=actor, action="question.edit_wording", target=question, reverted=not wording)
     return question
 
@@ -201,6 +203,7 @@ def question_redact_contact_details(*, question: Question, actor: Any) -> Questi
     question.public_text = result.text
     question.contact_spans = []
     question.save(update_fields=["public_text", "contact_spans"])
+    _public_changed_if_shown(question)
     audit_record(
         actor=actor, action="question.redact", target=question, kinds=sorted({span.kind for span in result.spans})
     )
@@ -213,7 +216,14 @@ def question_delete_by_reader(*, question: Question) -> None:
     audit_record(
         actor=None, action="question.reader_delete", target=question, was_published=question.status == Status.PUBLISHED
     )
+    _public_changed_if_shown(question)
     question.delete()
+
+
+def _public_changed_if_shown(question: Question) -> None:
+    """A published question (or one counted under a published one) is on the public pages."""
+    if question.status in {Status.PUBLISHED, Status.COVERED}:
+        callout_public_changed(callout_id=question.callout_id)
 
 
 # Groups ------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.conf import settings
@@ -8,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -15,16 +17,19 @@ from askdesk.accounts.access import editor_required, is_editor, staff_required
 from askdesk.accounts.models import Expert
 from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
-from askdesk.newsrooms.models import LegalDocument
+from askdesk.newsrooms.csp import public_csp
+from askdesk.newsrooms.models import LegalDocument, Newsroom
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.privacy.services import can_reveal_contacts
 from askdesk.questions import services
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
+from askdesk.questions.formtoken import form_token, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.selectors import (
     groups_for_moving,
+    published_count,
     question_by_token,
     question_evidence,
     question_history,
@@ -37,44 +42,59 @@ from askdesk.questions.selectors import (
 from askdesk.stories.models import Story
 from askdesk.stories.selectors import story_paragraphs
 
+logger = logging.getLogger(__name__)
+
 # Public pages ---------------------------------------------------------------------------
 
 
-def _story_context(story: Story, callout: Callout | None, form: QuestionForm | None) -> dict[str, object]:
+def story_page_context(
+    *, story: Story, callout: Callout | None, form: QuestionForm | None, site: str
+) -> dict[str, object]:
+    """What the story page and the embedded form show; the same for every reader."""
     newsroom = story.newsroom
     return {
         "story": story,
+        "newsroom": newsroom,
+        "site": site,
         "paragraphs": story_paragraphs(story=story),
         "callout": callout,
         "form": form,
+        "form_token": form_token(callout_id=callout.pk) if callout is not None else "",
+        "answered_count": published_count(callout=callout) if callout is not None else 0,
         "terms": legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.TERMS),
         "privacy": legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.PRIVACY),
     }
 
 
-def _new_form(callout: Callout) -> QuestionForm:
-    return QuestionForm(callout=callout, initial={"submission_key": uuid.uuid4()})
+def _site(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
 
 
-def story_page(request: HttpRequest, slug: str) -> HttpResponse:
-    story = get_object_or_404(Story.objects.select_related("newsroom"), slug=slug)
-    callout = story.callouts.order_by("-created_at").first()
-    form = _new_form(callout) if callout is not None and callout.is_open else None
-    return render(request, "questions/story.html", _story_context(story, callout, form))
+def _refused(request: HttpRequest, reason: str) -> HttpResponse:
+    logger.warning("Reader form refused: %s", reason)
+    return render(request, "questions/refused.html", status=403)
 
 
+# The form is embedded in newsrooms' pages, where third-party cookies are blocked, and served
+# from a shared cache: Django's cookie-based CSRF check is replaced by a signed form token bound
+# to the call-out and by Origin / Sec-Fetch-Site checks (formtoken.py, docs/security.md).
+@csrf_exempt
 @require_POST
 @sensitive_post_parameters("email", "phone", "name", "age", "location")
 @sensitive_variables()
 def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), slug=callout_slug)
+    refused = post_origin_refused(request, allowed_origins=callout.story.newsroom.allowed_origins)
+    if refused:
+        return _refused(request, refused)
+    embed = request.GET.get("embed") == "1"
     form = QuestionForm(request.POST, callout=callout)
     if form.is_valid():
         data = form.cleaned_data
         try:
             _, token, _ = services.question_submit(
                 callout=callout,
-                submission_key=data["submission_key"],
+                submission_key=data["submission_key"] or uuid.uuid4(),
                 text=data["question"],
                 consent=data["consent"],
                 name=data["name"],
@@ -89,9 +109,18 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect(reverse("questions:status", args=[token]) + "?submitted=1")
-    context = _story_context(callout.story, callout, form)
-    return render(request, "questions/story.html", context, status=400)
+            status_url = reverse("questions:status", args=[token]) + "?submitted=1"
+            return redirect(status_url + ("&embed=1" if embed else ""))
+    context = story_page_context(story=callout.story, callout=callout, form=form, site=_site(request))
+    response = render(request, "public/embed_form.html" if embed else "questions/story.html", context, status=400)
+    return _framed(response, callout.story.newsroom) if embed else response
+
+
+def _framed(response: HttpResponse, newsroom: Newsroom) -> HttpResponse:
+    """A page shown inside the newsroom's own pages: only the sites it allowed may frame it."""
+    response["Content-Security-Policy"] = public_csp(newsroom, frameable=True)
+    response.xframe_options_exempt = True
+    return response
 
 
 def question_status(request: HttpRequest, token: str) -> HttpResponse:
@@ -100,10 +129,14 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("This link does not lead to a question. It may have been deleted.")
     private_url = request.build_absolute_uri(reverse("questions:status", args=[token]))
     _, found = question_evidence(question=question)
-    return render(
+    embed = request.GET.get("embed") == "1"
+    newsroom = question.callout.story.newsroom
+    response = render(
         request,
         "questions/status.html",
         {
+            "base_template": "public/embed_base.html" if embed else "base.html",
+            "newsroom": newsroom,
             "question": question,
             "private_url": private_url,
             "just_submitted": request.GET.get("submitted") == "1",
@@ -112,6 +145,7 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
             "public_url": reverse("answers:public", args=[question.callout.slug]),
         },
     )
+    return _framed(response, newsroom) if embed else response
 
 
 @require_http_methods(["GET", "POST"])

@@ -14,7 +14,7 @@ CANARY_FRAGMENTS = ["canary-7f3a", "7700900987", "7700 900987", "900987"]
 def test_contact_details_never_appear_on_any_public_page(client, callout, expert, editor):
     response = client.post(
         f"/ask/{callout.slug}/",
-        form_data(question="Is my town safe?", email=CANARY_EMAIL, phone=CANARY_PHONE),
+        form_data(callout, question="Is my town safe?", email=CANARY_EMAIL, phone=CANARY_PHONE),
     )
     status_url = response["Location"]
     question = callout.questions.get()

@@ -1,0 +1,90 @@
+"""Public pages rendered once per version of their call-out, served from Django's cache.
+
+A page is the same for every reader, so it is rendered without the request (no session, no
+cookie, no CSRF token can slip in) and kept under a key naming its call-out's version, the
+host it is served on, its language, and the current cache period (counts of received
+questions may change without a new version; they are at most one period old). Responses carry
+an ETag and Last-Modified, answer conditional requests with 304, and say how long browsers and
+CDNs may keep them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.http import http_date, parse_http_date_safe
+
+from askdesk.callouts.selectors import PublicState
+
+
+@dataclass(frozen=True)
+class Rendered:
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    frameable: bool = False
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    rendered: Rendered
+    etag: str
+
+
+def cache_control() -> str:
+    seconds = settings.ASKDESK_PUBLIC_CACHE_SECONDS
+    return (
+        f"public, max-age={seconds}, s-maxage={seconds}, stale-while-revalidate={settings.ASKDESK_PUBLIC_STALE_SECONDS}"
+    )
+
+
+def page_key(request: HttpRequest, *, kind: str, state: PublicState, variant: str = "") -> str:
+    period = int(time.time()) // max(settings.ASKDESK_PUBLIC_CACHE_SECONDS, 1)
+    host = request.get_host()
+    return f"askdesk:page:{kind}:{state.callout_id}:{state.version}:{variant}:{host}:{period}"
+
+
+def _not_modified(request: HttpRequest, page: CachedPage, last_modified: int) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or page.etag in tags
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and last_modified <= since
+
+
+def serve(
+    request: HttpRequest,
+    *,
+    kind: str,
+    state: PublicState,
+    render: Callable[[], Rendered],
+    variant: str = "",
+) -> HttpResponse:
+    """The cached page of this version, rendering it first if no process has yet."""
+    key = page_key(request, kind=kind, state=state, variant=variant)
+    page = cache.get(key)
+    if not isinstance(page, CachedPage):
+        rendered = render()
+        digest = hashlib.blake2b(rendered.body, digest_size=12).hexdigest()
+        page = CachedPage(rendered=rendered, etag=f'"{digest}"')
+        cache.set(key, page, settings.ASKDESK_PUBLIC_CACHE_SECONDS)
+    last_modified = int(state.changed_at.timestamp())
+    if request.method in {"GET", "HEAD"} and _not_modified(request, page, last_modified):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(page.rendered.body, content_type=page.rendered.content_type)
+    for name, value in page.rendered.headers.items():
+        response[name] = value
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = cache_control()
+    if page.rendered.frameable:
+        response.xframe_options_exempt = True
+    return response
