@@ -8,8 +8,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
-from django.templatetags.static import static
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_GET
 
 from askdesk.callouts.selectors import PublicState, callout_public_state, story_public_state
@@ -17,15 +16,10 @@ from askdesk.newsrooms.csp import public_csp
 from askdesk.newsrooms.models import Newsroom
 from askdesk.public.pagecache import Rendered, cache_control, serve
 from askdesk.public.selectors import answers_context, callout_with_counts
+from askdesk.public.snippets import EMBED_HEIGHT, embed_snippet, site_of
 from askdesk.questions.forms import QuestionForm
 from askdesk.questions.views import story_page_context
 from askdesk.stories.models import Story
-
-EMBED_HEIGHT = {"form": 900, "answers": 700}
-
-
-def site_of(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _render(template: str, context: dict[str, object], *, frameable: bool = False) -> Rendered:
@@ -127,25 +121,6 @@ def embed_answers(request: HttpRequest, callout_slug: str) -> HttpResponse:
         state=state,
         render=lambda: _render("public/embed_answers.html", _answers_context(request, state), frameable=True),
     )
-
-
-def embed_snippet(*, site: str, callout_slug: str, what: str, title: str) -> str:
-    """The iframe (and the one-line script that sizes it to its content) editors paste in their CMS."""
-    name = "public:embed_form" if what == "form" else "public:embed_answers"
-    src = site + reverse(name, args=[callout_slug])
-    return (
-        f'<iframe src="{src}" title="{_attr(title)}" width="100%" height="{EMBED_HEIGHT[what]}" '
-        f'style="border:0;width:100%" loading="lazy" data-askdesk-embed></iframe>'
-    )
-
-
-def resize_script(*, site: str) -> str:
-    src = static("askdesk/embed.js")
-    return f'<script src="{src if src.startswith("http") else site + src}" async></script>'
-
-
-def _attr(value: str) -> str:
-    return value.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
 
 
 @require_GET
