@@ -62,7 +62,8 @@ def two_web_processes(db: object) -> Iterator[list[str]]:
         port = free_port()
         processes.append(
             subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port)],
+                [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1"]
+                + ["--port", str(port)],
                 cwd=REPO,
                 env=env,
                 stdout=subprocess.DEVNULL,
