@@ -82,7 +82,7 @@ def test_a_reader_asks_through_the_form_embedded_in_the_newsrooms_article(
     pages["/article.html"] = (
         "<!doctype html><html><head><title>Our article</title></head><body><h1>Our article</h1>"
         f'<iframe src="{live_server.url}/embed/{callout.slug}/form/" title="Ask us" width="100%" height="200" '
-        'data-askdesk-embed></iframe>'
+        "data-askdesk-embed></iframe>"
         f'<script src="{live_server.url}/static/askdesk/embed.js" async></script></body></html>'
     )
     context = cookieless_browser.new_context(viewport=DESKTOP, locale="en-GB")

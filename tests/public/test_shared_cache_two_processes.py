@@ -24,6 +24,7 @@ from tests.conftest import PASSWORD, submit
 
 REPO = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "")
+UVICORN = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1"]
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -62,8 +63,7 @@ def two_web_processes(db: object) -> Iterator[list[str]]:
         port = free_port()
         processes.append(
             subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1"]
-                + ["--port", str(port)],
+                [*UVICORN, "--port", str(port)],
                 cwd=REPO,
                 env=env,
                 stdout=subprocess.DEVNULL,
@@ -89,9 +89,7 @@ def two_web_processes(db: object) -> Iterator[list[str]]:
             process.wait(timeout=20)
 
 
-def test_a_publication_through_one_process_is_served_by_the_other_at_once(
-    two_web_processes, callout, expert, editor
-):
+def test_a_publication_through_one_process_is_served_by_the_other_at_once(two_web_processes, callout, expert, editor):
     first, second = two_web_processes
     question, _ = submit(callout, "Are the airports open?")
     question_assign(question=question, expert=expert, actor=editor)
