@@ -24,6 +24,7 @@ $(VENV)/.test-installed: requirements/test.txt requirements/base.txt | $(VENV)/b
 setup: $(VENV)/.base-installed
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compile_translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
 	# The int8 ONNX export of the embedding model, made once from the packaged weights,

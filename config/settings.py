@@ -162,6 +162,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("ASKDESK_TIME_ZONE", "Europe/London")
 USE_I18N = True
+# Readers' pages are translated (askdesk/locale, compiled by scripts/compile-messages); a
+# newsroom sets its default and the reader's Accept-Language is honoured. Staff pages are English.
+LANGUAGES = [("en", "English"), ("fa", "فارسی"), ("ar", "العربية"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "askdesk" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -20,9 +20,16 @@ from askdesk.newsrooms.services import legal_document_publish
 from askdesk.questions.formtoken import form_token
 from askdesk.questions.models import Question
 from askdesk.questions.services import question_submit
+from askdesk.web.management.commands.compile_translations import compile_translations
 
 DEMO_STORY = Path(__file__).resolve().parents[1] / "askdesk" / "web" / "demo" / "israel-strike-isfahan.txt"
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations() -> None:
+    """Readers' pages in Persian, Arabic and French need the compiled catalogues."""
+    compile_translations()
 
 
 @pytest.fixture(autouse=True)

@@ -26,6 +26,7 @@ class PublicState:
     newsroom_id: int
     version: str
     changed_at: datetime
+    language: str = "en"
 
 
 def state_key_for_callout(slug: str) -> str:
@@ -36,23 +37,32 @@ def state_key_for_story(story_slug: str) -> str:
     return f"askdesk:public-state:story:{story_slug}"
 
 
-FIELDS = ("pk", "slug", "story__slug", "story__newsroom_id", "public_version", "story__newsroom__public_version")
+FIELDS = (
+    "pk",
+    "slug",
+    "story__slug",
+    "story__newsroom_id",
+    "public_version",
+    "story__newsroom__public_version",
+    "public_changed_at",
+    "story__newsroom__language",
+)
 
 
-def _state(row: tuple[int, str, str, int, int, int], changed_at: datetime) -> PublicState:
-    pk, slug, story_slug, newsroom_id, version, newsroom_version = row
-    return PublicState(pk, slug, story_slug, newsroom_id, f"{version}.{newsroom_version}", changed_at)
+def _state(row: tuple[int, str, str, int, int, int, datetime, str]) -> PublicState:
+    pk, slug, story_slug, newsroom_id, version, newsroom_version, changed_at, language = row
+    return PublicState(pk, slug, story_slug, newsroom_id, f"{version}.{newsroom_version}", changed_at, language)
 
 
 def _lookup(key: str, **filters: str) -> PublicState | None:
     found = cache.get(key)
     if isinstance(found, PublicState):
         return found
-    row = Callout.objects.filter(**filters).order_by("-created_at", "-id").values_list(*FIELDS, "public_changed_at")
+    row = Callout.objects.filter(**filters).order_by("-created_at", "-id").values_list(*FIELDS)
     first = row.first()
     if first is None:
         return None
-    state = _state(first[:6], first[6])
+    state = _state(first)
     cache.set(key, state, settings.ASKDESK_PUBLIC_STATE_SECONDS)
     return state
 

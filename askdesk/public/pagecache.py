@@ -2,7 +2,8 @@
 
 A page is the same for every reader, so it is rendered without the request (no session, no
 cookie, no CSRF token can slip in) and kept under a key naming its call-out's version, the
-host it is served on, its language, and the current cache period (counts of received
+host it is served on, the reader's language (``?lang=``, else Accept-Language, else the
+newsroom's), and the current cache period (counts of received
 questions may change without a new version; they are at most one period old). Responses carry
 an ETag and Last-Modified, answer conditional requests with 304, and say how long browsers and
 CDNs may keep them.
@@ -18,9 +19,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
 from askdesk.callouts.selectors import PublicState
+from askdesk.newsrooms.language import reader_language
 
 
 @dataclass(frozen=True)
@@ -68,10 +72,12 @@ def serve(
     variant: str = "",
 ) -> HttpResponse:
     """The cached page of this version, rendering it first if no process has yet."""
-    key = page_key(request, kind=kind, state=state, variant=variant)
+    language = reader_language(request, default=state.language)
+    key = page_key(request, kind=kind, state=state, variant=f"{variant}:{language}")
     page = cache.get(key)
     if not isinstance(page, CachedPage):
-        rendered = render()
+        with translation.override(language):
+            rendered = render()
         digest = hashlib.blake2b(rendered.body, digest_size=12).hexdigest()
         page = CachedPage(rendered=rendered, etag=f'"{digest}"')
         cache.set(key, page, settings.ASKDESK_PUBLIC_CACHE_SECONDS)
@@ -85,6 +91,7 @@ def serve(
     response["ETag"] = page.etag
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = cache_control()
+    patch_vary_headers(response, ["Accept-Language"])
     if page.rendered.frameable:
         response.xframe_options_exempt = True
     return response

@@ -9,10 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from askdesk.callouts.selectors import PublicState, callout_public_state, story_public_state
 from askdesk.newsrooms.csp import public_csp
+from askdesk.newsrooms.language import reader_language, text_direction
 from askdesk.newsrooms.models import Newsroom
 from askdesk.public.pagecache import Rendered, cache_control, serve
 from askdesk.public.selectors import answers_context, callout_with_counts
@@ -26,6 +28,8 @@ def _render(template: str, context: dict[str, object], *, frameable: bool = Fals
     # No request: nothing per reader (session, cookie, CSRF token) can reach a shared page.
     newsroom = context["newsroom"]
     assert isinstance(newsroom, Newsroom)
+    language = translation.get_language()
+    context = {**context, "lang": language, "dir": text_direction(language)}
     return Rendered(
         body=render_to_string(template, context).encode(),
         headers={"Content-Security-Policy": public_csp(newsroom, frameable=frameable)},
@@ -47,7 +51,8 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
     if state is None:  # a story without a call-out: nothing to cache it by, and rare
         story = get_object_or_404(Story.objects.select_related("newsroom"), slug=slug)
         context = story_page_context(story=story, callout=None, form=None, site=site_of(request))
-        rendered = _render("questions/story.html", context)
+        with translation.override(reader_language(request, default=story.newsroom.language)):
+            rendered = _render("questions/story.html", context)
         return HttpResponse(rendered.body, headers=rendered.headers)
 
     def render() -> Rendered:

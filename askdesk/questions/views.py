@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,6 +19,7 @@ from askdesk.accounts.models import Expert
 from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.csp import public_csp
+from askdesk.newsrooms.language import reader_language, text_direction
 from askdesk.newsrooms.models import LegalDocument, Newsroom
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.privacy.services import can_reveal_contacts
@@ -88,6 +90,12 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     if refused:
         return _refused(request, refused)
     embed = request.GET.get("embed") == "1"
+    language = reader_language(request, default=callout.story.newsroom.language)
+    with translation.override(language):
+        return _ask(request, callout, embed=embed, language=language)
+
+
+def _ask(request: HttpRequest, callout: Callout, *, embed: bool, language: str) -> HttpResponse:
     form = QuestionForm(request.POST, callout=callout)
     if form.is_valid():
         data = form.cleaned_data
@@ -109,9 +117,10 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            status_url = reverse("questions:status", args=[token]) + "?submitted=1"
+            status_url = reverse("questions:status", args=[token]) + f"?submitted=1&lang={language}"
             return redirect(status_url + ("&embed=1" if embed else ""))
     context = story_page_context(story=callout.story, callout=callout, form=form, site=_site(request))
+    context.update(lang=language, dir=text_direction(language))
     response = render(request, "public/embed_form.html" if embed else "questions/story.html", context, status=400)
     return _framed(response, callout.story.newsroom) if embed else response
 
@@ -131,20 +140,25 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
     _, found = question_evidence(question=question)
     embed = request.GET.get("embed") == "1"
     newsroom = question.callout.story.newsroom
-    response = render(
-        request,
-        "questions/status.html",
-        {
-            "base_template": "public/embed_base.html" if embed else "base.html",
-            "newsroom": newsroom,
-            "question": question,
-            "private_url": private_url,
-            "just_submitted": request.GET.get("submitted") == "1",
-            "answer": reader_answer(question=question),
-            "evidence_sentences": found[:1],
-            "public_url": reverse("answers:public", args=[question.callout.slug]),
-        },
-    )
+    language = reader_language(request, default=newsroom.language)
+    with translation.override(language):
+        response = render(
+            request,
+            "questions/status.html",
+            {
+                "base_template": "public/embed_base.html" if embed else "public/base.html",
+                "newsroom": newsroom,
+                "lang": language,
+                "dir": text_direction(language),
+                "question": question,
+                "private_url": private_url,
+                "just_submitted": request.GET.get("submitted") == "1",
+                "answer": reader_answer(question=question),
+                "evidence_sentences": found[:1],
+                "public_url": reverse("answers:public", args=[question.callout.slug]),
+                "token": token,
+            },
+        )
     return _framed(response, newsroom) if embed else response
 
 
