@@ -74,8 +74,8 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(binary: str, url: str, connections: int, seconds: int) -> tuple[float, float, int, int]:
-    """requests/s, p99 in ms, requests, errors (non-2xx/3xx and socket errors) of one wrk run."""
+def wrk(binary: str, url: str, connections: int, seconds: int) -> tuple[float, float, int, int, int]:
+    """requests/s, p99 in ms, requests, non-2xx/3xx answers and socket errors (timeouts: 2 s) of one run."""
     out = subprocess.run(
         [binary, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", url],
         capture_output=True,
@@ -85,11 +85,29 @@ def wrk(binary: str, url: str, connections: int, seconds: int) -> tuple[float, f
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    if socket_errors:
-        errors += sum(int(n) for n in socket_errors.groups())
-    return rps, p99, total, errors
+    failed = sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    return rps, p99, total, bad, failed
+
+
+IN_PROCESS = """
+import time
+from django.test import Client
+from askdesk.callouts.models import Callout
+c = Callout.objects.get()
+client = Client(HTTP_HOST="127.0.0.1")
+paths = {"/healthz": "/healthz", "story page": f"/stories/{c.story.slug}/", "embed form": f"/embed/{c.slug}/form/",
+         "answers embed": f"/embed/{c.slug}/answers/", "live (304)": f"/answers/{c.slug}/live/"}
+etag = client.get(paths["live (304)"])["ETag"]
+for name, path in paths.items():
+    headers = {"HTTP_IF_NONE_MATCH": etag} if name == "live (304)" else {}
+    client.get(path, **headers)
+    start = time.perf_counter()
+    for _ in range(2000):
+        client.get(path, **headers)
+    print(f"{name:<16}{(time.perf_counter() - start) / 2000 * 1000:>8.3f} ms")
+"""
 
 
 class LiveReaders:
@@ -189,21 +207,24 @@ def main() -> int:
                     "embed form": f"/embed/{callout_slug}/form/",
                     "answers embed": f"/embed/{callout_slug}/answers/",
                 }
-                results: dict[str, tuple[float, float, int, int]] = {}
+                print("\nin-process cost of one request (Django test client, cached pages):")
+                timings = server.manage("shell", "-c", IN_PROCESS).splitlines()
+                print("\n".join(line for line in timings if line.endswith(" ms")))
+                results: dict[str, tuple[float, float, int, int, int]] = {}
                 for name, path in pages.items():
                     wrk(binary, base + path, args.connections, 2)  # warm: caches filled, connections made
                     results[name] = wrk(binary, base + path, args.connections, args.seconds)
                 healthz = results["/healthz"][0]
-                print(f"\n{'':<16}{'req/s':>10}{'ratio':>8}{'p99 ms':>9}{'requests':>10}{'errors':>8}")
-                for name, (rps, p99, total, errors) in results.items():
-                    print(f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{errors:>8}")
+                print(f"\n{'wrk':<16}{'req/s':>10}{'ratio':>8}{'p99 ms':>9}{'requests':>10}{'non-2xx':>8}{'socket':>8}")
+                for name, (rps, p99, total, bad, failed) in results.items():
+                    print(f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{bad:>8}{failed:>8}")
 
                 live_path = f"/answers/{callout_slug}/live/"
                 with LiveReaders(server.port, live_path, args.live_readers, args.poll_seconds) as live:
                     print(f"\nwith {args.live_readers} idle live readers polling every {args.poll_seconds:g} s:")
                     for name in ("story page", "embed form"):
-                        rps, p99, total, errors = wrk(binary, base + pages[name], args.connections, args.seconds)
-                        print(f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{errors:>8}")
+                        rps, p99, total, bad, failed = wrk(binary, base + pages[name], args.connections, args.seconds)
+                        print(f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{bad:>8}{failed:>8}")
                 print(
                     f"live polls {live.polls} ({live.not_modified} answered 304 Not Modified), failures {live.failures}"
                 )
