@@ -34,6 +34,7 @@ READER_TEMPLATES = [
     "questions/_reader_status.html",
     "questions/refused.html",
     "answers/public.html",
+    "web/legal.html",
     "includes/error_summary.html",
     "includes/field.html",
 ]
