@@ -167,11 +167,14 @@ def question_delete(request: HttpRequest, token: str) -> HttpResponse:
     question = question_by_token(token=token)
     if question is None:
         raise Http404("This link does not lead to a question. It may have been deleted.")
-    if request.method == "POST":
-        story = question.callout.story
-        services.question_delete_by_reader(question=question)
-        return render(request, "questions/deleted.html", {"story": story})
-    return render(request, "questions/delete_confirm.html", {"question": question, "token": token})
+    story = question.callout.story
+    language = reader_language(request, default=story.newsroom.language)
+    page = {"story": story, "newsroom": story.newsroom, "lang": language, "dir": text_direction(language)}
+    with translation.override(language):
+        if request.method == "POST":
+            services.question_delete_by_reader(question=question)
+            return render(request, "questions/deleted.html", page)
+        return render(request, "questions/delete_confirm.html", {**page, "question": question, "token": token})
 
 
 # Staff pages ----------------------------------------------------------------------------

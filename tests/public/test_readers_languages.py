@@ -33,6 +33,8 @@ READER_TEMPLATES = [
     "questions/status.html",
     "questions/_reader_status.html",
     "questions/refused.html",
+    "questions/delete_confirm.html",
+    "questions/deleted.html",
     "answers/public.html",
     "web/legal.html",
     "includes/error_summary.html",
