@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import uuid
 from typing import Any
 
@@ -18,8 +15,11 @@ from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details, scrub
+from askdesk.questions import links
 from askdesk.questions.crypto import lookup_digest
+from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
 from askdesk.questions.signals import question_changed
 
@@ -36,16 +36,6 @@ TRANSITIONS: dict[str, tuple[str, set[str]]] = {
 
 class QuestionRefused(ValidationError):
     """The action cannot be done on this question now; nothing was changed."""
-
-
-def access_token_for(submission_key: uuid.UUID) -> str:
-    """The reader's private link token: unguessable without the server's secret."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"question-access:{submission_key}".encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def contact_spans_in(text: str) -> list[list[Any]]:
@@ -66,7 +56,7 @@ def _current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
 def question_submit(
     *,
     callout: Callout,
-    submission_key: uuid.UUID,
+    submission_key: uuid.UUID | str,
     text: str,
     consent: bool,
     name: str = "",
@@ -78,32 +68,48 @@ def question_submit(
     email: str = "",
     phone: str = "",
 ) -> tuple[Question, str, bool]:
-    """Store a reader's question durably; returns (question, private token, created).
+    """Store a reader's question durably; returns (question, private link secret, created).
 
-    Submitting the same form twice (same ``submission_key``) returns the first question.
+    Sending the very same submission again (same ``submission_key`` and same content, on the
+    same call-out) returns the first question and its link. The same key with other content is
+    another reader's question: it is stored, with a link of its own (see ``questions.links``).
     """
-    existing = Question.objects.filter(submission_key=submission_key).first()
+    text, name, location = visible_strip(text), visible_strip(name), visible_strip(location)
+    email, phone = email.strip(), phone.strip()
+    content = {
+        "text": text,
+        "name": name,
+        "age": age,
+        "location": location,
+        "publish": [publish_name, publish_age, publish_location],
+        "email": email,
+        "phone": phone,
+    }
+    submission = links.Submission(callout_id=callout.pk, key=str(submission_key), digest=links.content_digest(content))
+    existing = _resubmitted(submission)
     if existing is not None:
-        return existing, access_token_for(submission_key), False
+        return existing[0], existing[1], False
     if not callout.is_open:
         raise QuestionRefused("This call-out is closed and no longer takes questions.")
     if not consent:
         raise QuestionRefused("Consent to the terms and privacy policy is required.")
-    if not text.strip():
+    if not text:
         raise QuestionRefused("The question is empty.")
-    if callout.require_contact and not (email.strip() or phone.strip()):
+    if len(text) > settings.ASKDESK_QUESTION_MAX_LENGTH:
+        raise QuestionRefused(f"The question is longer than {settings.ASKDESK_QUESTION_MAX_LENGTH} characters.")
+    if callout.require_contact and not (email or phone):
         raise QuestionRefused("This call-out needs an email address or a phone number.")
     terms, privacy = _current_legal(callout)
-    token = access_token_for(submission_key)
+    token = links.new_token()
     now = timezone.now()
     try:
         with transaction.atomic():
             question = Question.objects.create(
                 callout=callout,
-                text=text.strip(),
-                name=name.strip(),
+                text=text,
+                name=name,
                 age=age,
-                location=location.strip(),
+                location=location,
                 publish_name=publish_name,
                 publish_age=publish_age,
                 publish_location=publish_location,
@@ -111,19 +117,34 @@ def question_submit(
                 privacy_policy=privacy,
                 consented_at=now,
                 submitted_at=now,
-                submission_key=submission_key,
+                submission_fingerprint=submission.fingerprint(),
                 access_token_hash=hash_token(token),
-                contact_spans=contact_spans_in(text.strip()),
+                access_token_sealed=submission.seal(token),
+                contact_spans=contact_spans_in(text),
             )
             question_changed.send(sender=Question, question_id=question.pk)
-            if email.strip() or phone.strip():
+            if email or phone:
                 ReaderContact.objects.create(
-                    question=question, email=email.strip(), phone=phone.strip(), email_digest=lookup_digest(email)
+                    question=question, email=email, phone=phone, email_digest=lookup_digest(email)
                 )
     except IntegrityError:
-        # The same form, submitted twice at once: the other request stored it first.
-        return Question.objects.get(submission_key=submission_key), token, False
+        # The same submission, sent twice at once: the other request stored it first.
+        existing = _resubmitted(submission)
+        if existing is None:
+            raise
+        return existing[0], existing[1], False
     return question, token, True
+
+
+def _resubmitted(submission: links.Submission) -> tuple[Question, str] | None:
+    """The question stored by this exact submission before, and its link secret, if any."""
+    question = Question.objects.filter(submission_fingerprint=submission.fingerprint()).first()
+    if question is None:
+        return None
+    token = submission.unseal(question.access_token_sealed)
+    if token is None or hash_token(token) != question.access_token_hash:
+        return None
+    return question, token
 
 
 def _check_callout_scope(question: Question, expert: Expert | None) -> None:
