@@ -124,11 +124,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work during a burst of writes; synchronous=FULL makes a question durable
-    # before the reader is thanked; IMMEDIATE avoids failing lock upgrades under concurrent writes.
+    # before the reader is thanked; IMMEDIATE avoids failing lock upgrades under concurrent writes;
+    # secure_delete overwrites deleted rows in the file, so a reader's deleted words are not left in it.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":

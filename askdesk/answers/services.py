@@ -11,7 +11,7 @@ from askdesk.audit.services import audit_record
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
-from askdesk.questions.services import QuestionRefused
+from askdesk.questions.services import QuestionRefused, release_covered
 
 Status = Question.Status
 
@@ -164,8 +164,6 @@ def question_unpublish(*, question: Question, actor: Any) -> Question:
     question.published_at = None
     question.byline = ""
     question.save(update_fields=["status", "published_at", "byline"])
-    Question.objects.filter(covered_by=question, status=Status.COVERED).update(
-        status=Status.SHORTLISTED, covered_by=None
-    )
+    release_covered(question)
     audit_record(actor=actor, action="question.unpublish", target=question)
     return question

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -21,7 +22,8 @@ from askdesk.questions import links
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.questions.signals import question_changed
+from askdesk.questions.signals import question_changed, question_deleted
+from askdesk.search.schema import purge_deleted
 
 Status = Question.Status
 
@@ -32,6 +34,10 @@ TRANSITIONS: dict[str, tuple[str, set[str]]] = {
     "spam": (Status.SPAM, {Status.NEW, Status.SHORTLISTED, Status.REJECTED}),
     "restore": (Status.NEW, {Status.REJECTED, Status.SPAM, Status.SHORTLISTED}),
 }
+
+
+# Group labels are shown in one line of triage.
+LABEL_LENGTH = 80
 
 
 class QuestionRefused(ValidationError):
@@ -230,11 +236,81 @@ def question_redact_contact_details(*, question: Question, actor: Any) -> Questi
 
 @transaction.atomic
 def question_delete_by_reader(*, question: Question) -> None:
-    """The reader's own deletion: the question, its contact details and any answer go at once."""
+    """The reader's own deletion: the question, its contact details and any answer go at once.
+
+    A published question is taken off the public page, and the questions it answered go back
+    to the shortlist, as unpublishing does. No trace of the words is left (see ``questions_erase``).
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
     audit_record(
         actor=None, action="question.reader_delete", target=question, was_published=question.status == Status.PUBLISHED
     )
-    question.delete()
+    questions_erase(questions=Question.objects.filter(pk=question.pk))
+
+
+def release_covered(question: Question) -> int:
+    """The questions a published question answered go back to the shortlist (unpublish, deletion)."""
+    return Question.objects.filter(covered_by=question, status=Status.COVERED).update(
+        status=Status.SHORTLISTED, covered_by=None
+    )
+
+
+@transaction.atomic
+def questions_erase(*, questions: QuerySet[Question]) -> int:
+    """Delete questions and every copy of their words in the database; returns how many went.
+
+    Contact details, answers, vectors and evidence go with them (cascade). Group labels that
+    came from their words are made again from the questions that remain; the search index drops
+    their words at once; the groups' version is bumped so workers reload the groups they hold in
+    memory; ``question_deleted`` tells caches. Audit events hold no words. Task rows carry ids only.
+    """
+    rows = list(questions.values_list("pk", "callout_id", "group_id", "status", "text", "public_text"))
+    if not rows:
+        return 0
+    for pk, _, _, status, _, _ in rows:
+        if status == Status.PUBLISHED:
+            release_covered(Question(pk=pk))
+    Question.objects.filter(pk__in=[row[0] for row in rows]).delete()
+    words_by_callout: dict[int, set[str]] = {}
+    for _, callout_id, _, _, text, public_text in rows:
+        words_by_callout.setdefault(callout_id, set()).update(_words(text), _words(public_text))
+    for group in QuestionGroup.objects.filter(pk__in={row[2] for row in rows if row[2] is not None}):
+        _refresh_group(group, relabel=True)
+    for callout_id, words in words_by_callout.items():
+        _forget_words_in_labels(callout_id=callout_id, words=words)
+        _groups_changed(callout_id)
+    purge_deleted(connection)
+    for pk, callout_id, _, status, _, _ in rows:
+        question_deleted.send(
+            sender=Question, question_id=pk, callout_id=callout_id, was_published=status == Status.PUBLISHED
+        )
+    return len(rows)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def group_label(text: str) -> str:
+    """A group's label from a member's wording, without the contact details typed into it."""
+    text = " ".join(scrub(text).text.split())
+    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _forget_words_in_labels(*, callout_id: int, words: set[str]) -> None:
+    """Label again every group whose label has a word of ``words`` that none of its members has."""
+    for group in QuestionGroup.objects.filter(callout_id=callout_id):
+        suspect = _words(group.label) & words
+        if not suspect:
+            continue
+        members: set[str] = set()
+        for text, public_text in Question.objects.filter(group=group).values_list("text", "public_text"):
+            members |= _words(text) | _words(public_text)
+        if not suspect <= members:
+            _refresh_group(group, relabel=True)
 
 
 # Groups ------------------------------------------------------------------------------------
@@ -244,8 +320,11 @@ def _groups_changed(callout_id: int) -> None:
     Callout.objects.filter(pk=callout_id).update(groups_version=F("groups_version") + 1)
 
 
-def _refresh_group(group: QuestionGroup) -> None:
-    """Size and representative after members moved; an emptied group is deleted."""
+def _refresh_group(group: QuestionGroup, *, relabel: bool = False) -> None:
+    """Size and representative after members moved; an emptied group is deleted.
+
+    ``relabel`` makes the label again from the representative (after a member was deleted).
+    """
     members = Question.objects.filter(group=group)
     size = members.count()
     if size == 0:
@@ -254,7 +333,11 @@ def _refresh_group(group: QuestionGroup) -> None:
     group.size = size
     if group.representative_id is None or not members.filter(pk=group.representative_id).exists():
         group.representative = members.order_by("submitted_at", "id").first()
-    group.save(update_fields=["size", "representative"])
+    update = ["size", "representative"]
+    if relabel and group.representative is not None:
+        group.label = group_label(group.representative.display_text)
+        update.append("label")
+    group.save(update_fields=update)
 
 
 @transaction.atomic
@@ -302,7 +385,7 @@ def question_move(*, question: Question, target: QuestionGroup | None, actor: An
     previous = question.group
     if target is None:
         target = QuestionGroup.objects.create(
-            callout_id=question.callout_id, label=question.display_text[:80], representative=question, size=0
+            callout_id=question.callout_id, label=group_label(question.display_text), representative=question, size=0
         )
     question.group = target
     question.group_locked = True
