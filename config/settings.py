@@ -86,6 +86,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "askdesk.ops.middleware.content_security_policy",
+    # Before anything reads a request body (CSRF) and after every view: see askdesk/ops/middleware.py.
+    "askdesk.ops.middleware.request_hygiene",
+    "askdesk.ops.middleware.private_pages_no_store",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -210,6 +213,9 @@ TASKS = {
 }
 ASKDESK_WORKER_HEARTBEAT_SECONDS = float(env("ASKDESK_WORKER_HEARTBEAT_SECONDS", "5"))
 ASKDESK_WORKER_STALE_SECONDS = float(env("ASKDESK_WORKER_STALE_SECONDS", "60"))
+# /readyz says ok or fail to anyone; which check failed (database engine, worker ids) only to
+# staff, or to a probe sending "Authorization: Bearer <this token>".
+ASKDESK_READYZ_TOKEN = env("ASKDESK_READYZ_TOKEN")
 ASKDESK_READY_REQUIRES_WORKER = env_bool(
     "ASKDESK_READY_REQUIRES_WORKER", TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
 )

@@ -8,6 +8,7 @@ from django.utils import timezone
 from askdesk.accounts.models import Expert
 from askdesk.answers.models import Answer
 from askdesk.audit.services import audit_record
+from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
@@ -24,7 +25,7 @@ def answer_save(*, question: Question, expert: Expert, body: str, submit: bool) 
         raise QuestionRefused("This question is not assigned to you.")
     if question.status not in {Status.ASSIGNED, Status.ANSWERED}:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be answered now.")
-    text = body.strip()
+    text = visible_strip(body)
     if submit and not text:
         raise QuestionRefused("Write the answer before sending it for approval.")
     now = timezone.now()

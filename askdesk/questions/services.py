@@ -203,7 +203,7 @@ def question_assign(*, question: Question, expert: Expert, actor: Any) -> Questi
 @transaction.atomic
 def question_edit_wording(*, question: Question, public_text: str, actor: Any) -> Question:
     """Set the wording to publish; the reader's original stays as it was."""
-    wording = public_text.strip()
+    wording = visible_strip(public_text)
     if not wording:
         raise QuestionRefused("The wording for publication cannot be empty.")
     if len(wording) > settings.ASKDESK_QUESTION_MAX_LENGTH:
