@@ -210,6 +210,10 @@ ASKDESK_WORKER_STALE_SECONDS = float(env("ASKDESK_WORKER_STALE_SECONDS", "60"))
 ASKDESK_READY_REQUIRES_WORKER = env_bool(
     "ASKDESK_READY_REQUIRES_WORKER", TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
 )
+# Stuck work: /readyz says "degraded" when a task has waited this long; questions still
+# without analysis this long after they were sent are queued again by a periodic sweep.
+ASKDESK_STUCK_WORK_SECONDS = float(env("ASKDESK_STUCK_WORK_SECONDS", "600"))
+ASKDESK_ANALYSIS_SWEEP_AFTER_SECONDS = float(env("ASKDESK_ANALYSIS_SWEEP_AFTER_SECONDS", "300"))
 
 # askdesk
 ASKDESK_NEWSROOM_NAME = env("ASKDESK_NEWSROOM_NAME", "The Newsroom")
@@ -242,6 +246,7 @@ ASKDESK_RETAIN_UNPUBLISHED_DAYS = int(env("ASKDESK_RETAIN_UNPUBLISHED_DAYS", "18
 # Tasks the workers enqueue on their own, with their interval in seconds.
 ASKDESK_PERIODIC_TASKS = {
     "askdesk.privacy.tasks.apply_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
+    "askdesk.analysis.tasks.analyse_missed_questions": int(env("ASKDESK_ANALYSIS_SWEEP_INTERVAL_SECONDS", "60")),
 }
 
 LOGGING = {
