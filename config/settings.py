@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_ratelimit",
     "askdesk.ops",
     "askdesk.search",
     "askdesk.web",
@@ -248,6 +249,35 @@ ASKDESK_PERIODIC_TASKS = {
     "askdesk.privacy.tasks.apply_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
     "askdesk.analysis.tasks.analyse_missed_questions": int(env("ASKDESK_ANALYSIS_SWEEP_INTERVAL_SECONDS", "60")),
 }
+
+# --- Abuse limits (askdesk.ops.limits) -------------------------------------------------------
+# Counters of the rate limits live in the "limits" cache, shared by every web process: by
+# default a table in the database (made by a migration), with an atomic increment.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": env("ASKDESK_LIMITS_CACHE_BACKEND", "askdesk.ops.cache.AtomicDatabaseCache"),
+        "LOCATION": env("ASKDESK_LIMITS_CACHE_LOCATION", "askdesk_limits_cache"),
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    },
+}
+RATELIMIT_USE_CACHE = "limits"
+# django-ratelimit's system check knows only memcached and Redis as atomic; AtomicDatabaseCache is.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+ASKDESK_LIMITS_ENABLED = env_bool("ASKDESK_LIMITS_ENABLED", True)
+# Named limits, each one or more rates ("5/m,30/h"): per client unless a view counts per target.
+ASKDESK_RATE_LIMITS = {
+    # One reader sending questions to any call-out.
+    "ask_client": env("ASKDESK_LIMIT_ASK_CLIENT", "5/m,30/h"),
+    # All readers together on one call-out: far above a breaking-news burst, a ceiling for floods.
+    "ask_callout": env("ASKDESK_LIMIT_ASK_CALLOUT", "1200/m"),
+}
+# The same text from the same client within this window is stored as spam.
+ASKDESK_REPEAT_WINDOW_SECONDS = int(env("ASKDESK_REPEAT_WINDOW_SECONDS", "86400"))
+# The reader form: a hidden field bots fill in, and the least time a person takes to fill it in.
+ASKDESK_FORM_MIN_SECONDS = float(env("ASKDESK_FORM_MIN_SECONDS", "3"))
+# Behind proxies, how many of them append to X-Forwarded-For (the client is that many from the right).
+ASKDESK_PROXY_COUNT = int(env("ASKDESK_PROXY_COUNT", "1" if env_bool("DJANGO_BEHIND_PROXY", PRODUCTION) else "0"))
 
 LOGGING = {
     "version": 1,

@@ -77,10 +77,13 @@ def question_submit(
     publish_location: bool = True,
     email: str = "",
     phone: str = "",
+    spam: bool = False,
 ) -> tuple[Question, str, bool]:
     """Store a reader's question durably; returns (question, private token, created).
 
     Submitting the same form twice (same ``submission_key``) returns the first question.
+    ``spam`` (the same text again from the same client) stores it set aside as spam, without
+    analysis, so a flood of one text makes no "group"; an editor can restore it.
     """
     existing = Question.objects.filter(submission_key=submission_key).first()
     if existing is not None:
@@ -114,8 +117,10 @@ def question_submit(
                 submission_key=submission_key,
                 access_token_hash=hash_token(token),
                 contact_spans=contact_spans_in(text.strip()),
+                status=Status.SPAM if spam else Status.NEW,
             )
-            question_changed.send(sender=Question, question_id=question.pk)
+            if not spam:
+                question_changed.send(sender=Question, question_id=question.pk)
             if email.strip() or phone.strip():
                 ReaderContact.objects.create(
                     question=question, email=email.strip(), phone=phone.strip(), email_digest=lookup_digest(email)
