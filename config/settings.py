@@ -10,6 +10,7 @@ import base64
 import os
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -70,6 +71,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_ratelimit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "askdesk.ops",
     "askdesk.search",
     "askdesk.web",
@@ -92,8 +97,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "askdesk.accounts.middleware.second_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: answers locked-out sign-ins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -271,6 +280,8 @@ ASKDESK_RATE_LIMITS = {
     "ask_client": env("ASKDESK_LIMIT_ASK_CLIENT", "5/m,30/h"),
     # All readers together on one call-out: far above a breaking-news burst, a ceiling for floods.
     "ask_callout": env("ASKDESK_LIMIT_ASK_CALLOUT", "1200/m"),
+    # Codes tried for one staff account at the second sign-in step (django-otp also slows each device).
+    "second_factor_user": env("ASKDESK_LIMIT_SECOND_FACTOR", "10/m,50/d"),
 }
 # The same text from the same client within this window is stored as spam.
 ASKDESK_REPEAT_WINDOW_SECONDS = int(env("ASKDESK_REPEAT_WINDOW_SECONDS", "86400"))
@@ -278,6 +289,30 @@ ASKDESK_REPEAT_WINDOW_SECONDS = int(env("ASKDESK_REPEAT_WINDOW_SECONDS", "86400"
 ASKDESK_FORM_MIN_SECONDS = float(env("ASKDESK_FORM_MIN_SECONDS", "3"))
 # Behind proxies, how many of them append to X-Forwarded-For (the client is that many from the right).
 ASKDESK_PROXY_COUNT = int(env("ASKDESK_PROXY_COUNT", "1" if env_bool("DJANGO_BEHIND_PROXY", PRODUCTION) else "0"))
+
+# --- Sign-in protection (docs/security.md) -----------------------------------------------------
+# django-axes counts failed sign-ins (desk and admin) per account and per address, in the shared
+# "limits" cache, and locks each out after ASKDESK_LOGIN_FAILURE_LIMIT failures for
+# ASKDESK_LOGIN_LOCKOUT_MINUTES. Addresses are keyed hashes (askdesk.ops.limits.client_key).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("ASKDESK_LOGIN_THROTTLING", True)
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "limits"
+AXES_FAILURE_LIMIT = int(env("ASKDESK_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("ASKDESK_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "askdesk.ops.limits.client_key"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# A second factor (TOTP from django-otp, plus recovery codes) for staff who may see readers'
+# contact details: required in production, offered in development and the demo.
+ASKDESK_SECOND_FACTOR_REQUIRED = env_bool("ASKDESK_SECOND_FACTOR_REQUIRED", PRODUCTION)
+ASKDESK_SECOND_FACTOR_PERMISSIONS = ["questions.reveal_readercontact"]
+OTP_TOTP_ISSUER = env("ASKDESK_NEWSROOM_NAME", "The Newsroom") + " askdesk"
 
 LOGGING = {
     "version": 1,
