@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 
 import segno
 from django.contrib.auth.decorators import login_required
@@ -22,6 +23,11 @@ from askdesk.ops.limits import limit_exceeded, too_many_requests
 TOO_MANY_CODES = "Too many codes were tried for this account. Wait a few minutes, then try again."
 
 
+def two_step_page(view: Callable[[HttpRequest], HttpResponse]) -> Callable[[HttpRequest], HttpResponse]:
+    """A page of the second sign-in step: signed-in users only, never cached, codes kept out of error reports."""
+    return login_required(never_cache(sensitive_post_parameters("token")(require_http_methods(["GET", "POST"])(view))))
+
+
 def _next_url(request: HttpRequest) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
@@ -29,10 +35,7 @@ def _next_url(request: HttpRequest) -> str:
     return "/desk/"
 
 
-@login_required
-@never_cache
-@sensitive_post_parameters("token")
-@require_http_methods(["GET", "POST"])
+@two_step_page
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert user.is_authenticated
@@ -58,10 +61,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/two_factor_setup.html", context, status=400 if error else 200)
 
 
-@login_required
-@never_cache
-@sensitive_post_parameters("token")
-@require_http_methods(["GET", "POST"])
+@two_step_page
 def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert user.is_authenticated
