@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import DEFAULT_PUBLICATION_NOTE, Callout
+from askdesk.callouts.pages import callout_scope, forget_pages, newsroom_scope
 from askdesk.callouts.selectors import state_key_for_callout, state_key_for_story
 from askdesk.newsrooms.models import Newsroom
 from askdesk.stories.models import Story
@@ -69,15 +70,27 @@ def callout_public_changed(*, callout_id: int) -> None:
 
     Called inside the transaction of the change. The version is forgotten by this process at
     once (so a reader who reloads sees the change) and again after commit, in case another
-    request cached the old version in between.
+    request cached the old version in between; the pages cached for the old version, and the
+    newsroom's feeds, are deleted, so no cache keeps words that were just taken down.
     """
+    found = list(  # the version before this change: its cached pages are the ones to delete
+        Callout.objects.filter(pk=callout_id).values_list(
+            "slug", "story__slug", "story__newsroom_id", "public_version", "story__newsroom__public_version"
+        )
+    )
     Callout.objects.filter(pk=callout_id).update(
         public_version=F("public_version") + 1, public_changed_at=timezone.now()
     )
-    keys = [
-        key
-        for slug, story_slug in Callout.objects.filter(pk=callout_id).values_list("slug", "story__slug")
-        for key in (state_key_for_callout(slug), state_key_for_story(story_slug))
-    ]
-    cache.delete_many(keys)
-    transaction.on_commit(lambda: cache.delete_many(keys))
+    keys: list[str] = []
+    scopes: list[str] = []
+    for slug, story_slug, newsroom_id, version, newsroom_version in found:
+        keys += [state_key_for_callout(slug), state_key_for_story(story_slug)]
+        scopes += [callout_scope(callout_id, f"{version}.{newsroom_version}"), newsroom_scope(newsroom_id)]
+
+    def forget() -> None:
+        cache.delete_many(keys)
+        for scope in scopes:
+            forget_pages(scope)
+
+    forget()
+    transaction.on_commit(forget)

@@ -22,6 +22,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from askdesk.answers.models import Answer
 from askdesk.answers.selectors import PUBLIC_FIELDS, published_questions, published_questions_of_newsroom
 from askdesk.callouts.models import Callout
+from askdesk.callouts.pages import newsroom_scope
 from askdesk.callouts.selectors import PublicState, callout_public_state
 from askdesk.newsrooms.models import Newsroom
 from askdesk.public.pagecache import Rendered, serve
@@ -129,6 +130,7 @@ class NewsroomRssFeed(_QuestionFeed):
             kind=f"newsroom-{self.kind}",
             state=newsroom_state(newsroom),
             variant=newsroom.slug,
+            scope=newsroom_scope(newsroom.pk),
             render=lambda: self.render_feed(request, **kwargs),
         )
 
@@ -211,4 +213,11 @@ def newsroom_json_feed(request: HttpRequest, newsroom_slug: str) -> HttpResponse
             items=newsroom_questions(newsroom),
         )
 
-    return serve(request, kind="newsroom-json", state=newsroom_state(newsroom), variant=newsroom.slug, render=render)
+    return serve(
+        request,
+        kind="newsroom-json",
+        state=newsroom_state(newsroom),
+        variant=newsroom.slug,
+        scope=newsroom_scope(newsroom.pk),
+        render=render,
+    )

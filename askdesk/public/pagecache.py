@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
 
+from askdesk.callouts.pages import callout_scope, remember_page
 from askdesk.callouts.selectors import PublicState
 from askdesk.newsrooms.language import reader_language
 
@@ -70,6 +71,7 @@ def serve(
     state: PublicState,
     render: Callable[[], Rendered],
     variant: str = "",
+    scope: str = "",
 ) -> HttpResponse:
     """The cached page of this version, rendering it first if no process has yet."""
     language = reader_language(request, default=state.language)
@@ -81,6 +83,7 @@ def serve(
         digest = hashlib.blake2b(rendered.body, digest_size=12).hexdigest()
         page = CachedPage(rendered=rendered, etag=f'"{digest}"')
         cache.set(key, page, settings.ASKDESK_PUBLIC_CACHE_SECONDS)
+        remember_page(scope or callout_scope(state.callout_id, state.version), key)
     last_modified = int(state.changed_at.timestamp())
     if request.method in {"GET", "HEAD"} and _not_modified(request, page, last_modified):
         response = HttpResponse(status=304)

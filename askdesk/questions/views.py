@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -22,6 +22,7 @@ from askdesk.newsrooms.csp import public_csp
 from askdesk.newsrooms.language import reader_language, text_direction
 from askdesk.newsrooms.models import LegalDocument, Newsroom
 from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.ops.limits import limit_exceeded, repeated_text, too_many_requests
 from askdesk.privacy.services import can_reveal_contacts
 from askdesk.questions import services
 from askdesk.questions.access import get_question_for_staff
@@ -89,6 +90,16 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     refused = post_origin_refused(request, allowed_origins=callout.story.newsroom.allowed_origins)
     if refused:
         return _refused(request, refused)
+    # Both limits count this request, so a client over its own limit also counts for the call-out.
+    over_client = limit_exceeded(request, "ask_client")
+    over_callout = limit_exceeded(request, "ask_callout", target=f"callout:{callout.pk}")
+    if over_client or over_callout:
+        return too_many_requests(
+            request,
+            "You have sent several questions in a short time. Please wait a few minutes before sending another."
+            if over_client
+            else "This call-out is receiving a great many questions right now. Please try again in a few minutes.",
+        )
     embed = request.GET.get("embed") == "1"
     language = reader_language(request, default=callout.story.newsroom.language)
     with translation.override(language):
@@ -113,6 +124,7 @@ def _ask(request: HttpRequest, callout: Callout, *, embed: bool, language: str) 
                 publish_location=not data["hide_location"],
                 email=data["email"],
                 phone=data["phone"],
+                spam=repeated_text(request, data["question"], scope=f"callout:{callout.pk}"),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -132,10 +144,15 @@ def _framed(response: HttpResponse, newsroom: Newsroom) -> HttpResponse:
     return response
 
 
+def _link_not_found(request: HttpRequest) -> HttpResponse:
+    message = "This link does not lead to a question. It may have been deleted."
+    return render(request, "404.html", {"message": message}, status=404)
+
+
 def question_status(request: HttpRequest, token: str) -> HttpResponse:
     question = question_by_token(token=token)
     if question is None:
-        raise Http404("This link does not lead to a question. It may have been deleted.")
+        return _link_not_found(request)
     private_url = request.build_absolute_uri(reverse("questions:status", args=[token]))
     _, found = question_evidence(question=question)
     embed = request.GET.get("embed") == "1"
@@ -166,7 +183,7 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
 def question_delete(request: HttpRequest, token: str) -> HttpResponse:
     question = question_by_token(token=token)
     if question is None:
-        raise Http404("This link does not lead to a question. It may have been deleted.")
+        return _link_not_found(request)
     story = question.callout.story
     language = reader_language(request, default=story.newsroom.language)
     page = {"story": story, "newsroom": story.newsroom, "lang": language, "dir": text_direction(language)}
@@ -260,6 +277,7 @@ def action_done(action: str) -> str:
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
     evidence, found = question_evidence(question=question)
+    editor = is_editor(request.user)
     return render(
         request,
         "questions/detail.html",
@@ -271,9 +289,10 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": evidence,
             "evidence_sentences": found,
             "highlight": evidence.keys if evidence else [],
-            "move_targets": groups_for_moving(question=question) if is_editor(request.user) else [],
+            "move_targets": groups_for_moving(question=question) if editor else [],
             "audit": question_history(question),
-            "byline_preview": byline_for(question),
+            # The reader's byline and consent are for editors, who decide on publication.
+            "byline_preview": byline_for(question) if editor else "",
             "can_reveal_contacts": can_reveal_contacts(request.user),
         },
     )

@@ -81,3 +81,15 @@ def test_the_cached_form_carries_nothing_of_one_reader(client, callout):
     assert 'name="submission_key" value=""' in page
     assert "csrfmiddlewaretoken" not in page
     assert "askdesk/form.js" in page
+
+
+def test_pages_cached_before_an_unpublication_are_dropped_from_the_cache_at_once(client, callout, expert, editor):
+    from tests.security.traces import cache_text
+
+    question = published(callout, expert, editor, "Will the zqxjv bridge reopen?")
+    for url in [*urls(callout), reverse("public:feed_rss", args=[callout.slug])]:
+        client.get(url)
+    client.get(reverse("public:newsroom_json", args=[callout.story.newsroom.slug]))
+    assert "zqxjv" in cache_text()
+    question_unpublish(question=question, actor=editor)
+    assert "zqxjv" not in cache_text()
