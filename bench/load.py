@@ -97,6 +97,10 @@ class Server:
             "DJANGO_ALLOWED_HOSTS": HOST,
             "ASKDESK_LOG_LEVEL": "WARNING",
             "HF_HUB_OFFLINE": "1",
+            # Every simulated reader comes from 127.0.0.1 and posts at once: the abuse limits
+            # (askdesk.ops.limits) would refuse them; capacity is measured without them.
+            "ASKDESK_LIMITS_ENABLED": "0",
+            "ASKDESK_FORM_MIN_SECONDS": "0",
         }
         self.web_workers = web_workers
         self.process: subprocess.Popen[bytes] | None = None
