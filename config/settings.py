@@ -289,6 +289,9 @@ ASKDESK_PUBLIC_STALE_SECONDS = int(env("ASKDESK_PUBLIC_STALE_SECONDS", "300"))
 # A process may trust a call-out's version number this long before asking again (the process
 # that changes a call-out forgets it at once; with Redis, so do all others).
 ASKDESK_PUBLIC_STATE_SECONDS = float(env("ASKDESK_PUBLIC_STATE_SECONDS", "1"))
+# How often open answers pages and embeds ask for new answers (seconds). Behind a CDN 5 is
+# cheap; served directly, each idle reader costs one conditional request per interval.
+ASKDESK_LIVE_POLL_SECONDS = int(env("ASKDESK_LIVE_POLL_SECONDS", "5"))
 
 # --- Abuse limits (askdesk.ops.limits) -------------------------------------------------------
 # Counters of the rate limits live in the "limits" cache, shared by every web process: by

@@ -78,6 +78,7 @@ def _answers_context(request: HttpRequest, state: PublicState) -> dict[str, obje
         "newsroom": callout.story.newsroom,
         "site": site_of(request),
         "version": state.version,
+        "live_seconds": settings.ASKDESK_LIVE_POLL_SECONDS,
         **answers_context(callout=callout),
     }
 
