@@ -87,20 +87,22 @@ def _refused(request: HttpRequest, reason: str) -> HttpResponse:
 @sensitive_variables()
 def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), slug=callout_slug)
-    refused = post_origin_refused(request, allowed_origins=callout.story.newsroom.allowed_origins)
+    embed = request.GET.get("embed") == "1"
+    newsroom = callout.story.newsroom
+    refused = post_origin_refused(request, allowed_origins=newsroom.allowed_origins)
     if refused:
-        return _refused(request, refused)
+        return _framed(_refused(request, refused), newsroom) if embed else _refused(request, refused)
     # Both limits count this request, so a client over its own limit also counts for the call-out.
     over_client = limit_exceeded(request, "ask_client")
     over_callout = limit_exceeded(request, "ask_callout", target=f"callout:{callout.pk}")
     if over_client or over_callout:
-        return too_many_requests(
+        response = too_many_requests(
             request,
             "You have sent several questions in a short time. Please wait a few minutes before sending another."
             if over_client
             else "This call-out is receiving a great many questions right now. Please try again in a few minutes.",
         )
-    embed = request.GET.get("embed") == "1"
+        return _framed(response, newsroom) if embed else response  # shown inside the newsroom's page
     language = reader_language(request, default=callout.story.newsroom.language)
     with translation.override(language):
         return _ask(request, callout, embed=embed, language=language)

@@ -52,6 +52,8 @@ def test_posts_from_other_sites_are_refused_and_store_nothing(client, callout, n
     assert forged.status_code == 403
     hidden = client.post(ask, form_data(callout), headers={"Sec-Fetch-Site": "cross-site"})
     assert hidden.status_code == 403
+    in_frame = client.post(ask + "?embed=1", form_data(callout), headers={"Origin": "https://evil.example"})
+    assert in_frame.status_code == 403 and "X-Frame-Options" not in in_frame  # the refusal shows in the frame
     assert not Question.objects.exists()
     from_newsroom = client.post(ask, form_data(callout), headers={"Origin": NEWSROOM_SITE})
     assert from_newsroom.status_code == 302
