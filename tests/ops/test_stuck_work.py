@@ -62,11 +62,13 @@ def test_a_task_that_killed_its_worker_every_time_is_failed_not_requeued_for_eve
     assert task.exception_class_path.endswith("WorkerLost") and "worker-0" in task.traceback
 
 
-def test_readyz_says_degraded_while_a_dead_workers_task_waits(client):
+def test_readyz_says_degraded_while_a_dead_workers_task_waits(client, settings):
+    settings.ASKDESK_READYZ_TOKEN = "probe-token-for-tests"
     heartbeat_record(worker_id="alive", queues="*", started_at=timezone.now())
     assert client.get("/readyz").json()["status"] == "ok"
     running_task(["killed-worker"])
-    response = client.get("/readyz")
+    assert client.get("/readyz").json() == {"status": "degraded"}
+    response = client.get("/readyz", headers={"Authorization": "Bearer probe-token-for-tests"})
     body = response.json()
     assert body["status"] == "degraded" and response.status_code == 200
     assert body["checks"]["work"]["ok"] is False
@@ -75,11 +77,12 @@ def test_readyz_says_degraded_while_a_dead_workers_task_waits(client):
 
 def test_readyz_says_degraded_when_tasks_wait_longer_than_the_limit(client, settings):
     settings.ASKDESK_STUCK_WORK_SECONDS = 600
+    settings.ASKDESK_READYZ_TOKEN = "probe-token-for-tests"
     heartbeat_record(worker_id="alive", queues="*", started_at=timezone.now())
     result = analyse_question.enqueue(question_id=1)
     assert client.get("/readyz").json()["status"] == "ok"
     DBTaskResult.objects.filter(pk=result.id).update(enqueued_at=timezone.now() - timedelta(minutes=11))
-    body = client.get("/readyz").json()
+    body = client.get("/readyz", headers={"Authorization": "Bearer probe-token-for-tests"}).json()
     assert body["status"] == "degraded" and "1 tasks waiting over 600 s" in body["checks"]["work"]["detail"]
 
 
