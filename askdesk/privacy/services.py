@@ -10,17 +10,16 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from askdesk.accounts.access import REVEAL_CONTACT_PERMISSION
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.questions.crypto import lookup_digest, rotate
 from askdesk.questions.models import Question, ReaderContact
 from askdesk.questions.services import QuestionRefused
 
-REVEAL_PERMISSION = "questions.reveal_readercontact"
-
 
 def can_reveal_contacts(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm(REVEAL_PERMISSION))
+    return bool(getattr(user, "is_authenticated", False) and user.has_perm(REVEAL_CONTACT_PERMISSION))
 
 
 @transaction.atomic

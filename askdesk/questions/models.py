@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from askdesk.accounts.access import REVEAL_CONTACT_CODENAME
 from askdesk.accounts.models import Expert
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
@@ -107,7 +108,7 @@ class ReaderContact(models.Model):
     email_digest = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
-        permissions = [("reveal_readercontact", "Can reveal readers' contact details")]
+        permissions = [(REVEAL_CONTACT_CODENAME, "Can reveal readers' contact details")]
 
     def __str__(self) -> str:
         return f"contact for question {self.question_id}"
