@@ -74,6 +74,12 @@ class Question(models.Model):
     group_locked = models.BooleanField(default=False)
     # Answered by the published question of its group.
     covered_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="covered")
+    # The state it was in when an editor ticked it to be covered, restored when the cover is undone.
+    status_before_cover = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    # The reader said this published question's answer does not answer theirs.
+    cover_declined_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="cover_declined"
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]

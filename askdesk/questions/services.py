@@ -216,6 +216,26 @@ def question_delete_by_reader(*, question: Question) -> None:
     question.delete()
 
 
+@transaction.atomic
+def question_decline_cover(*, question: Question) -> Question:
+    """The reader says the answer published for another question does not answer theirs.
+
+    Their question goes back to triage in the state it had before it was covered, and
+    remembers which answer missed it, so editors see it and it is never ticked by default again.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status != Status.COVERED:
+        raise QuestionRefused("Your question is not answered by another reader's question.")
+    published = question.covered_by_id
+    question.status = question.status_before_cover or Status.NEW
+    question.status_before_cover = ""
+    question.cover_declined_from_id = published
+    question.covered_by = None
+    question.save(update_fields=["status", "status_before_cover", "cover_declined_from", "covered_by"])
+    audit_record(actor=None, action="question.cover_declined", target=question, published=published)
+    return question
+
+
 # Groups ------------------------------------------------------------------------------------
 
 
