@@ -27,6 +27,7 @@ questions_urls = (
 answers_urls = (
     [
         path("answers/<slug:callout_slug>/", answers.public_answers, name="public"),
+        path("ask/<slug:callout_slug>/suggestions/", answers.suggest, name="suggest"),
         path("desk/mine/", answers.my_questions, name="queue"),
         path("desk/questions/<int:pk>/answer/", answers.answer_edit, name="edit"),
         path("desk/questions/<int:pk>/publication/", answers.answer_action, name="act"),

@@ -4,18 +4,56 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from askdesk.accounts.access import editor_required, expert_for, staff_required
 from askdesk.answers import services
 from askdesk.answers.selectors import CoverCandidate, cover_candidates, passage_choices, published_questions
+from askdesk.answers.suggestions import Suggestions, suggestions_for
 from askdesk.callouts.models import Callout
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.models import Question
 from askdesk.questions.selectors import expert_queue, question_evidence
 from askdesk.stories.selectors import story_paragraphs
+
+
+def suggest_allowed(request: HttpRequest) -> bool:
+    """Rate-limiting hook for the suggestion endpoint (askdesk/ops/limits.py plugs in here).
+
+    Return False to refuse the call with 429; the reader's form keeps working without it.
+    """
+    return True
+
+
+@csrf_exempt  # changes nothing and returns nothing personal; the embed may run without cookies
+@require_POST  # the draft travels in the body, never in a URL that access logs keep
+@sensitive_post_parameters("question")
+def suggest(request: HttpRequest, callout_slug: str) -> JsonResponse:
+    """While the reader types: the story passage and published answers that may answer them.
+
+    Nothing typed is stored or logged, and the reader's text is never sent back.
+    """
+    callout = get_object_or_404(Callout.objects.select_related("story"), slug=callout_slug)
+    if not suggest_allowed(request):
+        return JsonResponse({"story": [], "similar": []}, status=429)
+    found = Suggestions()
+    if callout.is_open:
+        found = suggestions_for(callout=callout, text=request.POST.get("question", ""))
+    story_url = reverse("questions:story", args=[callout.story.slug])
+    public_url = reverse("answers:public", args=[callout.slug])
+    response = JsonResponse(
+        {
+            "story": [{"text": h.text, "url": f"{story_url}#{h.key}"} for h in found.story],
+            "similar": [{"text": a.text, "url": f"{public_url}#q{a.question_id}"} for a in found.similar],
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def public_answers(request: HttpRequest, callout_slug: str) -> HttpResponse:
