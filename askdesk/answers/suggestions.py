@@ -6,8 +6,8 @@ and two small matrix products against vectors kept per process:
 
 - the story's sentences, from the vectors the worker stored (embedded here, in memory
   only, when the worker has not run yet for this story);
-- the published questions of the call-out and the questions each one covers, reloaded
-  when the set of published questions changes (one indexed query per call).
+- the published questions of the call-out and the questions each one covers, reread
+  every ``PUBLISHED_TTL_SECONDS``.
 
 Nothing the reader types is written anywhere: no row, no log line, no cache entry. Contact
 details are scrubbed before matching, and the reader's text is never part of the result.
@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 
 from askdesk.analysis.models import QuestionVector, SentenceVector
 from askdesk.callouts.models import Callout
@@ -42,8 +42,9 @@ MIN_WORDS = 3
 # something similar": looser than the same-question tick, since the reader only gets links.
 SIMILAR_THRESHOLD = 0.6
 SIMILAR_LIMIT = 3
-# Covered questions can change without a publication; the published set is reread this often.
-PUBLISHED_TTL_SECONDS = 60.0
+# The published questions (and those they cover) are reread this often: a new publication
+# shows in suggestions within this time, and a suggestion costs no query for it.
+PUBLISHED_TTL_SECONDS = 30.0
 
 _WORD = re.compile(r"\w+")
 Status = Question.Status
@@ -74,7 +75,6 @@ class Suggestions:
 
 @dataclass
 class _Published:
-    version: tuple[int, object]
     loaded_at: float
     vectors: Vectors  # one row per published question or question it covers
     owners: np.ndarray  # the published question each row stands for
@@ -93,7 +93,10 @@ def clear_caches() -> None:
 
 
 @lru_cache(maxsize=1)
-def _web_minilm(threads: int) -> OnnxMiniLMEmbedder:
+def _web_minilm(threads: int) -> OnnxMiniLMEmbedder | None:
+    if not onnx_model_path().exists():
+        logger.warning("Suggestions are off: no ONNX export of the model (run python -m askdesk.nlp.embed).")
+        return None
     return OnnxMiniLMEmbedder(threads=threads)
 
 
@@ -105,9 +108,6 @@ def suggestion_embedder() -> Embedder | None:
     """
     name = settings.ASKDESK_EMBEDDER
     if name == "minilm":
-        if not onnx_model_path().exists():
-            logger.warning("Suggestions are off: no ONNX export of the model (run python -m askdesk.nlp.embed).")
-            return None
         return _web_minilm(settings.ASKDESK_SUGGEST_THREADS)
     if name == "minilm-torch":
         return None  # a torch model does not belong in a web process
@@ -183,12 +183,8 @@ def _similar(callout: Callout, model: Embedder, vector: Vectors) -> list[Similar
 
 def _published_index(callout: Callout, model: Embedder) -> _Published:
     key = (callout.pk, model.name)
-    stats = Question.objects.filter(callout=callout, status=Status.PUBLISHED).aggregate(
-        n=Count("id"), last=Max("published_at")
-    )
-    version = (stats["n"], stats["last"])
     cached = _published.get(key)
-    if cached is not None and cached.version == version and time.monotonic() - cached.loaded_at < PUBLISHED_TTL_SECONDS:
+    if cached is not None and time.monotonic() - cached.loaded_at < PUBLISHED_TTL_SECONDS:
         return cached
     with _lock:
         texts = {
@@ -207,6 +203,6 @@ def _published_index(callout: Callout, model: Embedder) -> _Published:
             owners.append(covered_by or pk)
             vectors.append(np.frombuffer(bytes(raw), dtype=np.float32))
         matrix = np.stack(vectors) if vectors else np.zeros((0, model.dim), dtype=np.float32)
-        entry = _Published(version, time.monotonic(), matrix, np.array(owners, dtype=np.int64), texts)
+        entry = _Published(time.monotonic(), matrix, np.array(owners, dtype=np.int64), texts)
         _published[key] = entry
         return entry
