@@ -166,7 +166,9 @@ def test_a_covered_reader_sees_what_was_answered_and_can_send_their_question_bac
     assert AuditEvent.objects.filter(action="question.cover_declined", object_id=str(close.pk)).exists()
     page = client.get(status_url).content.decode()
     assert ANSWER not in page and "Received, waiting to be read" in page
-    # Editors see it on both questions, and it is not ticked by default again.
+    # Editors see it in triage and on both questions, and it is not ticked by default again.
+    triage = editor_client.get(reverse("questions:triage", args=[close.callout_id])).content.decode()
+    assert "Reader: the published answer missed it" in triage
     assert "does not answer theirs" in editor_client.get(reverse("questions:detail", args=[close.pk])).content.decode()
     published = editor_client.get(reverse("questions:detail", args=[anchor.pk])).content.decode()
     assert "1 reader says this answer does not answer their question" in published

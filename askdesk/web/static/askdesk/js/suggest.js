@@ -34,7 +34,7 @@
     box.replaceChildren();
     if (data.story.length) {
       var story = element("section", "suggestion-story");
-      story.appendChild(element("h3", "h4", "The story may already answer this"));
+      story.appendChild(element("h3", "", "The story may already answer this"));
       data.story.forEach(function (item) {
         story.appendChild(element("blockquote", "from-story", item.text));
         var more = element("p");
@@ -45,7 +45,7 @@
     }
     if (data.similar.length) {
       var similar = element("section", "suggestion-similar");
-      similar.appendChild(element("h3", "h4", "Readers asked something similar"));
+      similar.appendChild(element("h3", "", "Readers asked something similar"));
       var list = element("ul");
       data.similar.forEach(function (item) {
         var row = element("li");
