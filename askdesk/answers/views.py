@@ -23,9 +23,11 @@ from askdesk.stories.selectors import story_paragraphs
 
 
 def suggest_allowed(request: HttpRequest) -> bool:
-    """Rate-limiting hook for the suggestion endpoint (askdesk/ops/limits.py plugs in here).
+    """Rate-limiting hook for the suggestion endpoint: False refuses the call with a 429.
 
-    Return False to refuse the call with 429; the reader's form keeps working without it.
+    askdesk/ops/limits.py plugs in here (e.g. ``not limit_exceeded(request, "suggest_client")``
+    with a rate in ``ASKDESK_RATE_LIMITS``); its counter holds a keyed hash of the client,
+    never the text. The reader's form works the same when suggestions are refused.
     """
     return True
 

@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "answer.from_story": "chose the passage of the story to publish as the answer",
     "contact.view": "viewed the contact details",
     "reader.export": "exported the reader's data",
+    "account.locked_out": "sign-in locked out after repeated failures",
+    "account.second_factor_on": "turned on two-step sign-in",
 }
 
 
