@@ -255,7 +255,8 @@ def question_delete_by_reader(*, question: Question) -> None:
 
 
 def release_covered(question: Question) -> int:
-    """The questions a published question answered go back to the state they were in (unpublish, deletion)."""
+    """The questions a published question answered go back where they were before it covered them
+    (the shortlist when that is unknown): unpublish, deletion."""
     return Question.objects.filter(covered_by=question, status=Status.COVERED).update(
         status=Coalesce(NullIf(F("status_before_cover"), Value("")), Value(Status.SHORTLISTED)),
         status_before_cover="",

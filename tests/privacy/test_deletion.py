@@ -152,7 +152,7 @@ def publish_group(callout, editor, expert):
         covered.append(question)
     question_assign(question=published, expert=expert, actor=editor)
     answer_save(question=published, expert=expert, body="Officials say no.", submit=True)
-    answer_publish(question=published, actor=editor, cover=[q.pk for q in covered])  # the editor's ticks
+    answer_publish(question=published, actor=editor, cover=[q.pk for q in covered])
     assert {q.status for q in Question.objects.filter(pk__in=[q.pk for q in covered])} == {"covered"}
     return published, token, covered
 
@@ -161,7 +161,8 @@ def test_deleting_a_published_question_returns_the_questions_it_covered_to_triag
     _, token, covered = publish_group(callout, editor, expert)
     client.post(f"/q/{token}/delete/")
     rows = list(Question.objects.filter(pk__in=[q.pk for q in covered]).values_list("status", "covered_by"))
-    assert rows == [("new", None), ("new", None)]  # the state they were in before
+    # Back where they were before the answer covered them (new: never triaged).
+    assert rows == [("new", None), ("new", None)]
     # Editors can act on them again: one is assigned, answered and published for the group.
     again = Question.objects.get(pk=covered[0].pk)
     question_assign(question=again, expert=expert, actor=editor)
