@@ -53,6 +53,7 @@ def test_a_reader_typing_sees_the_story_passage_and_a_similar_published_answer_a
     )
 
     field.fill("")
+    expect(box).to_be_hidden()  # nothing typed, nothing suggested
     field.press_sequentially("Will Iran retaliate against Israel?", delay=5)
     expect(box).to_contain_text("Readers asked something similar")
     link = box.get_by_role("link", name=PUBLISHED)
