@@ -24,7 +24,10 @@ from askdesk.stories.selectors import story_paragraphs
 
 
 def suggest_allowed(request: HttpRequest) -> bool:
-    """One client's suggestion calls, within ``suggest_client``; over it, 429 and the form still works."""
+    """One client's suggestion calls, within ``suggest_client``: over it, a 429 and no suggestions.
+
+    The counter holds a keyed hash of the client, never the text; the form works the same.
+    """
     return not limit_exceeded(request, "suggest_client")
 
 
