@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from askdesk.accounts.models import Expert
@@ -12,7 +14,7 @@ from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
-from askdesk.questions.services import QuestionRefused, release_covered
+from askdesk.questions.services import QuestionRefused, release_covered, set_status
 
 Status = Question.Status
 
@@ -42,11 +44,9 @@ def answer_save(*, question: Question, expert: Expert, body: str, submit: bool) 
     answer.approved_at = None
     answer.save()
     if submit and question.status != Status.ANSWERED:
-        question.status = Status.ANSWERED
-        question.save(update_fields=["status"])
+        question.save(update_fields=set_status(question, Status.ANSWERED))
     elif not submit and question.status == Status.ANSWERED:
-        question.status = Status.ASSIGNED
-        question.save(update_fields=["status"])
+        question.save(update_fields=set_status(question, Status.ASSIGNED))
     audit_record(actor=expert.user, action="answer.submit" if submit else "answer.draft", target=answer)
     return answer
 
@@ -60,8 +60,7 @@ def answer_return(*, question: Question, actor: Any, note: str = "") -> Answer:
         raise QuestionRefused("There is no answer waiting for approval.")
     answer.status = Answer.Status.DRAFT
     answer.save(update_fields=["status"])
-    question.status = Status.ASSIGNED
-    question.save(update_fields=["status"])
+    question.save(update_fields=set_status(question, Status.ASSIGNED))
     audit_record(actor=actor, action="answer.return", target=answer, note=note.strip()[:500])
     return answer
 
@@ -82,15 +81,15 @@ def _check_publishable(question: Question) -> None:
 def _publish(question: Question, actor: Any, now: Any) -> Question:
     """The byline is built here, from only the parts the reader allowed."""
     question.byline = byline_for(question)
-    question.status = Status.PUBLISHED
+    update = set_status(question, Status.PUBLISHED)
     question.published_at = now
-    question.save(update_fields=["byline", "status", "published_at"])
+    question.save(update_fields=[*update, "byline", "published_at"])
     covered = 0
     if question.group_id is not None:
         covered = (
             Question.objects.filter(group_id=question.group_id, status__in=COVERABLE)
             .exclude(pk=question.pk)
-            .update(status=Status.COVERED, covered_by=question)
+            .update(status=Status.COVERED, covered_by=question, decided_at=Coalesce(F("decided_at"), Value(now)))
         )
     audit_record(actor=actor, action="question.publish", target=question, group_members_answered=covered)
     return question
@@ -161,10 +160,10 @@ def question_unpublish(*, question: Question, actor: Any) -> Question:
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status != Status.PUBLISHED:
         raise QuestionRefused("This question is not published.")
-    question.status = Status.ANSWERED
+    update = set_status(question, Status.ANSWERED)
     question.published_at = None
     question.byline = ""
-    question.save(update_fields=["status", "published_at", "byline"])
+    question.save(update_fields=[*update, "published_at", "byline"])
     release_covered(question)
     audit_record(actor=actor, action="question.unpublish", target=question)
     return question

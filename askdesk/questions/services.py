@@ -40,6 +40,18 @@ TRANSITIONS: dict[str, tuple[str, set[str]]] = {
 LABEL_LENGTH = 80
 
 
+# Reaching one of these starts the question's contact clock: its reader's contact details are
+# deleted ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS later (privacy.services.retention_apply).
+DECIDED = frozenset({Status.ANSWERED, Status.PUBLISHED, Status.COVERED, Status.REJECTED, Status.SPAM})
+
+
+def set_status(question: Question, status: str) -> list[str]:
+    """Set a question's state, starting or stopping its contact clock; returns the fields to save."""
+    question.status = status
+    question.decided_at = (question.decided_at or timezone.now()) if status in DECIDED else None
+    return ["status", "decided_at"]
+
+
 class QuestionRefused(ValidationError):
     """The action cannot be done on this question now; nothing was changed."""
 
@@ -170,8 +182,7 @@ def question_transition(*, question: Question, action: str, actor: Any) -> Quest
     if question.status not in allowed_from:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be {action_label(action)}.")
     previous = question.status
-    question.status = target
-    update = ["status"]
+    update = set_status(question, target)
     if target in {Status.NEW, Status.REJECTED, Status.SPAM} and question.assigned_to_id is not None:
         question.assigned_to = None
         question.assigned_at = None
@@ -192,10 +203,10 @@ def question_assign(*, question: Question, expert: Expert, actor: Any) -> Questi
     if question.status not in {Status.NEW, Status.SHORTLISTED, Status.ASSIGNED}:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be assigned.")
     _check_callout_scope(question, expert)
-    question.status = Status.ASSIGNED
+    update = set_status(question, Status.ASSIGNED)
     question.assigned_to = expert
     question.assigned_at = timezone.now()
-    question.save(update_fields=["status", "assigned_to", "assigned_at"])
+    question.save(update_fields=[*update, "assigned_to", "assigned_at"])
     audit_record(actor=actor, action="question.assign", target=question, expert=expert.pk)
     return question
 
@@ -251,7 +262,7 @@ def question_delete_by_reader(*, question: Question) -> None:
 def release_covered(question: Question) -> int:
     """The questions a published question answered go back to the shortlist (unpublish, deletion)."""
     return Question.objects.filter(covered_by=question, status=Status.COVERED).update(
-        status=Status.SHORTLISTED, covered_by=None
+        status=Status.SHORTLISTED, covered_by=None, decided_at=None
     )
 
 
