@@ -176,7 +176,8 @@ def test_the_group_actions_never_fail_and_refusals_change_nothing(desk, fields, 
 )
 def test_the_answer_forms_never_fail_and_refusals_change_nothing(desk, body, submit_value, action):
     assigned = desk["questions"][0]
-    check_staff_post(desk["expert"], reverse("answers:edit", args=[assigned.pk]), {"body": body, "submit": submit_value})
+    answer = {"body": body, "submit": submit_value}
+    check_staff_post(desk["expert"], reverse("answers:edit", args=[assigned.pk]), answer)
     check_staff_post(desk["editor"], reverse("answers:act", args=[assigned.pk]), {"action": action, "note": body})
 
 
