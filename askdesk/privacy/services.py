@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from askdesk.accounts.access import REVEAL_CONTACT_PERMISSION, second_factor_missing
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.callouts.services import callouts_close_due
@@ -20,11 +21,11 @@ from askdesk.questions.models import Question, QuestionGroup, ReaderContact
 from askdesk.questions.services import QuestionRefused, questions_erase
 from askdesk.search.schema import purge_deleted
 
-REVEAL_PERMISSION = "questions.reveal_readercontact"
-
 
 def can_reveal_contacts(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm(REVEAL_PERMISSION))
+    """Has the permission, and (where required) signed in with a second factor in this session."""
+    allowed = getattr(user, "is_authenticated", False) and user.has_perm(REVEAL_CONTACT_PERMISSION)
+    return bool(allowed) and not second_factor_missing(user)
 
 
 @transaction.atomic

@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -85,12 +86,15 @@ def question_submit(
     publish_location: bool = True,
     email: str = "",
     phone: str = "",
+    spam: bool = False,
 ) -> tuple[Question, str, bool]:
     """Store a reader's question durably; returns (question, private link secret, created).
 
     Sending the very same submission again (same ``submission_key`` and same content, on the
     same call-out) returns the first question and its link. The same key with other content is
     another reader's question: it is stored, with a link of its own (see ``questions.links``).
+    ``spam`` (the same text again from the same client) stores it set aside as spam, without
+    analysis, so a flood of one text makes no "group"; an editor can restore it.
     """
     text, name, location = visible_strip(text), visible_strip(name), visible_strip(location)
     email, phone = email.strip(), phone.strip()
@@ -139,8 +143,11 @@ def question_submit(
                 access_token_hash=hash_token(token),
                 access_token_sealed=submission.seal(token),
                 contact_spans=contact_spans_in(text),
+                status=Status.SPAM if spam else Status.NEW,
+                decided_at=now if spam else None,
             )
-            question_changed.send(sender=Question, question_id=question.pk)
+            if not spam:
+                question_changed.send(sender=Question, question_id=question.pk)
             if email or phone:
                 ReaderContact.objects.create(
                     question=question, email=email, phone=phone, email_digest=lookup_digest(email)
@@ -260,10 +267,18 @@ def question_delete_by_reader(*, question: Question) -> None:
 
 
 def release_covered(question: Question) -> int:
-    """The questions a published question answered go back to the shortlist (unpublish, deletion)."""
-    return Question.objects.filter(covered_by=question, status=Status.COVERED).update(
-        status=Status.SHORTLISTED, covered_by=None, decided_at=None
+    """The questions a published question answered go back where they were before it covered them
+    (the shortlist when that is unknown): unpublish, deletion."""
+    covered = Question.objects.filter(covered_by=question, status=Status.COVERED)
+    ids = list(covered.values_list("pk", flat=True))
+    released = covered.update(
+        status=Coalesce(NullIf(F("status_before_cover"), Value("")), Value(Status.SHORTLISTED)),
+        status_before_cover="",
+        covered_by=None,
     )
+    # Back in triage, their contact clock stops (it runs on for one that was already answered).
+    Question.objects.filter(pk__in=ids).exclude(status__in=DECIDED).update(decided_at=None)
+    return released
 
 
 @transaction.atomic
@@ -322,6 +337,26 @@ def _forget_words_in_labels(*, callout_id: int, words: set[str]) -> None:
             members |= _words(text) | _words(public_text)
         if not suspect <= members:
             _refresh_group(group, relabel=True)
+
+
+@transaction.atomic
+def question_decline_cover(*, question: Question) -> Question:
+    """The reader says the answer published for another question does not answer theirs.
+
+    Their question goes back to triage in the state it had before it was covered, and
+    remembers which answer missed it, so editors see it and it is never ticked by default again.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status != Status.COVERED:
+        raise QuestionRefused("Your question is not answered by another reader's question.")
+    published = question.covered_by_id
+    update = set_status(question, question.status_before_cover or Status.NEW)
+    question.status_before_cover = ""
+    question.cover_declined_from_id = published
+    question.covered_by = None
+    question.save(update_fields=[*update, "status_before_cover", "cover_declined_from", "covered_by"])
+    audit_record(actor=None, action="question.cover_declined", target=question, published=published)
+    return question
 
 
 # Groups ------------------------------------------------------------------------------------

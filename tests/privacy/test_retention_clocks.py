@@ -92,7 +92,7 @@ def test_contact_details_go_a_set_number_of_days_after_the_question_is_decided(
         question_assign(question=publish, expert=expert, actor=editor)
         answer_save(question=publish, expert=expert, body="Officials say no.", submit=True)
         if decision != "answered":
-            answer_publish(question=publish, actor=editor)
+            answer_publish(question=publish, actor=editor, cover=[decided.pk] if decision == "covered" else [])
     decided.refresh_from_db()
     assert decided.status == {"reject": "rejected"}.get(decision, decision)
     assert decided.decided_at is not None

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
         ('accounts', '0001_initial'),
         ('callouts', '0003_callout_closing_time'),
         ('newsrooms', '0002_callout_open_days'),
-        ('questions', '0005_private_link_made_on_the_server'),
+        ('questions', '0006_merge_private_link_and_cover'),
     ]
 
     operations = [
