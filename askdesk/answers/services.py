@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from askdesk.accounts.models import Expert
 from askdesk.answers.models import Answer
+from askdesk.answers.signals import questions_answered
 from askdesk.audit.services import audit_record
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
@@ -84,14 +85,13 @@ def _publish(question: Question, actor: Any, now: Any) -> Question:
     question.status = Status.PUBLISHED
     question.published_at = now
     question.save(update_fields=["byline", "status", "published_at"])
-    covered = 0
+    covered: list[int] = []
     if question.group_id is not None:
-        covered = (
-            Question.objects.filter(group_id=question.group_id, status__in=COVERABLE)
-            .exclude(pk=question.pk)
-            .update(status=Status.COVERED, covered_by=question)
-        )
-    audit_record(actor=actor, action="question.publish", target=question, group_members_answered=covered)
+        members = Question.objects.filter(group_id=question.group_id, status__in=COVERABLE).exclude(pk=question.pk)
+        covered = list(members.values_list("pk", flat=True))
+        Question.objects.filter(pk__in=covered).update(status=Status.COVERED, covered_by=question)
+    audit_record(actor=actor, action="question.publish", target=question, group_members_answered=len(covered))
+    questions_answered.send(sender=Question, question_ids=[question.pk, *covered], answered_by=question.pk)
     return question
 
 

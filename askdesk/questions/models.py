@@ -73,6 +73,8 @@ class Question(models.Model):
     group_locked = models.BooleanField(default=False)
     # Answered by the published question of its group.
     covered_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="covered")
+    # The language of the page the reader asked from: emails to them are written in it.
+    language = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -105,6 +107,9 @@ class ReaderContact(models.Model):
     email = EncryptedTextField(blank=True)
     phone = EncryptedTextField(blank=True)
     email_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # The reader's private link token, encrypted, kept only to put it in the "answered" email
+    # (emptied once that is sent; deleted with the contact). See docs/privacy.md.
+    private_link = EncryptedTextField(blank=True)
 
     class Meta:
         permissions = [("reveal_readercontact", "Can reveal readers' contact details")]

@@ -21,7 +21,7 @@ from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.nlp.scrub import find_contact_details, scrub
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.questions.signals import question_changed
+from askdesk.questions.signals import question_changed, question_submitted
 
 Status = Question.Status
 
@@ -77,6 +77,7 @@ def question_submit(
     publish_location: bool = True,
     email: str = "",
     phone: str = "",
+    language: str = "",
 ) -> tuple[Question, str, bool]:
     """Store a reader's question durably; returns (question, private token, created).
 
@@ -114,12 +115,14 @@ def question_submit(
                 submission_key=submission_key,
                 access_token_hash=hash_token(token),
                 contact_spans=contact_spans_in(text.strip()),
+                language=language[:16],
             )
             question_changed.send(sender=Question, question_id=question.pk)
             if email.strip() or phone.strip():
                 ReaderContact.objects.create(
                     question=question, email=email.strip(), phone=phone.strip(), email_digest=lookup_digest(email)
                 )
+            question_submitted.send(sender=Question, question_id=question.pk, token=token)
     except IntegrityError:
         # The same form, submitted twice at once: the other request stored it first.
         return Question.objects.get(submission_key=submission_key), token, False

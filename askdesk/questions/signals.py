@@ -9,3 +9,7 @@ from django.dispatch import Signal
 
 # question_id: a reader's question was stored.
 question_changed = Signal()
+
+# question_id, token: a reader's question was stored and their private link made (sent once,
+# after the contact details are stored; the token is never stored in clear).
+question_submitted = Signal()

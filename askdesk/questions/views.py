@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,6 +30,7 @@ from askdesk.questions.selectors import (
     question_evidence,
     question_history,
     reader_answer,
+    reader_has_email,
     triage_counts,
     triage_groups_page,
     triage_page,
@@ -85,6 +87,7 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
                 publish_location=not data["hide_location"],
                 email=data["email"],
                 phone=data["phone"],
+                language=translation.get_language() or "",
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -107,6 +110,7 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
             "question": question,
             "private_url": private_url,
             "just_submitted": request.GET.get("submitted") == "1",
+            "has_email": reader_has_email(question=question),
             "answer": reader_answer(question=question),
             "evidence_sentences": found[:1],
             "public_url": reverse("answers:public", args=[question.callout.slug]),

@@ -1,0 +1,32 @@
+"""Background tasks of closing the loop with readers (run by `manage.py worker`)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from askdesk.ops.tasks import retrying_task
+from askdesk.readers import services, voting
+from askdesk.readers.services import MAX_ATTEMPTS, EmailNotSent
+
+
+# Backoff 1, 2, 4, 8, 16 minutes: a mail server down for half an hour loses nothing.
+@retrying_task(
+    attempts=MAX_ATTEMPTS, backoff=timedelta(minutes=1), max_backoff=timedelta(hours=1), retry_on=(EmailNotSent,)
+)
+def send_email(outbox_id: int) -> str:
+    return services.outbox_send(outbox_id=outbox_id)
+
+
+@retrying_task(attempts=3, backoff=timedelta(minutes=1))
+def sweep_outbox() -> dict[str, int]:
+    return services.outbox_sweep()
+
+
+@retrying_task(attempts=3, backoff=timedelta(seconds=30))
+def close_due_rounds() -> int:
+    return len(voting.rounds_close_due())
+
+
+@retrying_task(attempts=3, backoff=timedelta(minutes=1))
+def check_group_alerts() -> int:
+    return services.editor_alerts_check_groups()
