@@ -445,7 +445,9 @@ def editor_alert_raise(
     told = 0
     for user in _editors():
         choice = alert_settings_for(user)
-        if not _wants(choice, kind) or (only is not None and not only(choice)):
+        if not (choice.in_desk or choice.by_email) or not _wants(choice, kind):
+            continue
+        if only is not None and not only(choice):
             continue
         if EditorAlert.objects.filter(user=user, key=key).exists():
             continue
