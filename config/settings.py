@@ -248,6 +248,7 @@ ASKDESK_PERIODIC_TASKS = {
     "askdesk.readers.tasks.close_due_rounds": 60,
     "askdesk.readers.tasks.check_group_alerts": 60,
     "askdesk.readers.tasks.sweep_outbox": 600,
+    "askdesk.readers.tasks.apply_readers_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
 }
 
 # --- Email (askdesk.readers): readers told when answered, editors alerted --------------------

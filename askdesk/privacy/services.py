@@ -16,6 +16,7 @@ from askdesk.callouts.models import Callout
 from askdesk.questions.crypto import EncryptedTextField, lookup_digest, rotate
 from askdesk.questions.models import Question, ReaderContact
 from askdesk.questions.services import QuestionRefused
+from askdesk.readers.selectors import reader_data_elsewhere
 
 REVEAL_PERMISSION = "questions.reveal_readercontact"
 
@@ -107,7 +108,12 @@ def reader_data_export(*, email: str, actor: Any) -> dict[str, Any]:
     with transaction.atomic():
         for contact in contacts:
             audit_record(actor=actor, action="reader.export", target=contact.question)
-    return {"email": email.strip(), "exported_at": timezone.now().isoformat(), "questions": questions}
+    return {
+        "email": email.strip(),
+        "exported_at": timezone.now().isoformat(),
+        "questions": questions,
+        **reader_data_elsewhere(email_digest=digest),
+    }
 
 
 def _encrypted_columns() -> list[tuple[str, list[str]]]:

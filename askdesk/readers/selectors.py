@@ -11,7 +11,7 @@ from django.utils import timezone
 from askdesk.callouts.models import Callout
 from askdesk.questions.models import Question
 from askdesk.questions.services import hash_token
-from askdesk.readers.models import AlsoAsked, EditorAlert, RoundOption, VotingRound
+from askdesk.readers.models import AlsoAsked, EditorAlert, RoundOption, Vote, VotingRound
 
 
 def also_asked_by_token(*, token: str) -> AlsoAsked | None:
@@ -42,6 +42,17 @@ def readers_asking(*, question: Question) -> int:
         return 1 + AlsoAsked.objects.filter(question=question).count()
     size = question.group.size if question.group is not None else 1
     return size + AlsoAsked.objects.filter(question__group_id=question.group_id).count()
+
+
+def joined_counts(*, group_ids: list[int]) -> dict[int, int]:
+    """Readers who joined a question of each group without writing it again."""
+    rows = (
+        AlsoAsked.objects.filter(question__group_id__in=group_ids)
+        .values_list("question__group_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {group_id: number for group_id, number in rows}
 
 
 def joinable_questions(*, callout: Callout, limit: int = 20) -> list[Question]:
@@ -113,3 +124,28 @@ def unseen_alert_count(*, user: User) -> int:
 
 def alerts_for(*, user: User, limit: int = 50) -> list[EditorAlert]:
     return list(EditorAlert.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+
+
+def reader_data_elsewhere(*, email_digest: str) -> dict[str, list[dict[str, Any]]]:
+    """What this app holds about the reader with this email (for a data-subject export)."""
+    joined = AlsoAsked.objects.filter(email_digest=email_digest).select_related("question", "terms", "privacy_policy")
+    votes = Vote.objects.filter(email_digest=email_digest).select_related("round", "option")
+    return {
+        "also_asked": [
+            {
+                "question_id": row.question_id,
+                "question": row.question.display_text,
+                "joined_at": row.created_at.isoformat(),
+                "consent": {
+                    "terms_version": row.terms.version,
+                    "privacy_policy_version": row.privacy_policy.version,
+                    "accepted_at": row.consented_at.isoformat(),
+                },
+            }
+            for row in joined
+        ],
+        "votes": [
+            {"round": vote.round.title, "voted_for": vote.option.label, "voted_at": vote.created_at.isoformat()}
+            for vote in votes
+        ],
+    }

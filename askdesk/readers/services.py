@@ -34,6 +34,7 @@ from django.views.decorators.debug import sensitive_variables
 
 from askdesk.accounts.models import Role
 from askdesk.audit.services import audit_record
+from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.questions.crypto import lookup_digest
@@ -45,6 +46,8 @@ from askdesk.readers.models import (
     EditorAlertSettings,
     OutgoingEmail,
     Unsubscribed,
+    Vote,
+    VotingRound,
 )
 
 logger = logging.getLogger(__name__)
@@ -202,19 +205,20 @@ def outbox_send(*, outbox_id: int) -> str:
         raise EmailNotSent(reason) from None
     with transaction.atomic():
         _set_state(row, State.SENT, sent_at=timezone.now(), secret="", last_error="")
-        if row.kind == Kind.ANSWERED:
-            _forget_private_link(row)
+        _forget_what_was_only_for_this(row)
         audit_record(actor=None, action="contact.emailed", target=recipient.target, kind=row.kind, message=row.pk)
     logger.info("email %s (%s) sent", row.pk, row.kind)
     return State.SENT
 
 
-def _forget_private_link(row: OutgoingEmail) -> None:
-    """The answered email carried the private link: the encrypted copy is no longer needed."""
-    if row.question_id is not None:
+def _forget_what_was_only_for_this(row: OutgoingEmail) -> None:
+    """The last message a detail was kept for is sent: the detail goes (docs/privacy.md)."""
+    if row.kind == Kind.ANSWERED and row.question_id is not None:
         ReaderContact.objects.filter(question_id=row.question_id).update(private_link="")
-    if row.also_asked_id is not None:
-        AlsoAsked.objects.filter(pk=row.also_asked_id).update(private_link="")
+    if row.kind == Kind.ANSWERED and row.also_asked_id is not None:
+        AlsoAsked.objects.filter(pk=row.also_asked_id).update(private_link="", email="", email_digest="")
+    if row.kind == Kind.ROUND_RESULT and row.vote_id is not None:
+        Vote.objects.filter(pk=row.vote_id).update(email="", email_digest="")
 
 
 def _describe(error: BaseException) -> str:
@@ -509,3 +513,34 @@ def _group_url(group: QuestionGroup) -> str:
 @transaction.atomic
 def editor_alerts_seen(*, user: User) -> int:
     return EditorAlert.objects.filter(user=user, seen_at__isnull=True).update(seen_at=timezone.now())
+
+
+# --- retention -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def readers_retention_apply(*, now: datetime | None = None) -> dict[str, int]:
+    """Apply docs/privacy.md to what this app keeps; run daily with the other retention."""
+    now = now or timezone.now()
+    contact_cutoff = now - timedelta(days=settings.ASKDESK_RETAIN_CONTACT_DAYS)
+    closed = Callout.objects.filter(status=Callout.Status.CLOSED, closed_at__lte=contact_cutoff)
+    done = {"emails_deleted": 0, "votes_deleted": 0, "messages_deleted": 0}
+    for callout in closed:
+        number = (
+            AlsoAsked.objects.filter(question__callout=callout)
+            .exclude(email_digest="", private_link="")
+            .update(email="", email_digest="", private_link="")
+        )
+        if number:
+            done["emails_deleted"] += number
+            audit_record(actor=None, action="retention.delete_joined_emails", target=callout, count=number)
+    for voting_round in VotingRound.objects.filter(closed_at__lte=contact_cutoff):
+        number, _ = Vote.objects.filter(round=voting_round).delete()
+        if number:
+            done["votes_deleted"] += number
+            audit_record(actor=None, action="retention.delete_votes", target=voting_round, count=number)
+    finished = [State.SENT, State.SKIPPED, State.FAILED, State.INTERRUPTED]
+    done["messages_deleted"], _ = OutgoingEmail.objects.filter(
+        state__in=finished, created_at__lte=contact_cutoff
+    ).delete()
+    return done

@@ -30,3 +30,8 @@ def close_due_rounds() -> int:
 @retrying_task(attempts=3, backoff=timedelta(minutes=1))
 def check_group_alerts() -> int:
     return services.editor_alerts_check_groups()
+
+
+@retrying_task(attempts=5, backoff=timedelta(minutes=5))
+def apply_readers_retention() -> dict[str, int]:
+    return services.readers_retention_apply()

@@ -132,3 +132,31 @@ def test_the_form_partial_can_be_shown_wherever_a_similar_question_is(rf, callou
     question = shortlisted(callout, editor)
     html = Template("{% load readers %}{% also_ask question %}").render(Context({"question": question}))
     assert f'action="/also/{question.pk}/"' in html and 'name="consent"' in html and "terms and conditions</a>" in html
+
+
+def test_triage_counts_readers_who_joined_in_their_group(client, editor_client, callout, editor):
+    question = shortlisted(callout, editor, size=3)
+    join(client, question)
+    page = editor_client.get(reverse("questions:triage", args=[callout.pk]) + "?view=groups").content.decode()
+    assert "4 readers asked this" in page and "(1 without writing it again)" in page
+
+
+def test_a_data_export_includes_questions_joined_and_votes_and_retention_deletes_them(client, callout, editor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from askdesk.callouts.services import callout_set_status
+    from askdesk.privacy.services import reader_data_export
+    from askdesk.readers.services import readers_retention_apply
+
+    question = shortlisted(callout, editor)
+    join(client, question, email="Li@Example.com")
+    exported = reader_data_export(email="li@example.com", actor=editor)
+    assert [row["question_id"] for row in exported["also_asked"]] == [question.pk]
+    assert exported["also_asked"][0]["consent"]["terms_version"] == "1"
+    callout_set_status(callout=callout, status="closed", actor=editor)
+    readers_retention_apply(now=timezone.now() + timedelta(days=31))
+    joined = AlsoAsked.objects.get()
+    assert (joined.email, joined.email_digest, joined.private_link) == ("", "", "")
+    assert reader_data_export(email="li@example.com", actor=editor)["also_asked"] == []

@@ -9,7 +9,7 @@ from django import template
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
-from askdesk.questions.models import Question
+from askdesk.questions.models import Question, QuestionGroup
 from askdesk.readers import selectors
 from askdesk.readers.forms import VoteForm
 from askdesk.readers.models import RoundOption
@@ -76,3 +76,14 @@ def voting_rounds(context: dict[str, Any], callout: Callout) -> dict[str, Any]:
         "next": request.path if request is not None else "",
         "voted": request.GET.get("voted", "") if request is not None else "",
     }
+
+
+@register.filter
+def with_joined(groups: Any) -> list[QuestionGroup]:
+    """Groups with ``joined`` (readers who joined without writing) and ``asked`` (all readers), in one query."""
+    found = list(groups)
+    counts = selectors.joined_counts(group_ids=[group.pk for group in found])
+    for group in found:
+        group.joined = counts.get(group.pk, 0)
+        group.asked = group.size + group.joined
+    return found
