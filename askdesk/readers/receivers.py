@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from askdesk.ops.tasks import enqueue_on_commit
 from askdesk.readers import services
+from askdesk.readers.tasks import announce_answered
 
 
 def confirm_submission(sender: Any, *, question_id: int, token: str, **kwargs: Any) -> None:
@@ -12,4 +14,6 @@ def confirm_submission(sender: Any, *, question_id: int, token: str, **kwargs: A
 
 
 def tell_answered(sender: Any, *, question_ids: list[int], answered_by: int, **kwargs: Any) -> None:
-    services.readers_answered_queue(question_ids=question_ids, answered_by=answered_by)
+    # A group can hold hundreds of readers: their messages are queued by the worker, not in
+    # the editor's publishing request.
+    enqueue_on_commit(announce_answered, question_ids=list(question_ids), answered_by=answered_by)

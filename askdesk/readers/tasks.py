@@ -17,6 +17,12 @@ def send_email(outbox_id: int) -> str:
     return services.outbox_send(outbox_id=outbox_id)
 
 
+@retrying_task(attempts=5, backoff=timedelta(minutes=1))
+def announce_answered(question_ids: list[int], answered_by: int) -> int:
+    """Queue the "answered" email of every reader these questions (and joins) belong to."""
+    return services.readers_answered_queue(question_ids=question_ids, answered_by=answered_by)
+
+
 @retrying_task(attempts=3, backoff=timedelta(minutes=1))
 def sweep_outbox() -> dict[str, int]:
     return services.outbox_sweep()
