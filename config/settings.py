@@ -87,6 +87,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "askdesk.ops.middleware.content_security_policy",
+    # Before anything reads a request body (CSRF) and after every view: see askdesk/ops/middleware.py.
+    "askdesk.ops.middleware.request_hygiene",
+    "askdesk.ops.middleware.private_pages_no_store",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -126,11 +129,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work during a burst of writes; synchronous=FULL makes a question durable
-    # before the reader is thanked; IMMEDIATE avoids failing lock upgrades under concurrent writes.
+    # before the reader is thanked; IMMEDIATE avoids failing lock upgrades under concurrent writes;
+    # secure_delete overwrites deleted rows in the file, so a reader's deleted words are not left in it.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -209,6 +215,9 @@ TASKS = {
 }
 ASKDESK_WORKER_HEARTBEAT_SECONDS = float(env("ASKDESK_WORKER_HEARTBEAT_SECONDS", "5"))
 ASKDESK_WORKER_STALE_SECONDS = float(env("ASKDESK_WORKER_STALE_SECONDS", "60"))
+# /readyz says ok or fail to anyone; which check failed (database engine, worker ids) only to
+# staff, or to a probe sending "Authorization: Bearer <this token>".
+ASKDESK_READYZ_TOKEN = env("ASKDESK_READYZ_TOKEN")
 ASKDESK_READY_REQUIRES_WORKER = env_bool(
     "ASKDESK_READY_REQUIRES_WORKER", TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
 )

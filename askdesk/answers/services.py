@@ -9,10 +9,11 @@ from askdesk.accounts.models import Expert
 from askdesk.answers.models import Answer
 from askdesk.answers.signals import questions_answered
 from askdesk.audit.services import audit_record
+from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
-from askdesk.questions.services import QuestionRefused
+from askdesk.questions.services import QuestionRefused, release_covered
 
 Status = Question.Status
 
@@ -25,7 +26,7 @@ def answer_save(*, question: Question, expert: Expert, body: str, submit: bool) 
         raise QuestionRefused("This question is not assigned to you.")
     if question.status not in {Status.ASSIGNED, Status.ANSWERED}:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be answered now.")
-    text = body.strip()
+    text = visible_strip(body)
     if submit and not text:
         raise QuestionRefused("Write the answer before sending it for approval.")
     now = timezone.now()
@@ -164,8 +165,6 @@ def question_unpublish(*, question: Question, actor: Any) -> Question:
     question.published_at = None
     question.byline = ""
     question.save(update_fields=["status", "published_at", "byline"])
-    Question.objects.filter(covered_by=question, status=Status.COVERED).update(
-        status=Status.SHORTLISTED, covered_by=None
-    )
+    release_covered(question)
     audit_record(actor=actor, action="question.unpublish", target=question)
     return question

@@ -15,7 +15,7 @@ from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.questions.crypto import EncryptedTextField, lookup_digest, rotate
 from askdesk.questions.models import Question, ReaderContact
-from askdesk.questions.services import QuestionRefused
+from askdesk.questions.services import QuestionRefused, questions_erase
 from askdesk.readers.selectors import reader_data_elsewhere
 
 REVEAL_PERMISSION = "questions.reveal_readercontact"
@@ -56,9 +56,8 @@ def retention_apply(*, now: dt.datetime | None = None) -> RetentionReport:
             audit_record(actor=None, action="retention.delete_contacts", target=callout, count=number)
     for callout in closed.filter(closed_at__lte=question_cutoff):
         unpublished = Question.objects.filter(callout=callout).exclude(status=Question.Status.PUBLISHED)
-        number = unpublished.count()
+        number = questions_erase(questions=unpublished)
         if number:
-            unpublished.delete()
             questions_deleted += number
             audit_record(actor=None, action="retention.delete_questions", target=callout, count=number)
     return RetentionReport(contacts_deleted=contacts_deleted, questions_deleted=questions_deleted)

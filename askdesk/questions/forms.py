@@ -8,15 +8,27 @@ from django.conf import settings
 from django.core.validators import MaxLengthValidator
 
 from askdesk.callouts.models import Callout
+from askdesk.nlp.invisible import visible_strip
 
 MIN_AGE, MAX_AGE = 5, 120
 DEFAULT_PHONE_REGION = "GB"
 
 
+class VisibleCharField(forms.CharField):
+    """Text whose invisible characters (zero-width spaces, ...) are dropped before the empty and length checks."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if isinstance(value, str):
+            value = visible_strip(value)
+            return value or self.empty_value
+        return value
+
+
 class QuestionForm(forms.Form):
     """The reader's form under a story."""
 
-    question = forms.CharField(
+    question = VisibleCharField(
         label="Your question",
         widget=forms.Textarea(attrs={"rows": 4}),
         min_length=3,
@@ -25,7 +37,7 @@ class QuestionForm(forms.Form):
             "min_length": "Your question is too short. Write at least %(limit_value)d characters.",
         },
     )
-    name = forms.CharField(label="Name", required=False, max_length=100)
+    name = VisibleCharField(label="Name", required=False, max_length=100)
     age = forms.IntegerField(
         label="Age",
         required=False,
@@ -38,7 +50,7 @@ class QuestionForm(forms.Form):
             "max_value": f"Enter an age between {MIN_AGE} and {MAX_AGE}.",
         },
     )
-    location = forms.CharField(label="Location", required=False, max_length=100)
+    location = VisibleCharField(label="Location", required=False, max_length=100)
     hide_name = forms.BooleanField(label="Don't publish my name", required=False)
     hide_age = forms.BooleanField(label="Don't publish my age", required=False)
     hide_location = forms.BooleanField(label="Don't publish my location", required=False)

@@ -57,8 +57,11 @@ class Question(models.Model):
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     submitted_at = models.DateTimeField(default=timezone.now)
-    # A form carries a random key: submitting it twice finds the first question.
-    submission_key = models.UUIDField(unique=True)
+    # The form's idempotency key, kept only as a keyed digest of (call-out, key, content), and
+    # the link secret sealed for that same submission: sending it again finds this question and
+    # its link, nothing else does (askdesk/questions/links.py). Both are cleared after a day.
+    submission_fingerprint = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    access_token_sealed = models.TextField(blank=True)
     # Only a hash of the reader's private link is stored, so a database copy opens no link.
     access_token_hash = models.CharField(max_length=64, unique=True)
 

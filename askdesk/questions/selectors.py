@@ -9,8 +9,8 @@ from askdesk.accounts.models import Expert
 from askdesk.audit.models import AuditEvent
 from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
+from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, ReaderContact
-from askdesk.questions.services import hash_token
 from askdesk.search.selectors import search_questions
 from askdesk.stories.models import Sentence
 

@@ -5,7 +5,7 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -97,10 +97,15 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     return render(request, "questions/story.html", context, status=400)
 
 
+def _link_not_found(request: HttpRequest) -> HttpResponse:
+    message = "This link does not lead to a question. It may have been deleted."
+    return render(request, "404.html", {"message": message}, status=404)
+
+
 def question_status(request: HttpRequest, token: str) -> HttpResponse:
     question = question_by_token(token=token)
     if question is None:
-        raise Http404("This link does not lead to a question. It may have been deleted.")
+        return _link_not_found(request)
     private_url = request.build_absolute_uri(reverse("questions:status", args=[token]))
     _, found = question_evidence(question=question)
     return render(
@@ -122,7 +127,7 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
 def question_delete(request: HttpRequest, token: str) -> HttpResponse:
     question = question_by_token(token=token)
     if question is None:
-        raise Http404("This link does not lead to a question. It may have been deleted.")
+        return _link_not_found(request)
     if request.method == "POST":
         story = question.callout.story
         services.question_delete_by_reader(question=question)
@@ -213,6 +218,7 @@ def action_done(action: str) -> str:
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
     evidence, found = question_evidence(question=question)
+    editor = is_editor(request.user)
     return render(
         request,
         "questions/detail.html",
@@ -224,9 +230,10 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": evidence,
             "evidence_sentences": found,
             "highlight": evidence.keys if evidence else [],
-            "move_targets": groups_for_moving(question=question) if is_editor(request.user) else [],
+            "move_targets": groups_for_moving(question=question) if editor else [],
             "audit": question_history(question),
-            "byline_preview": byline_for(question),
+            # The reader's byline and consent are for editors, who decide on publication.
+            "byline_preview": byline_for(question) if editor else "",
             "can_reveal_contacts": can_reveal_contacts(request.user),
         },
     )

@@ -23,7 +23,6 @@ class AlsoAskedForm(forms.Form):
     consent = forms.BooleanField(
         required=True, error_messages={"required": _("Tick the box to accept the terms and the privacy policy.")}
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
 
 
 class VoteForm(forms.Form):

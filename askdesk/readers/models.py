@@ -25,13 +25,17 @@ class AlsoAsked(models.Model):
     privacy_policy = models.ForeignKey(LegalDocument, on_delete=models.PROTECT, related_name="+")
     consented_at = models.DateTimeField()
     created_at = models.DateTimeField(default=timezone.now)
-    submission_key = models.UUIDField(unique=True)
+    # SHA-256 of the random id in the reader's signed cookie: the same browser joins a question once.
+    reader = models.CharField(max_length=64)
     access_token_hash = models.CharField(max_length=64, unique=True)
     email = EncryptedTextField(blank=True)
     email_digest = models.CharField(max_length=64, blank=True, db_index=True)
     # The private link, encrypted, kept only to put it in the "answered" email (then emptied).
     private_link = EncryptedTextField(blank=True)
     language = models.CharField(max_length=16, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["question", "reader"], name="join_once_per_reader")]
 
     def __str__(self) -> str:
         return f"reader who also asked question {self.question_id}"

@@ -9,8 +9,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from askdesk.callouts.models import Callout
+from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question
-from askdesk.questions.services import hash_token
 from askdesk.readers.models import AlsoAsked, EditorAlert, RoundOption, Vote, VotingRound
 
 

@@ -11,10 +11,9 @@ may have gone. Every message carries its own Message-ID, the same on any retry.
 
 from __future__ import annotations
 
+import hashlib
 import logging
-import secrets
 import smtplib
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -38,8 +37,9 @@ from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.questions.crypto import lookup_digest
+from askdesk.questions.links import hash_token, new_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.questions.services import QuestionRefused, hash_token
+from askdesk.questions.services import QuestionRefused
 from askdesk.readers.models import (
     AlsoAsked,
     EditorAlert,
@@ -335,17 +335,19 @@ JOINABLE = {Question.Status.NEW, Question.Status.SHORTLISTED, Question.Status.AS
 def also_asked_join(
     *,
     question: Question,
-    submission_key: uuid.UUID,
+    reader_id: str,
     consent: bool,
     email: str = "",
     language: str = "",
 ) -> tuple[AlsoAsked, str, bool]:
     """A reader asks the same as ``question`` without writing it again; returns (row, private token, created).
 
-    Submitting the same form twice (same ``submission_key``) returns the first row; the token
-    of a repeated form is not known any more, so it is "" then.
+    ``reader_id`` is the random id in the reader's signed cookie: the same browser joining the
+    same question again gets its first join back, without its token (only its hash is kept).
+    The form itself carries nothing per reader, so the pages that show it can be cached.
     """
-    existing = AlsoAsked.objects.filter(submission_key=submission_key).first()
+    reader = reader_hash(reader_id)
+    existing = AlsoAsked.objects.filter(question=question, reader=reader).first()
     if existing is not None:
         return existing, "", False
     callout = question.callout
@@ -360,7 +362,7 @@ def also_asked_join(
     privacy = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.PRIVACY)
     if terms is None or privacy is None:
         raise QuestionRefused("This newsroom has not published its terms and privacy policy yet.")
-    token = secrets.token_urlsafe(32)
+    token = new_token()
     email = email.strip()
     now = timezone.now()
     try:
@@ -371,7 +373,7 @@ def also_asked_join(
                 privacy_policy=privacy,
                 consented_at=now,
                 created_at=now,
-                submission_key=submission_key,
+                reader=reader,
                 access_token_hash=hash_token(token),
                 email=email,
                 email_digest=lookup_digest(email),
@@ -388,8 +390,13 @@ def also_asked_join(
                     language=row.language,
                 )
     except IntegrityError:
-        return AlsoAsked.objects.get(submission_key=submission_key), "", False
+        return AlsoAsked.objects.get(question=question, reader=reader), "", False
     return row, token, True
+
+
+def reader_hash(reader_id: str) -> str:
+    """What is stored of the random id in a reader's cookie."""
+    return hashlib.sha256(f"askdesk-reader:{reader_id}".encode()).hexdigest()
 
 
 @transaction.atomic

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import secrets
-import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -27,15 +26,17 @@ from askdesk.readers import selectors, services, throttle, voting
 from askdesk.readers.forms import AlertSettingsForm, AlsoAskedForm, RoundForm, VoteForm, round_option_rows
 from askdesk.readers.models import RoundOption, VotingRound
 
-VOTER_COOKIE = "askdesk_voter"
-VOTER_SALT = "askdesk.readers.voter"
+# One random id per browser, in a signed HTTP-only cookie: a reader votes once per round and
+# joins a question once. Only hashes of it are stored.
+READER_COOKIE = "askdesk_reader"
+READER_SALT = "askdesk.readers.reader"
 
 # Public pages ---------------------------------------------------------------------------
 
 
 def also_ask_form() -> AlsoAskedForm:
-    """A fresh "I want to know too" form (for pages of other apps that show a similar question)."""
-    return AlsoAskedForm(initial={"submission_key": uuid.uuid4()})
+    """An "I want to know too" form (for pages of other apps that show a similar question)."""
+    return AlsoAskedForm()
 
 
 def _legal(question: Question) -> dict[str, object]:
@@ -53,6 +54,7 @@ def also_ask(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_object_or_404(Question.objects.select_related("callout__story__newsroom", "group"), pk=pk)
     form = AlsoAskedForm(request.POST)
     address = throttle.client_address(request.META)
+    reader_id = _reader_id(request) or secrets.token_urlsafe(24)
     if not throttle.allow("also_asked", address, limit=settings.ASKDESK_JOIN_RATE_LIMIT, seconds=3600):
         form.add_error(None, translation.gettext("Too many requests from your connection. Please try again later."))
     elif form.is_valid():
@@ -60,7 +62,7 @@ def also_ask(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             _, token, created = services.also_asked_join(
                 question=question,
-                submission_key=data["submission_key"],
+                reader_id=reader_id,
                 consent=data["consent"],
                 email=data["email"],
                 language=translation.get_language() or "",
@@ -69,8 +71,10 @@ def also_ask(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             if not created:
-                return render(request, "readers/joined_again.html", {"question": question})
-            return redirect(reverse("readers:joined", args=[token]) + "?submitted=1")
+                response = render(request, "readers/joined_again.html", {"question": question})
+            else:
+                response = redirect(reverse("readers:joined", args=[token]) + "?submitted=1")
+            return _with_reader_cookie(response, reader_id)
     context = {"question": question, "also_form": form, "asked": selectors.readers_asking(question=question)}
     return render(request, "readers/also_ask.html", context | _legal(question), status=400)
 
@@ -122,9 +126,22 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "readers/unsubscribe.html", {"token": token})
 
 
-def _voter_id(request: HttpRequest) -> str | None:
-    value = request.get_signed_cookie(VOTER_COOKIE, default=None, salt=VOTER_SALT)
+def _reader_id(request: HttpRequest) -> str | None:
+    value = request.get_signed_cookie(READER_COOKIE, default=None, salt=READER_SALT)
     return value if isinstance(value, str) and value else None
+
+
+def _with_reader_cookie(response: HttpResponse, reader_id: str) -> HttpResponse:
+    response.set_signed_cookie(
+        READER_COOKIE,
+        reader_id,
+        salt=READER_SALT,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def round_page(request: HttpRequest, pk: int) -> HttpResponse:
@@ -152,7 +169,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     if not (back.startswith("/") and not back.startswith("//")):
         back = reverse("readers:round", args=[voting_round.pk])
     address = throttle.client_address(request.META)
-    voter_id = _voter_id(request) or secrets.token_urlsafe(24)
+    voter_id = _reader_id(request) or secrets.token_urlsafe(24)
     outcome = "no"
     if not throttle.allow("vote", address, limit=settings.ASKDESK_VOTE_RATE_LIMIT, seconds=3600):
         outcome = "limited"
@@ -173,17 +190,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             outcome = "yes" if counted else "already"
     separator = "&" if "?" in back else "?"
-    response = redirect(f"{back}{separator}voted={outcome}#round-{voting_round.pk}")
-    response.set_signed_cookie(
-        VOTER_COOKIE,
-        voter_id,
-        salt=VOTER_SALT,
-        max_age=365 * 24 * 3600,
-        httponly=True,
-        samesite="Lax",
-        secure=settings.SESSION_COOKIE_SECURE,
-    )
-    return response
+    return _with_reader_cookie(redirect(f"{back}{separator}voted={outcome}#round-{voting_round.pk}"), voter_id)
 
 
 @never_cache

@@ -107,6 +107,7 @@ def vote_fingerprint(*, address: str, user_agent: str, now: dt.datetime | None =
 
 
 def voter_hash(voter_id: str) -> str:
+    """What is stored of the random id in a voter's cookie (not the same hash as for joins)."""
     return hashlib.sha256(f"askdesk-voter:{voter_id}".encode()).hexdigest()
 
 

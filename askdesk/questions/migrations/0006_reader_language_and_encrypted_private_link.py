@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0004_groups_and_evidence'),
+        ('questions', '0005_private_link_made_on_the_server'),
     ]
 
     operations = [
