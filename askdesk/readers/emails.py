@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from askdesk.answers.models import Answer
-from askdesk.questions.models import Question, ReaderContact
+from askdesk.questions.models import Question, QuestionGroup, ReaderContact
 from askdesk.readers.models import OutgoingEmail, RoundOption, VotingRound
 
 
@@ -90,7 +90,14 @@ def _round_result(row: OutgoingEmail) -> dict[str, Any] | None:
 
 
 def _editor_alert(row: OutgoingEmail) -> dict[str, Any] | None:
-    return {"text": row.context.get("text", ""), "url": _url(row.context.get("url", "/desk/"))}
+    group = QuestionGroup.objects.filter(pk=row.context.get("group")).first() if row.context.get("group") else None
+    if row.context.get("group") and group is None:
+        return None  # the group is gone: nothing left to look at
+    return {
+        "text": row.context.get("text", ""),
+        "label": group.label if group is not None else "",
+        "url": _url(row.context.get("url", "/desk/")),
+    }
 
 
 CONTEXTS = {

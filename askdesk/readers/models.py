@@ -205,7 +205,10 @@ class EditorAlert(models.Model):
     kind = models.CharField(max_length=16, choices=Kind.choices)
     # What it is about, e.g. "group:12:size:10": an editor is told once per key.
     key = models.CharField(max_length=120)
+    # Never a reader's words: the group's current label is shown beside it, so a deleted
+    # question's words, dropped from the label, leave no copy here.
     text = models.CharField(max_length=300)
+    group = models.ForeignKey(QuestionGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     url = models.CharField(max_length=300)
     created_at = models.DateTimeField(default=timezone.now)
     seen_at = models.DateTimeField(null=True, blank=True)

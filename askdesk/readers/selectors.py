@@ -123,7 +123,7 @@ def unseen_alert_count(*, user: User) -> int:
 
 
 def alerts_for(*, user: User, limit: int = 50) -> list[EditorAlert]:
-    return list(EditorAlert.objects.filter(user=user).order_by("-created_at", "-id")[:limit])
+    return list(EditorAlert.objects.filter(user=user).select_related("group").order_by("-created_at", "-id")[:limit])
 
 
 def reader_data_elsewhere(*, email_digest: str) -> dict[str, list[dict[str, Any]]]:

@@ -450,7 +450,13 @@ def _wants(choice: EditorAlertSettings, kind: str) -> bool:
 
 @transaction.atomic
 def editor_alert_raise(
-    *, kind: str, key: str, text: str, url: str, only: Callable[[EditorAlertSettings], bool] | None = None
+    *,
+    kind: str,
+    key: str,
+    text: str,
+    url: str,
+    group: QuestionGroup | None = None,
+    only: Callable[[EditorAlertSettings], bool] | None = None,
 ) -> int:
     """Tell every editor who wants this kind of alert (badge and/or email), once per editor and key."""
     told = 0
@@ -463,13 +469,13 @@ def editor_alert_raise(
         if EditorAlert.objects.filter(user=user, key=key).exists():
             continue
         if choice.in_desk:
-            EditorAlert.objects.create(user=user, kind=kind, key=key, text=text[:300], url=url[:300])
+            EditorAlert.objects.create(user=user, kind=kind, key=key, text=text[:300], url=url[:300], group=group)
         if choice.by_email:
             outbox_add(
                 key=f"alert:{user.pk}:{key}"[:120],
                 kind=Kind.EDITOR_ALERT,
                 staff_id=user.pk,
-                context={"text": text[:300], "url": url},
+                context={"text": text[:300], "url": url, "group": group.pk if group is not None else None},
             )
         told += 1
     return told
@@ -488,8 +494,9 @@ def editor_alerts_check_groups(*, now: datetime | None = None) -> int:
                 raised += editor_alert_raise(
                     kind=EditorAlert.Kind.GROUP_SIZE,
                     key=f"group:{group.pk}:size:{threshold}",
-                    text=f'{size} readers asked: "{group.label[:120]}" (your alert at {threshold})',
+                    text=f"A group passed {threshold} readers: {size} asked",
                     url=_group_url(group),
+                    group=group,
                     only=lambda choice, t=threshold: choice.group_size == t,  # type: ignore[misc]
                 )
     window = timedelta(minutes=settings.ASKDESK_ALERT_FAST_MINUTES)
@@ -507,8 +514,9 @@ def editor_alerts_check_groups(*, now: datetime | None = None) -> int:
         raised += editor_alert_raise(
             kind=EditorAlert.Kind.FAST_GROWTH,
             key=f"group:{growing.pk}:fast:{now:%Y-%m-%d}",
-            text=f'Growing fast: {row["n"]} readers in {window.seconds // 60} minutes asked "{growing.label[:120]}"',
+            text=f"Growing fast: {row['n']} readers in {window.seconds // 60} minutes",
             url=_group_url(growing),
+            group=growing,
         )
     return raised
 

@@ -40,9 +40,12 @@ def test_editors_are_told_once_in_the_desk_and_by_email_when_a_group_passes_ten(
         assert editor_alerts_check_groups() == 1
         assert editor_alerts_check_groups() == 0
     alert = EditorAlert.objects.get(user=editor)
-    assert alert.kind == "group_size" and "10 readers asked" in alert.text and f"group={group.pk}" in alert.url
+    assert alert.kind == "group_size" and "10 asked" in alert.text and f"group={group.pk}" in alert.url
+    assert "Iran" not in alert.text  # the group's label is read when shown, never copied
     [message] = mail_server.received
-    assert message["To"] == "eva@example.com" and "10 readers asked" in message["Subject"]
+    assert message["To"] == "eva@example.com" and "passed 10 readers" in message["Subject"]
+    text, _ = mail_server.bodies(message)
+    assert '"Will Iran retaliate?"' in text
     assert str(message["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
 
 
@@ -72,7 +75,7 @@ def test_the_desk_shows_a_badge_until_the_editor_reads_the_alerts_and_can_change
     home = editor_client.get(reverse("desk:home")).content.decode()
     assert '<span class="badge" aria-label="1 new">1</span>' in home
     page = editor_client.get(reverse("readers:alerts")).content.decode()
-    assert "12 readers asked" in page
+    assert "12 asked: “Will Iran retaliate?”" in page
     assert 'class="badge"' not in editor_client.get(reverse("desk:home")).content.decode()
     editor_client.post(
         reverse("readers:alerts"), {"in_desk": "on", "group_size": "25", "fast_growth": "", "round_closed": "on"}
