@@ -72,6 +72,9 @@ class RoundOption(models.Model):
     round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="options")
     group = models.ForeignKey(QuestionGroup, null=True, on_delete=models.SET_NULL, related_name="+")
     label = models.CharField(max_length=300)
+    # The question whose words the wording was offered from: if its reader deletes it, the
+    # wording is replaced (``round_options_forget``), so a deleted question leaves no words here.
+    source_question_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     expert = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     position = models.PositiveSmallIntegerField(default=0)
     # Kept by the vote service, so live results read one small table.

@@ -72,6 +72,7 @@ def round_create(
             round=voting_round,
             group=choice.group,
             label=" ".join(choice.label.split())[:300],
+            source_question_id=choice.group.representative_id,
             expert=choice.expert,
             position=position,
         )
@@ -219,6 +220,21 @@ def round_close(*, voting_round: VotingRound, actor: User | None = None) -> Voti
         url=reverse("readers:round_desk", args=[voting_round.pk]),
     )
     return voting_round
+
+
+WITHDRAWN = "A question withdrawn by its reader"
+
+
+@transaction.atomic
+def round_options_forget(*, question_id: int) -> int:
+    """A question was deleted: round wording offered from it becomes its group's label (made anew without it)."""
+    changed = 0
+    for option in RoundOption.objects.filter(source_question_id=question_id).select_related("group"):
+        option.label = (option.group.label if option.group is not None else "") or WITHDRAWN
+        option.source_question_id = option.group.representative_id if option.group is not None else None
+        option.save(update_fields=["label", "source_question_id"])
+        changed += 1
+    return changed
 
 
 def rounds_close_due(*, now: dt.datetime | None = None) -> list[VotingRound]:

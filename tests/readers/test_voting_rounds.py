@@ -169,3 +169,25 @@ def test_old_vote_salts_are_deleted_so_old_hashes_link_to_nobody(voting_round):
     VoteSalt.objects.create(day=timezone.localdate() - timedelta(days=5), salt="old")
     rounds_close_due()
     assert not VoteSalt.objects.filter(salt="old").exists()
+
+
+def test_a_reader_deleting_their_question_takes_its_words_out_of_a_round(client, callout, editor):
+    from askdesk.questions.links import hash_token
+
+    kept, _ = submit(callout, "What happened at Isfahan?")
+    deleted, token = submit(callout, "Will Tehran answer the strike on Isfahan?")
+    group = QuestionGroup.objects.create(callout=callout, label=deleted.text, representative=deleted, size=2)
+    Question.objects.filter(pk__in=[kept.pk, deleted.pk]).update(group=group)
+    other = group_of(callout, "Is the IAEA there?")
+    voting_round = round_create(
+        callout=callout,
+        title="Which first?",
+        closes_at=timezone.now() + timedelta(hours=1),
+        options=[OptionChoice(group, "Will Tehran answer the strike on Isfahan?"), OptionChoice(other, "IAEA?")],
+        actor=editor,
+    )
+    client.post(reverse("questions:delete", args=[token]))
+    assert not Question.objects.filter(access_token_hash=hash_token(token)).exists()
+    page = client.get(reverse("readers:round", args=[voting_round.pk])).content.decode()
+    assert "Tehran" not in page
+    assert "Tehran" not in option(voting_round, 0).label
