@@ -10,6 +10,7 @@ import base64
 import os
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_ratelimit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "askdesk.ops",
     "askdesk.search",
     "askdesk.web",
@@ -95,8 +101,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "askdesk.accounts.middleware.second_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: answers locked-out sign-ins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -221,6 +231,10 @@ ASKDESK_READYZ_TOKEN = env("ASKDESK_READYZ_TOKEN")
 ASKDESK_READY_REQUIRES_WORKER = env_bool(
     "ASKDESK_READY_REQUIRES_WORKER", TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
 )
+# Stuck work: /readyz says "degraded" when a task has waited this long; questions still
+# without analysis this long after they were sent are queued again by a periodic sweep.
+ASKDESK_STUCK_WORK_SECONDS = float(env("ASKDESK_STUCK_WORK_SECONDS", "600"))
+ASKDESK_ANALYSIS_SWEEP_AFTER_SECONDS = float(env("ASKDESK_ANALYSIS_SWEEP_AFTER_SECONDS", "300"))
 
 # askdesk
 ASKDESK_NEWSROOM_NAME = env("ASKDESK_NEWSROOM_NAME", "The Newsroom")
@@ -258,6 +272,7 @@ ASKDESK_PERIODIC_TASKS = {
     "askdesk.readers.tasks.check_group_alerts": 60,
     "askdesk.readers.tasks.sweep_outbox": 600,
     "askdesk.readers.tasks.apply_readers_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
+    "askdesk.analysis.tasks.analyse_missed_questions": int(env("ASKDESK_ANALYSIS_SWEEP_INTERVAL_SECONDS", "60")),
 }
 
 # --- Email (askdesk.readers): readers told when answered, editors alerted --------------------
@@ -277,14 +292,69 @@ EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(env("DJANGO_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "askdesk <askdesk@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Voting rounds: votes counted per round from one address and browser (a daily salted hash),
-# and vote / "I want to know too" posts allowed per address and hour.
+# Voting rounds: votes counted per round from one address and browser (a daily salted hash).
 ASKDESK_VOTES_PER_ADDRESS = int(env("ASKDESK_VOTES_PER_ADDRESS", "3"))
-ASKDESK_VOTE_RATE_LIMIT = int(env("ASKDESK_VOTE_RATE_LIMIT", "30"))
-ASKDESK_JOIN_RATE_LIMIT = int(env("ASKDESK_JOIN_RATE_LIMIT", "30"))
 # Editors are told when a group takes this many new questions within this many minutes.
 ASKDESK_ALERT_FAST_QUESTIONS = int(env("ASKDESK_ALERT_FAST_QUESTIONS", "5"))
 ASKDESK_ALERT_FAST_MINUTES = int(env("ASKDESK_ALERT_FAST_MINUTES", "60"))
+
+# --- Abuse limits (askdesk.ops.limits) -------------------------------------------------------
+# Counters of the rate limits live in the "limits" cache, shared by every web process: by
+# default a table in the database (made by a migration), with an atomic increment.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": env("ASKDESK_LIMITS_CACHE_BACKEND", "askdesk.ops.cache.AtomicDatabaseCache"),
+        "LOCATION": env("ASKDESK_LIMITS_CACHE_LOCATION", "askdesk_limits_cache"),
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    },
+}
+RATELIMIT_USE_CACHE = "limits"
+# django-ratelimit's system check knows only memcached and Redis as atomic; AtomicDatabaseCache is.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+ASKDESK_LIMITS_ENABLED = env_bool("ASKDESK_LIMITS_ENABLED", True)
+# Named limits, each one or more rates ("5/m,30/h"): per client unless a view counts per target.
+ASKDESK_RATE_LIMITS = {
+    # One reader sending questions to any call-out.
+    "ask_client": env("ASKDESK_LIMIT_ASK_CLIENT", "5/m,30/h"),
+    # All readers together on one call-out: far above a breaking-news burst, a ceiling for floods.
+    "ask_callout": env("ASKDESK_LIMIT_ASK_CALLOUT", "1200/m"),
+    # Codes tried for one staff account at the second sign-in step (django-otp also slows each device).
+    "second_factor_user": env("ASKDESK_LIMIT_SECOND_FACTOR", "10/m,50/d"),
+    # One client voting in rounds, and joining questions ("I want to know too").
+    "vote_client": env("ASKDESK_LIMIT_VOTE_CLIENT", "10/m,30/h"),
+    "also_asked_client": env("ASKDESK_LIMIT_JOIN_CLIENT", "5/m,30/h"),
+}
+# The same text from the same client within this window is stored as spam.
+ASKDESK_REPEAT_WINDOW_SECONDS = int(env("ASKDESK_REPEAT_WINDOW_SECONDS", "86400"))
+# The reader form: a hidden field bots fill in, and the least time a person takes to fill it in.
+ASKDESK_FORM_MIN_SECONDS = float(env("ASKDESK_FORM_MIN_SECONDS", "3"))
+# Behind proxies, how many of them append to X-Forwarded-For (the client is that many from the right).
+ASKDESK_PROXY_COUNT = int(env("ASKDESK_PROXY_COUNT", "1" if env_bool("DJANGO_BEHIND_PROXY", PRODUCTION) else "0"))
+
+# --- Sign-in protection (docs/security.md) -----------------------------------------------------
+# django-axes counts failed sign-ins (desk and admin) per account and per address, in the shared
+# "limits" cache, and locks each out after ASKDESK_LOGIN_FAILURE_LIMIT failures for
+# ASKDESK_LOGIN_LOCKOUT_MINUTES. Addresses are keyed hashes (askdesk.ops.limits.client_key).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("ASKDESK_LOGIN_THROTTLING", True)
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "limits"
+AXES_FAILURE_LIMIT = int(env("ASKDESK_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("ASKDESK_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "askdesk.ops.limits.client_key"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# A second factor (TOTP from django-otp, plus recovery codes) for staff who may see readers'
+# contact details: required in production, offered in development and the demo.
+ASKDESK_SECOND_FACTOR_REQUIRED = env_bool("ASKDESK_SECOND_FACTOR_REQUIRED", PRODUCTION)
+ASKDESK_SECOND_FACTOR_PERMISSIONS = ["questions.reveal_readercontact"]
+OTP_TOTP_ISSUER = env("ASKDESK_NEWSROOM_NAME", "The Newsroom") + " askdesk"
 
 LOGGING = {
     "version": 1,

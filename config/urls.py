@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from askdesk.accounts import views as accounts
 from askdesk.answers import views as answers
 from askdesk.callouts import views as callouts
 from askdesk.ops import views as ops
@@ -62,6 +63,8 @@ accounts_urls = (
     [
         path("desk/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
         path("desk/logout/", auth_views.LogoutView.as_view(), name="logout"),
+        path("desk/account/two-step/", accounts.two_factor_setup, name="two_factor_setup"),
+        path("desk/account/two-step/verify/", accounts.two_factor_verify, name="two_factor_verify"),
     ],
     "accounts",
 )

@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "answer.approve": "approved the answer",
     "contact.view": "viewed the contact details",
     "reader.export": "exported the reader's data",
+    "account.locked_out": "sign-in locked out after repeated failures",
+    "account.second_factor_on": "turned on two-step sign-in",
 }
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from askdesk.accounts.access import user_roles
-from askdesk.ops.health import readiness
+from askdesk.ops.health import readiness, readiness_status
 
 
 @never_cache
@@ -22,13 +22,16 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @never_cache
 @require_GET
 def readyz(request: HttpRequest) -> JsonResponse:
-    """200 when askdesk can serve and process work, else 503; which checks fail, only for staff or a token."""
+    """200 when askdesk can serve and process work ("degraded" when work is stuck), else 503.
+
+    Which checks fail, only for staff or a probe that sends the token.
+    """
     checks = readiness()
-    ready = all(check.ok for check in checks.values())
-    body: dict[str, object] = {"status": "ok" if ready else "fail"}
+    status, code = readiness_status(checks)
+    body: dict[str, object] = {"status": status}
     if may_see_details(request):
         body["checks"] = {name: {"ok": check.ok, "detail": check.detail} for name, check in checks.items()}
-    return JsonResponse(body, status=200 if ready else 503)
+    return JsonResponse(body, status=code)
 
 
 def may_see_details(request: HttpRequest) -> bool:

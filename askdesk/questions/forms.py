@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import phonenumbers
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.validators import MaxLengthValidator
 
 from askdesk.callouts.models import Callout
@@ -12,6 +14,10 @@ from askdesk.nlp.invisible import visible_strip
 
 MIN_AGE, MAX_AGE = 5, 120
 DEFAULT_PHONE_REGION = "GB"
+# The signed time the form was shown: kept small and in the form, so that a page-wide signed
+# token can carry it later. A form older than a day is refused as stale.
+FORM_STARTED_SALT = "askdesk.questions.form-started"
+FORM_MAX_AGE_SECONDS = 24 * 3600
 
 
 class VisibleCharField(forms.CharField):
@@ -72,10 +78,18 @@ class QuestionForm(forms.Form):
         error_messages={"required": "Tick the box to accept the terms and the privacy policy."},
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    # Against scripts: a field people never see (bots fill every field) and the time the form
+    # was shown, signed, so that a form sent faster than a person can type is refused.
+    website = forms.CharField(
+        label="Leave this field empty", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, callout: Callout, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.callout = callout
+        self.fields["website"].widget.attrs["tabindex"] = "-1"
+        self.fields["started"].initial = signing.Signer(salt=FORM_STARTED_SALT).sign(f"{callout.pk}:{time.time():.1f}")
         limit = settings.ASKDESK_QUESTION_MAX_LENGTH
         question = self.fields["question"]
         assert isinstance(question, forms.CharField)
@@ -107,6 +121,32 @@ class QuestionForm(forms.Form):
                 "Enter a phone number we can call, like 07700 900123 or +44 7700 900123.", code="invalid"
             )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("Leave the last field empty.", code="honeypot")
+        return ""
+
+    def clean_started(self) -> float | None:
+        """Seconds the reader spent on the form; refuses forms sent too fast, forged or stale."""
+        minimum = settings.ASKDESK_FORM_MIN_SECONDS
+        raw = self.cleaned_data.get("started", "")
+        if not raw and minimum <= 0:
+            return None
+        try:
+            callout_pk, _, shown = signing.Signer(salt=FORM_STARTED_SALT).unsign(raw).partition(":")
+            spent = time.time() - float(shown)
+        except (signing.BadSignature, ValueError):
+            callout_pk, spent = "", -1.0
+        if callout_pk != str(self.callout.pk) or not 0 <= spent <= FORM_MAX_AGE_SECONDS:
+            raise forms.ValidationError(
+                "This form is out of date. Reload the page, then send your question again.", code="stale"
+            )
+        if spent < minimum:
+            raise forms.ValidationError(
+                "That was very quick. Check your question, then send it again.", code="too_fast"
+            )
+        return spent
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

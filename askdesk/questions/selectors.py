@@ -35,8 +35,9 @@ def triage_questions(
     *, callout: Callout, status: str = "", search: str = "", group: int | None = None
 ) -> QuerySet[Question]:
     questions = Question.objects.filter(callout=callout).select_related("assigned_to", "answer", "evidence", "group")
-    if status:
-        questions = questions.filter(status=status)
+    # Spam is set aside: shown only when asked for by its state.
+    spam = Question.Status.SPAM
+    questions = questions.filter(status=status) if status else questions.exclude(status=spam)
     if group is not None:
         questions = questions.filter(group_id=group)
     if search.strip():

@@ -74,12 +74,15 @@ def question_submit(
     email: str = "",
     phone: str = "",
     language: str = "",
+    spam: bool = False,
 ) -> tuple[Question, str, bool]:
     """Store a reader's question durably; returns (question, private link secret, created).
 
     Sending the very same submission again (same ``submission_key`` and same content, on the
     same call-out) returns the first question and its link. The same key with other content is
     another reader's question: it is stored, with a link of its own (see ``questions.links``).
+    ``spam`` (the same text again from the same client) stores it set aside as spam, without
+    analysis, so a flood of one text makes no "group"; an editor can restore it.
     """
     text, name, location = visible_strip(text), visible_strip(name), visible_strip(location)
     email, phone = email.strip(), phone.strip()
@@ -129,8 +132,10 @@ def question_submit(
                 access_token_sealed=submission.seal(token),
                 contact_spans=contact_spans_in(text),
                 language=language[:16],
+                status=Status.SPAM if spam else Status.NEW,
             )
-            question_changed.send(sender=Question, question_id=question.pk)
+            if not spam:
+                question_changed.send(sender=Question, question_id=question.pk)
             if email or phone:
                 ReaderContact.objects.create(
                     question=question, email=email, phone=phone, email_digest=lookup_digest(email)

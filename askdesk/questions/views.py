@@ -18,6 +18,7 @@ from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.ops.limits import limit_exceeded, repeated_text, too_many_requests
 from askdesk.privacy.services import can_reveal_contacts
 from askdesk.questions import services
 from askdesk.questions.access import get_question_for_staff
@@ -70,6 +71,16 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
 @sensitive_variables()
 def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), slug=callout_slug)
+    # Both limits count this request, so a client over its own limit also counts for the call-out.
+    over_client = limit_exceeded(request, "ask_client")
+    over_callout = limit_exceeded(request, "ask_callout", target=f"callout:{callout.pk}")
+    if over_client or over_callout:
+        return too_many_requests(
+            request,
+            "You have sent several questions in a short time. Please wait a few minutes before sending another."
+            if over_client
+            else "This call-out is receiving a great many questions right now. Please try again in a few minutes.",
+        )
     form = QuestionForm(request.POST, callout=callout)
     if form.is_valid():
         data = form.cleaned_data
@@ -88,6 +99,7 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
                 email=data["email"],
                 phone=data["phone"],
                 language=translation.get_language() or "",
+                spam=repeated_text(request, data["question"], scope=f"callout:{callout.pk}"),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -20,9 +20,10 @@ from askdesk.accounts.models import Expert
 from askdesk.callouts.access import get_callout_for_editor
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.ops.limits import client_address, limit_exceeded, too_many_requests
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.selectors import reader_answer
-from askdesk.readers import selectors, services, throttle, voting
+from askdesk.readers import selectors, services, voting
 from askdesk.readers.forms import AlertSettingsForm, AlsoAskedForm, RoundForm, VoteForm, round_option_rows
 from askdesk.readers.models import RoundOption, VotingRound
 
@@ -53,11 +54,10 @@ def also_ask(request: HttpRequest, pk: int) -> HttpResponse:
     """Join a question already asked instead of writing it again."""
     question = get_object_or_404(Question.objects.select_related("callout__story__newsroom", "group"), pk=pk)
     form = AlsoAskedForm(request.POST)
-    address = throttle.client_address(request.META)
     reader_id = _reader_id(request) or secrets.token_urlsafe(24)
-    if not throttle.allow("also_asked", address, limit=settings.ASKDESK_JOIN_RATE_LIMIT, seconds=3600):
-        form.add_error(None, translation.gettext("Too many requests from your connection. Please try again later."))
-    elif form.is_valid():
+    if limit_exceeded(request, "also_asked_client"):
+        return too_many_requests(request)
+    if form.is_valid():
         data = form.cleaned_data
         try:
             _, token, created = services.also_asked_join(
@@ -168,14 +168,15 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
     back = request.POST.get("next", "")
     if not (back.startswith("/") and not back.startswith("//")):
         back = reverse("readers:round", args=[voting_round.pk])
-    address = throttle.client_address(request.META)
     voter_id = _reader_id(request) or secrets.token_urlsafe(24)
     outcome = "no"
-    if not throttle.allow("vote", address, limit=settings.ASKDESK_VOTE_RATE_LIMIT, seconds=3600):
-        outcome = "limited"
-    elif form.is_valid():
+    if limit_exceeded(request, "vote_client"):
+        return too_many_requests(request)
+    if form.is_valid():
         option = next(o for o in options if o.pk == form.cleaned_data["option"])
-        fingerprint = voting.vote_fingerprint(address=address, user_agent=request.headers.get("user-agent", ""))
+        fingerprint = voting.vote_fingerprint(
+            address=client_address(request), user_agent=request.headers.get("user-agent", "")
+        )
         try:
             counted = voting.vote_cast(
                 voting_round=voting_round,

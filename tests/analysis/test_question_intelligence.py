@@ -6,7 +6,7 @@ from django.urls import reverse
 from askdesk.analysis import services as analysis
 from askdesk.analysis.models import QuestionVector, SentenceVector
 from askdesk.answers.services import answer_publish, answer_publish_from_story, answer_save, question_unpublish
-from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
 from askdesk.questions.services import QuestionRefused, group_apply, group_merge, question_assign, question_move
 from tests.conftest import submit
 
@@ -185,3 +185,23 @@ def test_a_question_deleted_before_the_worker_runs_is_skipped(callout):
     question.delete()
     analysis.question_analyse(question_id=question_id)
     assert not QuestionVector.objects.exists()
+
+
+def test_analysing_a_question_twice_changes_nothing(asked, callout):
+    """A worker killed mid-task leaves its task to run again: the second run must be a no-op."""
+    asked("Were there any casualties in the strike?")
+    question, _ = asked("Were there casualties after the strike?")
+
+    def snapshot():
+        return (
+            list(QuestionVector.objects.order_by("pk").values_list("pk", "question_id", "vector")),
+            list(QuestionGroup.objects.order_by("pk").values_list("pk", "size", "label", "representative_id")),
+            list(Question.objects.order_by("pk").values_list("pk", "group_id")),
+            list(QuestionEvidence.objects.order_by("pk").values_list("pk", "sentences", "computed_at")),
+        )
+
+    before = snapshot()
+    analysis.clear_caches()  # as in a fresh worker process
+    analysis.question_analyse(question_id=question.pk)
+    analysis.question_analyse(question_id=question.pk)
+    assert snapshot() == before

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from django.core.cache import cache
+from django.core.cache import caches
 
 
 @dataclass
@@ -59,8 +59,9 @@ def mail_server(settings: Any) -> Any:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    cache.clear()
+def _fresh_rate_limits(db: Any) -> None:
+    for alias in ("default", "limits"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

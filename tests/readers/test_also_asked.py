@@ -120,10 +120,11 @@ def test_a_rejected_question_cannot_be_joined(callout, editor):
 
 
 def test_joining_is_rate_limited_per_address(client, callout, editor, settings):
-    settings.ASKDESK_JOIN_RATE_LIMIT = 2
+    settings.ASKDESK_LIMITS_ENABLED = True
+    settings.ASKDESK_RATE_LIMITS = {**settings.ASKDESK_RATE_LIMITS, "also_asked_client": "2/h"}
     question = shortlisted(callout, editor)
     statuses = [join(Client(), question).status_code for _ in range(4)]
-    assert statuses == [302, 302, 400, 400]
+    assert statuses == [302, 302, 429, 429]
     assert AlsoAsked.objects.count() == 2
 
 

@@ -101,6 +101,7 @@ def test_readers_vote_on_the_story_page_once_and_see_live_results(client, callou
 
 
 def test_five_hundred_scripted_votes_from_one_client_count_a_handful(voting_round, settings):
+    settings.ASKDESK_LIMITS_ENABLED = True
     # A script that throws its cookie away each time, from one address and browser.
     for _ in range(500):
         Client(REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="curl/8.0").post(
