@@ -31,7 +31,7 @@ def test_the_thank_you_page_says_how_we_write_and_copies_the_private_link(callou
     assert page.evaluate("navigator.clipboard.readText()") == link
 
 
-def test_results_update_live_on_an_open_page_when_another_reader_votes(callout, editor, new_context):
+def test_results_update_live_on_an_open_page_when_another_reader_votes(callout, editor, new_context, shoot):
     groups = []
     for text in ("Will Iran retaliate?", "What is in Isfahan?"):
         question, _ = submit(callout, text)
@@ -58,3 +58,4 @@ def test_results_update_live_on_an_open_page_when_another_reader_votes(callout, 
     # The watcher's page polls the results: no reload.
     expect(second.locator("[data-votes]")).to_have_text("1")
     expect(second.locator("[data-percent]")).to_have_text("100")
+    shoot(watcher, "voting-round")
