@@ -162,3 +162,9 @@ def test_a_data_export_includes_questions_joined_and_votes_and_retention_deletes
     joined = AlsoAsked.objects.get()
     assert (joined.email, joined.email_digest, joined.private_link) == ("", "", "")
     assert reader_data_export(email="li@example.com", actor=editor)["also_asked"] == []
+
+
+def test_the_private_page_of_a_reader_who_joined_is_never_stored_by_caches(client, callout, editor):
+    response = join(client, shortlisted(callout, editor))
+    page = client.get(response["Location"])
+    assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
