@@ -100,7 +100,7 @@ def main() -> None:
     answer_save(question=first, expert=expert, body="Not for now, officials say.", submit=True)
 
     started = time.perf_counter()
-    answer_publish(question=first, actor=editor)
+    answer_publish(question=first, actor=editor, cover=[q.pk for q in questions[1:]])
     publish = time.perf_counter() - started
 
     started = time.perf_counter()

@@ -246,6 +246,8 @@ ASKDESK_TRIAGE_PAGE_SIZE = int(env("ASKDESK_TRIAGE_PAGE_SIZE", "50"))
 ASKDESK_EMBEDDER = env("ASKDESK_EMBEDDER", "minilm")
 ASKDESK_REGROUP_EVERY = int(env("ASKDESK_REGROUP_EVERY", "25"))
 ASKDESK_REGROUP_SHARE = float(env("ASKDESK_REGROUP_SHARE", "0.1"))
+# Suggestions while the reader types run the ONNX model in the web process: threads per process.
+ASKDESK_SUGGEST_THREADS = int(env("ASKDESK_SUGGEST_THREADS", "1"))
 
 # Readers' contact details are encrypted with these Fernet keys (comma-separated, newest
 # first: `manage.py rotate_contact_keys` re-encrypts with the first). A separate key makes

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from askdesk.accounts.access import second_factor_missing
+from askdesk.accounts.access import REVEAL_CONTACT_PERMISSION, second_factor_missing
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.questions.crypto import EncryptedTextField, lookup_digest, rotate
@@ -19,12 +19,10 @@ from askdesk.questions.models import Question, ReaderContact
 from askdesk.questions.services import QuestionRefused, questions_erase
 from askdesk.readers.selectors import reader_data_elsewhere
 
-REVEAL_PERMISSION = "questions.reveal_readercontact"
-
 
 def can_reveal_contacts(user: Any) -> bool:
     """Has the permission, and (where required) signed in with a second factor in this session."""
-    allowed = getattr(user, "is_authenticated", False) and user.has_perm(REVEAL_PERMISSION)
+    allowed = getattr(user, "is_authenticated", False) and user.has_perm(REVEAL_CONTACT_PERMISSION)
     return bool(allowed) and not second_factor_missing(user)
 
 

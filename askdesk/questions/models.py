@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from askdesk.accounts.access import REVEAL_CONTACT_CODENAME
 from askdesk.accounts.models import Expert
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
@@ -78,6 +79,12 @@ class Question(models.Model):
     covered_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="covered")
     # The language of the page the reader asked from: emails to them are written in it.
     language = models.CharField(max_length=16, blank=True)
+    # The state it was in when an editor ticked it to be covered, restored when the cover is undone.
+    status_before_cover = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    # The reader said this published question's answer does not answer theirs.
+    cover_declined_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="cover_declined"
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -115,7 +122,7 @@ class ReaderContact(models.Model):
     private_link = EncryptedTextField(blank=True)
 
     class Meta:
-        permissions = [("reveal_readercontact", "Can reveal readers' contact details")]
+        permissions = [(REVEAL_CONTACT_CODENAME, "Can reveal readers' contact details")]
 
     def __str__(self) -> str:
         return f"contact for question {self.question_id}"

@@ -113,6 +113,15 @@ def evidence_sentences(*, question: Question, evidence: QuestionEvidence | None)
     return [(by_key[key], score) for key, score in evidence.sentences if key in by_key]
 
 
+def story_may_answer(evidence: QuestionEvidence | None) -> bool:
+    """Whether to point the reader to the story: only when the answered decision is yes (or maybe).
+
+    The decision is a model's guess, so pages word it as a pointer ("may already answer"),
+    never as a verdict.
+    """
+    return evidence is not None and bool(evidence.answered) and bool(evidence.sentences)
+
+
 def reader_answer(*, question: Question) -> Any:
     """The published answer that answers this reader: their own question's, or its group's."""
     answered = question

@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -257,9 +258,12 @@ def question_delete_by_reader(*, question: Question) -> None:
 
 
 def release_covered(question: Question) -> int:
-    """The questions a published question answered go back to the shortlist (unpublish, deletion)."""
+    """The questions a published question answered go back where they were before it covered them
+    (the shortlist when that is unknown): unpublish, deletion."""
     return Question.objects.filter(covered_by=question, status=Status.COVERED).update(
-        status=Status.SHORTLISTED, covered_by=None
+        status=Coalesce(NullIf(F("status_before_cover"), Value("")), Value(Status.SHORTLISTED)),
+        status_before_cover="",
+        covered_by=None,
     )
 
 
@@ -319,6 +323,26 @@ def _forget_words_in_labels(*, callout_id: int, words: set[str]) -> None:
             members |= _words(text) | _words(public_text)
         if not suspect <= members:
             _refresh_group(group, relabel=True)
+
+
+@transaction.atomic
+def question_decline_cover(*, question: Question) -> Question:
+    """The reader says the answer published for another question does not answer theirs.
+
+    Their question goes back to triage in the state it had before it was covered, and
+    remembers which answer missed it, so editors see it and it is never ticked by default again.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status != Status.COVERED:
+        raise QuestionRefused("Your question is not answered by another reader's question.")
+    published = question.covered_by_id
+    question.status = question.status_before_cover or Status.NEW
+    question.status_before_cover = ""
+    question.cover_declined_from_id = published
+    question.covered_by = None
+    question.save(update_fields=["status", "status_before_cover", "cover_declined_from", "covered_by"])
+    audit_record(actor=None, action="question.cover_declined", target=question, published=published)
+    return question
 
 
 # Groups ------------------------------------------------------------------------------------

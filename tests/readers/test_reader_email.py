@@ -126,7 +126,7 @@ def test_readers_of_a_group_are_told_when_its_answer_covers_them(
     covered, token = committed(submit, callout, "Is Iran going to hit back?", email="omar@example.com")
     grouped(published, covered)
     committed(answer, published, expert, editor)
-    committed(answer_publish, question=published, actor=editor)
+    committed(answer_publish, question=published, actor=editor, cover=[covered.pk])
     answered = [m for m in mail_server.received if m["Subject"] == "Your question has been answered"]
     assert [m["To"] for m in answered] == ["omar@example.com"]
     text, _ = mail_server.bodies(answered[0])
@@ -142,7 +142,7 @@ def test_a_reader_is_told_when_the_story_answers_their_question(callout, editor,
         question=question,
         defaults={"answered": True, "confidence": 0.9, "sentences": [[sentence.key, 0.9]], "embedder": "test"},
     )
-    committed(answer_publish_from_story, question=question, actor=editor)
+    committed(answer_publish_from_story, question=question, actor=editor, passage=[sentence.key])
     message = mail_server.received[-1]
     text, _ = mail_server.bodies(message)
     assert "Our story already answers it" in text and "No casualties have been reported" in text

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         ('accounts', '0001_initial'),
         ('callouts', '0002_callout_groups_version_and_more'),
         ('newsrooms', '0001_initial'),
-        ('questions', '0006_reader_language_and_encrypted_private_link'),
+        ('questions', '0007_reader_language_and_encrypted_private_link'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0005_private_link_made_on_the_server'),
+        ('questions', '0006_merge_private_link_and_cover'),
     ]
 
     operations = [
