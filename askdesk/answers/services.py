@@ -11,6 +11,7 @@ from django.utils import timezone
 from askdesk.accounts.models import Expert
 from askdesk.answers.models import Answer
 from askdesk.answers.selectors import COVERABLE
+from askdesk.answers.signals import questions_answered
 from askdesk.audit.services import audit_record
 from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details
@@ -125,6 +126,8 @@ def _publish(question: Question, actor: Any, now: Any, cover: Sequence[int]) -> 
         covered=covered,
         not_covered=len(set(cover)) - len(covered),
     )
+    # The one point where questions become answered (their own publication, or covered by it).
+    questions_answered.send(sender=Question, question_ids=[question.pk, *covered], answered_by=question.pk)
     return question
 
 

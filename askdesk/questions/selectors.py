@@ -10,7 +10,7 @@ from askdesk.audit.models import AuditEvent
 from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
 from askdesk.questions.links import hash_token
-from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, ReaderContact
 from askdesk.search.selectors import search_questions
 from askdesk.stories.models import Sentence
 
@@ -135,3 +135,8 @@ def reader_answer(*, question: Question) -> Any:
     if answered.status != Question.Status.PUBLISHED:
         return None
     return getattr(answered, "answer", None)
+
+
+def reader_has_email(*, question: Question) -> bool:
+    """Whether the reader left an email address (found without decrypting it)."""
+    return ReaderContact.objects.filter(question=question).exclude(email_digest="").exists()

@@ -23,7 +23,7 @@ from askdesk.questions import links
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.questions.signals import question_changed, question_deleted
+from askdesk.questions.signals import question_changed, question_deleted, question_submitted
 from askdesk.search.schema import purge_deleted
 
 Status = Question.Status
@@ -86,6 +86,7 @@ def question_submit(
     publish_location: bool = True,
     email: str = "",
     phone: str = "",
+    language: str = "",
     spam: bool = False,
 ) -> tuple[Question, str, bool]:
     """Store a reader's question durably; returns (question, private link secret, created).
@@ -143,6 +144,7 @@ def question_submit(
                 access_token_hash=hash_token(token),
                 access_token_sealed=submission.seal(token),
                 contact_spans=contact_spans_in(text),
+                language=language[:16],
                 status=Status.SPAM if spam else Status.NEW,
                 decided_at=now if spam else None,
             )
@@ -152,6 +154,7 @@ def question_submit(
                 ReaderContact.objects.create(
                     question=question, email=email, phone=phone, email_digest=lookup_digest(email)
                 )
+            question_submitted.send(sender=Question, question_id=question.pk, token=token)
     except IntegrityError:
         # The same submission, sent twice at once: the other request stored it first.
         existing = _resubmitted(submission)
