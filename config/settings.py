@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "askdesk.analysis",
     "askdesk.privacy",
     "askdesk.public",
+    "askdesk.readers",
 ]
 
 MIDDLEWARE = [
@@ -124,6 +125,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "askdesk.accounts.context_processors.roles",
+                "askdesk.readers.context_processors.alerts",
             ],
         },
     },
@@ -249,6 +251,8 @@ ASKDESK_TRIAGE_PAGE_SIZE = int(env("ASKDESK_TRIAGE_PAGE_SIZE", "50"))
 ASKDESK_EMBEDDER = env("ASKDESK_EMBEDDER", "minilm")
 ASKDESK_REGROUP_EVERY = int(env("ASKDESK_REGROUP_EVERY", "25"))
 ASKDESK_REGROUP_SHARE = float(env("ASKDESK_REGROUP_SHARE", "0.1"))
+# Suggestions while the reader types run the ONNX model in the web process: threads per process.
+ASKDESK_SUGGEST_THREADS = int(env("ASKDESK_SUGGEST_THREADS", "1"))
 
 # Readers' contact details are encrypted with these Fernet keys (comma-separated, newest
 # first: `manage.py rotate_contact_keys` re-encrypts with the first). A separate key makes
@@ -264,12 +268,20 @@ if not ASKDESK_CONTACT_KEYS or not ASKDESK_CONTACT_LOOKUP_KEY:
     ASKDESK_CONTACT_LOOKUP_KEY = ASKDESK_CONTACT_LOOKUP_KEY or _local_key(
         "contact-lookup-key", lambda: secrets.token_urlsafe(32)
     )
-# Retention, counted from the day a call-out closes.
+# Retention, counted from the day a call-out closes (call-outs close by themselves: each newsroom
+# sets how many days after opening, 30 by default), and for contact details also from the day
+# the question was answered, covered, rejected or marked spam, whichever comes first.
 ASKDESK_RETAIN_CONTACT_DAYS = int(env("ASKDESK_RETAIN_CONTACT_DAYS", "30"))
+ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS = int(env("ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS", "30"))
 ASKDESK_RETAIN_UNPUBLISHED_DAYS = int(env("ASKDESK_RETAIN_UNPUBLISHED_DAYS", "180"))
 # Tasks the workers enqueue on their own, with their interval in seconds.
 ASKDESK_PERIODIC_TASKS = {
     "askdesk.privacy.tasks.apply_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
+    # Closing the loop with readers (askdesk.readers): due voting rounds, editor alerts, outbox.
+    "askdesk.readers.tasks.close_due_rounds": 60,
+    "askdesk.readers.tasks.check_group_alerts": 60,
+    "askdesk.readers.tasks.sweep_outbox": 600,
+    "askdesk.readers.tasks.apply_readers_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
     "askdesk.analysis.tasks.analyse_missed_questions": int(env("ASKDESK_ANALYSIS_SWEEP_INTERVAL_SECONDS", "60")),
 }
 
@@ -292,6 +304,28 @@ ASKDESK_PUBLIC_STATE_SECONDS = float(env("ASKDESK_PUBLIC_STATE_SECONDS", "1"))
 # How often open answers pages and embeds ask for new answers (seconds). Behind a CDN 5 is
 # cheap; served directly, each idle reader costs one conditional request per interval.
 ASKDESK_LIVE_POLL_SECONDS = int(env("ASKDESK_LIVE_POLL_SECONDS", "5"))
+# --- Email (askdesk.readers): readers told when answered, editors alerted --------------------
+# Production sends through SMTP; elsewhere messages are written as files under
+# ASKDESK_DATA_DIR/mail, so the demo's emails can be read.
+EMAIL_BACKEND = env(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env("DJANGO_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "askdesk <askdesk@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Voting rounds: votes counted per round from one address and browser (a daily salted hash).
+ASKDESK_VOTES_PER_ADDRESS = int(env("ASKDESK_VOTES_PER_ADDRESS", "3"))
+# Editors are told when a group takes this many new questions within this many minutes.
+ASKDESK_ALERT_FAST_QUESTIONS = int(env("ASKDESK_ALERT_FAST_QUESTIONS", "5"))
+ASKDESK_ALERT_FAST_MINUTES = int(env("ASKDESK_ALERT_FAST_MINUTES", "60"))
 
 # --- Abuse limits (askdesk.ops.limits) -------------------------------------------------------
 # Counters of the rate limits live in the "limits" cache, shared by every web process: by
@@ -311,8 +345,13 @@ ASKDESK_RATE_LIMITS = {
     "ask_client": env("ASKDESK_LIMIT_ASK_CLIENT", "5/m,30/h"),
     # All readers together on one call-out: far above a breaking-news burst, a ceiling for floods.
     "ask_callout": env("ASKDESK_LIMIT_ASK_CALLOUT", "1200/m"),
+    # One reader's "help while typing" calls: a pause in typing makes one.
+    "suggest_client": env("ASKDESK_LIMIT_SUGGEST_CLIENT", "30/m,300/h"),
     # Codes tried for one staff account at the second sign-in step (django-otp also slows each device).
     "second_factor_user": env("ASKDESK_LIMIT_SECOND_FACTOR", "10/m,50/d"),
+    # One client voting in rounds, and joining questions ("I want to know too").
+    "vote_client": env("ASKDESK_LIMIT_VOTE_CLIENT", "10/m,30/h"),
+    "also_asked_client": env("ASKDESK_LIMIT_JOIN_CLIENT", "5/m,30/h"),
 }
 # The same text from the same client within this window is stored as spam.
 ASKDESK_REPEAT_WINDOW_SECONDS = int(env("ASKDESK_REPEAT_WINDOW_SECONDS", "86400"))

@@ -10,6 +10,7 @@ from askdesk.privacy import views as privacy
 from askdesk.public import feeds
 from askdesk.public import views as public
 from askdesk.questions import views as questions
+from askdesk.readers import views as readers
 from askdesk.stories import views as stories
 from askdesk.web import views as web
 
@@ -19,6 +20,7 @@ questions_urls = (
         path("ask/<slug:callout_slug>/", questions.ask, name="ask"),
         path("q/<str:token>/", questions.question_status, name="status"),
         path("q/<str:token>/delete/", questions.question_delete, name="delete"),
+        path("q/<str:token>/not-my-answer/", questions.question_decline_cover, name="decline_cover"),
         path("desk/callouts/<int:pk>/", questions.triage, name="triage"),
         path("desk/questions/<int:pk>/", questions.question_detail, name="detail"),
         path("desk/questions/<int:pk>/act/", questions.question_action, name="act"),
@@ -29,9 +31,12 @@ questions_urls = (
 answers_urls = (
     [
         path("answers/<slug:callout_slug>/", public.answers_page, name="public"),
+        path("ask/<slug:callout_slug>/suggestions/", answers.suggest, name="suggest"),
         path("desk/mine/", answers.my_questions, name="queue"),
         path("desk/questions/<int:pk>/answer/", answers.answer_edit, name="edit"),
         path("desk/questions/<int:pk>/publication/", answers.answer_action, name="act"),
+        path("desk/questions/<int:pk>/publish/", answers.answer_publish_page, name="publish"),
+        path("desk/questions/<int:pk>/publish-from-story/", answers.story_publish_page, name="publish_from_story"),
     ],
     "answers",
 )
@@ -62,6 +67,21 @@ public_urls = (
     ],
     "public",
 )
+readers_urls = (
+    [
+        path("also/<int:pk>/", readers.also_ask, name="also_ask"),
+        path("joined/<str:token>/", readers.joined_status, name="joined"),
+        path("joined/<str:token>/delete/", readers.joined_delete, name="joined_delete"),
+        path("unsubscribe/<str:token>/", readers.unsubscribe, name="unsubscribe"),
+        path("rounds/<int:pk>/", readers.round_page, name="round"),
+        path("rounds/<int:pk>/vote/", readers.vote, name="vote"),
+        path("rounds/<int:pk>/results.json", readers.round_results, name="round_results"),
+        path("desk/callouts/<int:pk>/rounds/", readers.round_new, name="round_new"),
+        path("desk/rounds/<int:pk>/", readers.round_desk, name="round_desk"),
+        path("desk/alerts/", readers.alerts, name="alerts"),
+    ],
+    "readers",
+)
 accounts_urls = (
     [
         path("desk/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
@@ -82,5 +102,6 @@ urlpatterns = [
     path("", include(desk_urls)),
     path("", include(public_urls)),
     path("", include(accounts_urls)),
+    path("", include(readers_urls)),
     path("admin/", admin.site.urls),
 ]

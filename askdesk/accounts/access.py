@@ -13,6 +13,11 @@ from django.http import HttpRequest, HttpResponse
 
 from askdesk.accounts.models import Expert, Role
 
+# Seeing readers' contact details is a permission of its own, on the model that holds them
+# (questions.ReaderContact), given to staff one by one.
+REVEAL_CONTACT_CODENAME = "reveal_readercontact"
+REVEAL_CONTACT_PERMISSION = f"questions.{REVEAL_CONTACT_CODENAME}"
+
 
 def user_roles(user: Any) -> frozenset[str]:
     """The roles of a user, looked up once per request."""

@@ -5,11 +5,10 @@ from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from askdesk.accounts.access import REVEAL_CONTACT_CODENAME
 from askdesk.accounts.models import Expert, Role
 from askdesk.audit.services import audit_record
 from askdesk.newsrooms.models import Newsroom
-
-CONTACT_PERMISSION = "reveal_readercontact"
 
 
 @transaction.atomic
@@ -33,7 +32,7 @@ def staff_create(
     user.groups.add(group)
     if can_see_contacts:
         user.user_permissions.add(
-            Permission.objects.get(codename=CONTACT_PERMISSION, content_type__app_label="questions")
+            Permission.objects.get(codename=REVEAL_CONTACT_CODENAME, content_type__app_label="questions")
         )
     if role == Role.EXPERT:
         Expert.objects.create(user=user, newsroom=newsroom, name=name or username, title=title, areas=areas)

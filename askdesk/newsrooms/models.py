@@ -53,6 +53,9 @@ class Newsroom(models.Model):
     home_url = models.URLField(blank=True, help_text="The newsroom's own site; the masthead links to it.")
     # Bumped when anything of the newsroom that public pages show changes (appearance, terms).
     public_version = models.PositiveIntegerField(default=0)
+    callout_open_days = models.PositiveSmallIntegerField(
+        default=30, help_text="A new call-out closes this many days after it opens (readers are told when)."
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from askdesk.callouts.selectors import PublicState, callout_public_state, story_
 from askdesk.newsrooms.csp import public_csp
 from askdesk.newsrooms.language import reader_language, text_direction
 from askdesk.newsrooms.models import Newsroom
-from askdesk.public.pagecache import Rendered, cache_control, serve
+from askdesk.public.pagecache import CSRF_PLACEHOLDER, Rendered, cache_control, serve
 from askdesk.public.selectors import answers_context, callout_with_counts
 from askdesk.public.snippets import EMBED_HEIGHT, embed_snippet, site_of
 from askdesk.questions.forms import QuestionForm
@@ -29,7 +30,15 @@ def _render(template: str, context: dict[str, object], *, frameable: bool = Fals
     newsroom = context["newsroom"]
     assert isinstance(newsroom, Newsroom)
     language = translation.get_language()
-    context = {**context, "lang": language, "dir": text_direction(language)}
+    context = {
+        **context,
+        "lang": language,
+        "dir": text_direction(language),
+        # Readers' own small forms on public pages ("I want to know too", votes) keep Django's
+        # CSRF check: the cached page holds a placeholder that serve() fills per reader.
+        "csrf_token": CSRF_PLACEHOLDER,
+        "request": SimpleNamespace(path=str(context.get("page_path", "")), GET={}),
+    }
     return Rendered(
         body=render_to_string(template, context).encode(),
         headers={"Content-Security-Policy": public_csp(newsroom, frameable=frameable)},
@@ -57,7 +66,7 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
 
     def render() -> Rendered:
         context = _story_context(request, state)
-        context["page_url"] = site_of(request) + request.path
+        context.update(page_url=site_of(request) + request.path, page_path=request.path)
         return _render("questions/story.html", context)
 
     return serve(request, kind="story", state=state, render=render)
@@ -89,7 +98,7 @@ def answers_page(request: HttpRequest, callout_slug: str) -> HttpResponse:
 
     def render() -> Rendered:
         context = _answers_context(request, state)
-        context["page_url"] = site_of(request) + request.path
+        context.update(page_url=site_of(request) + request.path, page_path=request.path)
         return _render("answers/public.html", context)
 
     return serve(request, kind="answers", state=state, render=render)

@@ -10,7 +10,7 @@ from askdesk.audit.models import AuditEvent
 from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
 from askdesk.questions.links import hash_token
-from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, ReaderContact
 from askdesk.search.selectors import search_questions
 from askdesk.stories.models import Sentence
 
@@ -113,6 +113,20 @@ def evidence_sentences(*, question: Question, evidence: QuestionEvidence | None)
     return [(by_key[key], score) for key, score in evidence.sentences if key in by_key]
 
 
+def story_may_answer(evidence: QuestionEvidence | None) -> bool:
+    """Whether to point the reader to the story: only when the answered decision is yes (or maybe).
+
+    The decision is a model's guess, so pages word it as a pointer ("may already answer"),
+    never as a verdict.
+    """
+    return evidence is not None and says_may_answer(evidence.answered) and bool(evidence.sentences)
+
+
+def says_may_answer(decision: object) -> bool:
+    """An answered decision of yes or maybe: True today, "yes" or "maybe" once it has three levels."""
+    return decision is True or decision in {"yes", "maybe"}
+
+
 def reader_answer(*, question: Question) -> Any:
     """The published answer that answers this reader: their own question's, or its group's."""
     answered = question
@@ -126,3 +140,8 @@ def reader_answer(*, question: Question) -> Any:
 def published_count(*, callout: Callout) -> int:
     """How many of the call-out's questions are answered on its public page."""
     return Question.objects.filter(callout=callout, status=Question.Status.PUBLISHED).count()
+
+
+def reader_has_email(*, question: Question) -> bool:
+    """Whether the reader left an email address (found without decrypting it)."""
+    return ReaderContact.objects.filter(question=question).exclude(email_digest="").exists()

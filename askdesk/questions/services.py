@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -23,7 +24,7 @@ from askdesk.questions import links
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.questions.signals import question_changed, question_deleted
+from askdesk.questions.signals import question_changed, question_deleted, question_submitted
 from askdesk.search.schema import purge_deleted
 
 Status = Question.Status
@@ -39,6 +40,18 @@ TRANSITIONS: dict[str, tuple[str, set[str]]] = {
 
 # Group labels are shown in one line of triage.
 LABEL_LENGTH = 80
+
+
+# Reaching one of these starts the question's contact clock: its reader's contact details are
+# deleted ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS later (privacy.services.retention_apply).
+DECIDED = frozenset({Status.ANSWERED, Status.PUBLISHED, Status.COVERED, Status.REJECTED, Status.SPAM})
+
+
+def set_status(question: Question, status: str) -> list[str]:
+    """Set a question's state, starting or stopping its contact clock; returns the fields to save."""
+    question.status = status
+    question.decided_at = (question.decided_at or timezone.now()) if status in DECIDED else None
+    return ["status", "decided_at"]
 
 
 class QuestionRefused(ValidationError):
@@ -74,6 +87,7 @@ def question_submit(
     publish_location: bool = True,
     email: str = "",
     phone: str = "",
+    language: str = "",
     spam: bool = False,
 ) -> tuple[Question, str, bool]:
     """Store a reader's question durably; returns (question, private link secret, created).
@@ -131,7 +145,9 @@ def question_submit(
                 access_token_hash=hash_token(token),
                 access_token_sealed=submission.seal(token),
                 contact_spans=contact_spans_in(text),
+                language=language[:16],
                 status=Status.SPAM if spam else Status.NEW,
+                decided_at=now if spam else None,
             )
             if not spam:
                 question_changed.send(sender=Question, question_id=question.pk)
@@ -139,6 +155,7 @@ def question_submit(
                 ReaderContact.objects.create(
                     question=question, email=email, phone=phone, email_digest=lookup_digest(email)
                 )
+            question_submitted.send(sender=Question, question_id=question.pk, token=token)
     except IntegrityError:
         # The same submission, sent twice at once: the other request stored it first.
         existing = _resubmitted(submission)
@@ -176,8 +193,7 @@ def question_transition(*, question: Question, action: str, actor: Any) -> Quest
     if question.status not in allowed_from:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be {action_label(action)}.")
     previous = question.status
-    question.status = target
-    update = ["status"]
+    update = set_status(question, target)
     if target in {Status.NEW, Status.REJECTED, Status.SPAM} and question.assigned_to_id is not None:
         question.assigned_to = None
         question.assigned_at = None
@@ -198,10 +214,10 @@ def question_assign(*, question: Question, expert: Expert, actor: Any) -> Questi
     if question.status not in {Status.NEW, Status.SHORTLISTED, Status.ASSIGNED}:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be assigned.")
     _check_callout_scope(question, expert)
-    question.status = Status.ASSIGNED
+    update = set_status(question, Status.ASSIGNED)
     question.assigned_to = expert
     question.assigned_at = timezone.now()
-    question.save(update_fields=["status", "assigned_to", "assigned_at"])
+    question.save(update_fields=[*update, "assigned_to", "assigned_at"])
     audit_record(actor=actor, action="question.assign", target=question, expert=expert.pk)
     return question
 
@@ -257,10 +273,18 @@ def question_delete_by_reader(*, question: Question) -> None:
 
 
 def release_covered(question: Question) -> int:
-    """The questions a published question answered go back to the shortlist (unpublish, deletion)."""
-    return Question.objects.filter(covered_by=question, status=Status.COVERED).update(
-        status=Status.SHORTLISTED, covered_by=None
+    """The questions a published question answered go back where they were before it covered them
+    (the shortlist when that is unknown): unpublish, deletion."""
+    covered = Question.objects.filter(covered_by=question, status=Status.COVERED)
+    ids = list(covered.values_list("pk", flat=True))
+    released = covered.update(
+        status=Coalesce(NullIf(F("status_before_cover"), Value("")), Value(Status.SHORTLISTED)),
+        status_before_cover="",
+        covered_by=None,
     )
+    # Back in triage, their contact clock stops (it runs on for one that was already answered).
+    Question.objects.filter(pk__in=ids).exclude(status__in=DECIDED).update(decided_at=None)
+    return released
 
 
 @transaction.atomic
@@ -327,6 +351,27 @@ def _public_changed_if_shown(question: Question) -> None:
     """A published question (or one counted under a published one) is on the public pages."""
     if question.status in {Status.PUBLISHED, Status.COVERED}:
         callout_public_changed(callout_id=question.callout_id)
+
+
+@transaction.atomic
+def question_decline_cover(*, question: Question) -> Question:
+    """The reader says the answer published for another question does not answer theirs.
+
+    Their question goes back to triage in the state it had before it was covered, and
+    remembers which answer missed it, so editors see it and it is never ticked by default again.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status != Status.COVERED:
+        raise QuestionRefused("Your question is not answered by another reader's question.")
+    published = question.covered_by_id
+    update = set_status(question, question.status_before_cover or Status.NEW)
+    question.status_before_cover = ""
+    question.cover_declined_from_id = published
+    question.covered_by = None
+    question.save(update_fields=[*update, "status_before_cover", "cover_declined_from", "covered_by"])
+    callout_public_changed(callout_id=question.callout_id)  # the "and N other readers" count
+    audit_record(actor=None, action="question.cover_declined", target=question, published=published)
+    return question
 
 
 # Groups ------------------------------------------------------------------------------------

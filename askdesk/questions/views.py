@@ -37,6 +37,8 @@ from askdesk.questions.selectors import (
     question_evidence,
     question_history,
     reader_answer,
+    reader_has_email,
+    story_may_answer,
     triage_counts,
     triage_groups_page,
     triage_page,
@@ -126,6 +128,7 @@ def _ask(request: HttpRequest, callout: Callout, *, embed: bool, language: str) 
                 publish_location=not data["hide_location"],
                 email=data["email"],
                 phone=data["phone"],
+                language=translation.get_language() or "",
                 spam=repeated_text(request, data["question"], scope=f"callout:{callout.pk}"),
             )
         except ValidationError as error:
@@ -156,7 +159,7 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
     if question is None:
         return _link_not_found(request)
     private_url = request.build_absolute_uri(reverse("questions:status", args=[token]))
-    _, found = question_evidence(question=question)
+    evidence, found = question_evidence(question=question)
     embed = request.GET.get("embed") == "1"
     newsroom = question.callout.story.newsroom
     language = reader_language(request, default=newsroom.language)
@@ -172,13 +175,30 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
                 "question": question,
                 "private_url": private_url,
                 "just_submitted": request.GET.get("submitted") == "1",
+                "has_email": reader_has_email(question=question),
                 "answer": reader_answer(question=question),
-                "evidence_sentences": found[:1],
+                "covered_by": question.covered_by if question.status == Question.Status.COVERED else None,
+                "evidence_sentences": found[:1] if story_may_answer(evidence) else [],
                 "public_url": reverse("answers:public", args=[question.callout.slug]),
                 "token": token,
             },
         )
     return _framed(response, newsroom) if embed else response
+
+
+@require_POST
+def question_decline_cover(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from the reader's private link: "This doesn't answer my question"."""
+    question = question_by_token(token=token)
+    if question is None:
+        return _link_not_found(request)
+    try:
+        services.question_decline_cover(question=question)
+    except ValidationError:
+        pass  # already back in triage (a second click): the status page says where it is
+    else:
+        messages.success(request, "Thank you. Your question is back with our editors, who will look at it again.")
+    return redirect("questions:status", token=token)
 
 
 @require_http_methods(["GET", "POST"])
@@ -296,6 +316,9 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             # The reader's byline and consent are for editors, who decide on publication.
             "byline_preview": byline_for(question) if editor else "",
             "can_reveal_contacts": can_reveal_contacts(request.user),
+            "cover_declined_count": question.cover_declined.count()
+            if question.status == Question.Status.PUBLISHED
+            else 0,
         },
     )
 

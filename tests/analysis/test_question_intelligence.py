@@ -81,7 +81,8 @@ def test_triage_lists_groups_largest_first_with_their_count(
     for text in ("Will Iran retaliate?", "Will Iran retaliate against Israel?", "Will Iran retaliate now?"):
         asked(text)
     asked("What is the IAEA?")
-    with django_assert_max_num_queries(12):
+    # Constant: the page, the alert badge and the readers who joined each group without writing.
+    with django_assert_max_num_queries(13):
         page = editor_client.get(reverse("questions:triage", args=[callout.pk]) + "?view=groups").content.decode()
     assert "3 readers asked this" in page and "1 reader asked this" in page
     assert page.index("3 readers asked this") < page.index("1 reader asked this")
@@ -129,7 +130,7 @@ def test_one_answer_publishes_for_every_asker_of_the_group(client, asked, callou
     Question.objects.filter(pk=third.pk).update(status="rejected")  # set aside by an editor
     question_assign(question=first, expert=expert, actor=editor)
     answer_save(question=first, expert=expert, body="Officials say there are no plans to.", submit=True)
-    answer_publish(question=first, actor=editor)
+    answer_publish(question=first, actor=editor, cover=[second.pk, third.pk])  # the editor's ticks
     second.refresh_from_db()
     third.refresh_from_db()
     assert (second.status, second.covered_by_id) == ("covered", first.pk)
@@ -146,14 +147,15 @@ def test_one_answer_publishes_for_every_asker_of_the_group(client, asked, callou
     assert (second.status, second.covered_by_id) == ("shortlisted", None)
 
 
-def test_an_editor_publishes_the_answer_from_the_story_in_one_action(editor_client, client, asked, callout):
+def test_an_editor_publishes_the_answer_from_the_story_after_a_preview(editor_client, client, asked, callout):
     question, _ = asked("Were there any casualties?")
     question.evidence.answered = True  # the decision itself is tested in tests/nlp
     question.evidence.save(update_fields=["answered"])
     detail = editor_client.get(reverse("questions:detail", args=[question.pk])).content.decode()
     assert "The story answers this" in detail
     assert 'class="sentence highlight" id="' in detail
-    editor_client.post(reverse("answers:act", args=[question.pk]), {"action": "publish_from_story"})
+    passage = question.evidence.keys[0]
+    editor_client.post(reverse("answers:publish_from_story", args=[question.pk]), {"passage": passage, "confirm": "1"})
     question.refresh_from_db()
     assert question.status == "published" and question.answer.source == "story"
     assert question.answer.body == "No casualties have been reported."
@@ -166,7 +168,7 @@ def test_publishing_from_the_story_is_refused_when_the_story_does_not_answer(ask
     question.evidence.answered = False
     question.evidence.save(update_fields=["answered"])
     with pytest.raises(QuestionRefused, match="does not answer"):
-        answer_publish_from_story(question=question, actor=editor)
+        answer_publish_from_story(question=question, actor=editor, passage=question.evidence.keys[:1])
     question.refresh_from_db()
     assert question.status == "new"
 

@@ -156,23 +156,22 @@ def publish_group(callout, editor, expert):
         covered.append(question)
     question_assign(question=published, expert=expert, actor=editor)
     answer_save(question=published, expert=expert, body="Officials say no.", submit=True)
-    answer_publish(question=published, actor=editor)
+    answer_publish(question=published, actor=editor, cover=[q.pk for q in covered])
     assert {q.status for q in Question.objects.filter(pk__in=[q.pk for q in covered])} == {"covered"}
     return published, token, covered
 
 
-def test_deleting_a_published_question_returns_the_questions_it_covered_to_the_shortlist(
-    client, callout, editor, expert
-):
+def test_deleting_a_published_question_returns_the_questions_it_covered_to_triage(client, callout, editor, expert):
     _, token, covered = publish_group(callout, editor, expert)
     client.post(f"/q/{token}/delete/")
     rows = list(Question.objects.filter(pk__in=[q.pk for q in covered]).values_list("status", "covered_by"))
-    assert rows == [("shortlisted", None), ("shortlisted", None)]
+    # Back where they were before the answer covered them (new: never triaged).
+    assert rows == [("new", None), ("new", None)]
     # Editors can act on them again: one is assigned, answered and published for the group.
     again = Question.objects.get(pk=covered[0].pk)
     question_assign(question=again, expert=expert, actor=editor)
     answer_save(question=again, expert=expert, body="Officials still say no.", submit=True)
-    answer_publish(question=again, actor=editor)
+    answer_publish(question=again, actor=editor, cover=[covered[1].pk])
     assert Question.objects.get(pk=covered[1].pk).status == "covered"
 
 
@@ -189,4 +188,4 @@ def test_deletion_and_unpublishing_leave_the_rest_of_the_group_alike(callout, ed
     published, _, covered = publish_group(callout, editor, expert)
     question_delete_by_reader(question=published)
     after_delete = sorted(group_states(covered))
-    assert after_unpublish == after_delete == [("shortlisted", None), ("shortlisted", None)]
+    assert after_unpublish == after_delete == [("new", None), ("new", None)]

@@ -16,7 +16,7 @@ def test_bylines_counts_anchors_share_links_and_story_answers_set_apart(client, 
     QuestionEvidence.objects.create(
         question=from_story, sentences=[["s1", 0.9]], answered=True, confidence=0.9, embedder="test"
     )
-    answer_publish_from_story(question=from_story, actor=editor)
+    answer_publish_from_story(question=from_story, actor=editor, passage=["s1"])
     submit(callout, "Not answered yet?")
 
     page = client.get(reverse("answers:public", args=[callout.slug])).content.decode()

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('callouts', '0002_callout_groups_version_and_more'),
+        ('callouts', '0003_callout_closing_time'),
     ]
 
     operations = [

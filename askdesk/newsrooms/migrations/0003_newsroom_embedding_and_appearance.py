@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('newsrooms', '0001_initial'),
+        ('newsrooms', '0002_callout_open_days'),
     ]
 
     operations = [
