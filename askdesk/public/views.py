@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.shortcuts import render as render_for_reader
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import translation
@@ -64,12 +65,29 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
             rendered = _render("questions/story.html", context)
         return HttpResponse(rendered.body, headers=rendered.headers)
 
+    if request.GET.get("voted"):  # a reader back from voting sees their own confirmation
+        return _for_this_reader(request, state, "questions/story.html", _story_context(request, state))
+
     def render() -> Rendered:
         context = _story_context(request, state)
         context.update(page_url=site_of(request) + request.path, page_path=request.path)
         return _render("questions/story.html", context)
 
     return serve(request, kind="story", state=state, render=render)
+
+
+def _for_this_reader(
+    request: HttpRequest, state: PublicState, template: str, context: dict[str, object]
+) -> HttpResponse:
+    """A public page with something for one reader on it: rendered for them, never cached."""
+    language = reader_language(request, default=state.language)
+    with translation.override(language):
+        newsroom = context["newsroom"]
+        assert isinstance(newsroom, Newsroom)
+        response = render_for_reader(request, template, {**context, "lang": language, "dir": text_direction(language)})
+    response["Content-Security-Policy"] = public_csp(newsroom, frameable=False)
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 def _callout_state(slug: str) -> PublicState:
@@ -95,6 +113,9 @@ def _answers_context(request: HttpRequest, state: PublicState) -> dict[str, obje
 @require_GET
 def answers_page(request: HttpRequest, callout_slug: str) -> HttpResponse:
     state = _callout_state(callout_slug)
+
+    if request.GET.get("voted"):
+        return _for_this_reader(request, state, "answers/public.html", _answers_context(request, state))
 
     def render() -> Rendered:
         context = _answers_context(request, state)
