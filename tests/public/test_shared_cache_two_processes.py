@@ -110,8 +110,8 @@ def test_a_publication_through_one_process_is_served_by_the_other_at_once(two_we
     )
     assert signed_in.status_code == 200 and "Sign out" in signed_in.text
     published = desk.post(
-        first + f"/desk/questions/{question.pk}/publication/",
-        data={"action": "publish", "csrfmiddlewaretoken": desk.cookies["csrftoken"]},
+        first + f"/desk/questions/{question.pk}/publish/",
+        data={"csrfmiddlewaretoken": desk.cookies["csrftoken"]},
         headers={"Referer": first + "/desk/"},
         timeout=10,
     )
