@@ -263,8 +263,11 @@ if not ASKDESK_CONTACT_KEYS or not ASKDESK_CONTACT_LOOKUP_KEY:
     ASKDESK_CONTACT_LOOKUP_KEY = ASKDESK_CONTACT_LOOKUP_KEY or _local_key(
         "contact-lookup-key", lambda: secrets.token_urlsafe(32)
     )
-# Retention, counted from the day a call-out closes.
+# Retention, counted from the day a call-out closes (call-outs close by themselves: each newsroom
+# sets how many days after opening, 30 by default), and for contact details also from the day
+# the question was answered, covered, rejected or marked spam, whichever comes first.
 ASKDESK_RETAIN_CONTACT_DAYS = int(env("ASKDESK_RETAIN_CONTACT_DAYS", "30"))
+ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS = int(env("ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS", "30"))
 ASKDESK_RETAIN_UNPUBLISHED_DAYS = int(env("ASKDESK_RETAIN_UNPUBLISHED_DAYS", "180"))
 # Tasks the workers enqueue on their own, with their interval in seconds.
 ASKDESK_PERIODIC_TASKS = {

@@ -4,7 +4,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from askdesk.accounts.models import Expert
@@ -17,7 +18,7 @@ from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
 from askdesk.questions.selectors import story_may_answer
-from askdesk.questions.services import QuestionRefused, release_covered
+from askdesk.questions.services import QuestionRefused, release_covered, set_status
 from askdesk.stories.models import Sentence
 
 Status = Question.Status
@@ -48,11 +49,9 @@ def answer_save(*, question: Question, expert: Expert, body: str, submit: bool) 
     answer.approved_at = None
     answer.save()
     if submit and question.status != Status.ANSWERED:
-        question.status = Status.ANSWERED
-        question.save(update_fields=["status"])
+        question.save(update_fields=set_status(question, Status.ANSWERED))
     elif not submit and question.status == Status.ANSWERED:
-        question.status = Status.ASSIGNED
-        question.save(update_fields=["status"])
+        question.save(update_fields=set_status(question, Status.ASSIGNED))
     audit_record(actor=expert.user, action="answer.submit" if submit else "answer.draft", target=answer)
     return answer
 
@@ -66,8 +65,7 @@ def answer_return(*, question: Question, actor: Any, note: str = "") -> Answer:
         raise QuestionRefused("There is no answer waiting for approval.")
     answer.status = Answer.Status.DRAFT
     answer.save(update_fields=["status"])
-    question.status = Status.ASSIGNED
-    question.save(update_fields=["status"])
+    question.save(update_fields=set_status(question, Status.ASSIGNED))
     audit_record(actor=actor, action="answer.return", target=answer, note=note.strip()[:500])
     return answer
 
@@ -103,7 +101,12 @@ def _cover(question: Question, cover: Sequence[int], actor: Any) -> list[int]:
     )
     targets = Question.objects.filter(pk__in=ids)
     targets.update(status_before_cover=F("status"))
-    targets.update(status=Status.COVERED, covered_by=question, cover_declined_from=None)
+    targets.update(
+        status=Status.COVERED,
+        covered_by=question,
+        cover_declined_from=None,
+        decided_at=Coalesce(F("decided_at"), Value(timezone.now())),
+    )
     for covered in targets.only("id"):
         audit_record(actor=actor, action="question.cover", target=covered, by=question.pk)
     return ids
@@ -112,9 +115,9 @@ def _cover(question: Question, cover: Sequence[int], actor: Any) -> list[int]:
 def _publish(question: Question, actor: Any, now: Any, cover: Sequence[int]) -> Question:
     """The byline is built here, from only the parts the reader allowed."""
     question.byline = byline_for(question)
-    question.status = Status.PUBLISHED
+    update = set_status(question, Status.PUBLISHED)
     question.published_at = now
-    question.save(update_fields=["byline", "status", "published_at"])
+    question.save(update_fields=[*update, "byline", "published_at"])
     covered = _cover(question, cover, actor)
     audit_record(
         actor=actor,
@@ -236,10 +239,10 @@ def question_unpublish(*, question: Question, actor: Any) -> Question:
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status != Status.PUBLISHED:
         raise QuestionRefused("This question is not published.")
-    question.status = Status.ANSWERED
+    update = set_status(question, Status.ANSWERED)
     question.published_at = None
     question.byline = ""
-    question.save(update_fields=["status", "published_at", "byline"])
+    question.save(update_fields=[*update, "published_at", "byline"])
     released = release_covered(question)
     audit_record(actor=actor, action="question.unpublish", target=question, released=released)
     return question

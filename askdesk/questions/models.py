@@ -27,7 +27,8 @@ class QuestionGroup(models.Model):
 
 
 class Question(models.Model):
-    """A reader's question. The reader's own words in ``text`` are never changed."""
+    """A reader's question. The reader's own words in ``text`` are never changed, except that
+    retention redacts the contact details typed into them (docs/privacy.md)."""
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -72,6 +73,10 @@ class Question(models.Model):
         max_length=200, blank=True, help_text="Built at publication from what the reader allowed."
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # When it was answered, covered, rejected or marked spam (None while undecided): the contact
+    # clock. contact_erased_at: when retention deleted its contact details and their copies in the text.
+    decided_at = models.DateTimeField(null=True, blank=True)
+    contact_erased_at = models.DateTimeField(null=True, blank=True)
     group = models.ForeignKey(QuestionGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
     # An editor placed it in its group by hand: regrouping leaves it there.
     group_locked = models.BooleanField(default=False)
@@ -95,6 +100,9 @@ class Question(models.Model):
             models.Index(fields=["group", "status"], name="question_group"),
             models.Index(
                 fields=["callout", "-published_at"], name="question_published", condition=Q(status="published")
+            ),
+            models.Index(
+                fields=["decided_at"], name="question_contact_clock", condition=Q(contact_erased_at__isnull=True)
             ),
         ]
 

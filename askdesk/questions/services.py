@@ -41,6 +41,18 @@ TRANSITIONS: dict[str, tuple[str, set[str]]] = {
 LABEL_LENGTH = 80
 
 
+# Reaching one of these starts the question's contact clock: its reader's contact details are
+# deleted ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS later (privacy.services.retention_apply).
+DECIDED = frozenset({Status.ANSWERED, Status.PUBLISHED, Status.COVERED, Status.REJECTED, Status.SPAM})
+
+
+def set_status(question: Question, status: str) -> list[str]:
+    """Set a question's state, starting or stopping its contact clock; returns the fields to save."""
+    question.status = status
+    question.decided_at = (question.decided_at or timezone.now()) if status in DECIDED else None
+    return ["status", "decided_at"]
+
+
 class QuestionRefused(ValidationError):
     """The action cannot be done on this question now; nothing was changed."""
 
@@ -134,6 +146,7 @@ def question_submit(
                 contact_spans=contact_spans_in(text),
                 language=language[:16],
                 status=Status.SPAM if spam else Status.NEW,
+                decided_at=now if spam else None,
             )
             if not spam:
                 question_changed.send(sender=Question, question_id=question.pk)
@@ -179,8 +192,7 @@ def question_transition(*, question: Question, action: str, actor: Any) -> Quest
     if question.status not in allowed_from:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be {action_label(action)}.")
     previous = question.status
-    question.status = target
-    update = ["status"]
+    update = set_status(question, target)
     if target in {Status.NEW, Status.REJECTED, Status.SPAM} and question.assigned_to_id is not None:
         question.assigned_to = None
         question.assigned_at = None
@@ -201,10 +213,10 @@ def question_assign(*, question: Question, expert: Expert, actor: Any) -> Questi
     if question.status not in {Status.NEW, Status.SHORTLISTED, Status.ASSIGNED}:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be assigned.")
     _check_callout_scope(question, expert)
-    question.status = Status.ASSIGNED
+    update = set_status(question, Status.ASSIGNED)
     question.assigned_to = expert
     question.assigned_at = timezone.now()
-    question.save(update_fields=["status", "assigned_to", "assigned_at"])
+    question.save(update_fields=[*update, "assigned_to", "assigned_at"])
     audit_record(actor=actor, action="question.assign", target=question, expert=expert.pk)
     return question
 
@@ -260,11 +272,16 @@ def question_delete_by_reader(*, question: Question) -> None:
 def release_covered(question: Question) -> int:
     """The questions a published question answered go back where they were before it covered them
     (the shortlist when that is unknown): unpublish, deletion."""
-    return Question.objects.filter(covered_by=question, status=Status.COVERED).update(
+    covered = Question.objects.filter(covered_by=question, status=Status.COVERED)
+    ids = list(covered.values_list("pk", flat=True))
+    released = covered.update(
         status=Coalesce(NullIf(F("status_before_cover"), Value("")), Value(Status.SHORTLISTED)),
         status_before_cover="",
         covered_by=None,
     )
+    # Back in triage, their contact clock stops (it runs on for one that was already answered).
+    Question.objects.filter(pk__in=ids).exclude(status__in=DECIDED).update(decided_at=None)
+    return released
 
 
 @transaction.atomic
@@ -336,11 +353,11 @@ def question_decline_cover(*, question: Question) -> Question:
     if question.status != Status.COVERED:
         raise QuestionRefused("Your question is not answered by another reader's question.")
     published = question.covered_by_id
-    question.status = question.status_before_cover or Status.NEW
+    update = set_status(question, question.status_before_cover or Status.NEW)
     question.status_before_cover = ""
     question.cover_declined_from_id = published
     question.covered_by = None
-    question.save(update_fields=["status", "status_before_cover", "cover_declined_from", "covered_by"])
+    question.save(update_fields=[*update, "status_before_cover", "cover_declined_from", "covered_by"])
     audit_record(actor=None, action="question.cover_declined", target=question, published=published)
     return question
 

@@ -113,3 +113,15 @@ def test_env_example_can_be_sourced_by_a_shell_with_every_line_uncommented(tmp_p
         timeout=30,
     ).stdout
     assert csp.startswith("default-src 'self'; script-src 'self';") and csp.endswith("frame-ancestors 'none'")
+
+
+def test_make_run_takes_host_port_and_database_url_from_the_environment():
+    env = {**os.environ, "HOST": "127.0.0.2", "PORT": "8123", "DATABASE_URL": "sqlite:////tmp/second.sqlite3"}
+    dry_run = subprocess.run(["make", "-n", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert dry_run.returncode == 0, dry_run.stderr
+    assert "HOST=127.0.0.2 PORT=8123" in dry_run.stdout
+    # Nothing on the way overrides the database chosen by the environment.
+    for path in ("Makefile", "scripts/serve"):
+        assert not re.search(r"^\s*(export\s+)?DATABASE_URL\s*[:?]?=", (ROOT / path).read_text(), re.MULTILINE)
+    serve = (ROOT / "scripts" / "serve").read_text()
+    assert "${HOST" in serve and "${PORT" in serve  # read from the environment, with defaults
