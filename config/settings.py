@@ -81,6 +81,9 @@ INSTALLED_APPS = [
     "askdesk.answers",
     "askdesk.analysis",
     "askdesk.privacy",
+    # JSON API (django-ninja serves its reference page's static files).
+    "ninja",
+    "askdesk.api",
 ]
 
 MIDDLEWARE = [
@@ -243,6 +246,11 @@ ASKDESK_RETAIN_UNPUBLISHED_DAYS = int(env("ASKDESK_RETAIN_UNPUBLISHED_DAYS", "18
 ASKDESK_PERIODIC_TASKS = {
     "askdesk.privacy.tasks.apply_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
 }
+
+# JSON API (askdesk/api): requests per key, and per client address on public endpoints
+# ("N/s", "N/m", "N/h" or "N/d"; "0/m" turns a limit off).
+ASKDESK_API_RATE_PER_KEY = env("ASKDESK_API_RATE_PER_KEY", "600/m")
+ASKDESK_API_RATE_PUBLIC = env("ASKDESK_API_RATE_PUBLIC", "120/m")
 
 LOGGING = {
     "version": 1,
