@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     # JSON API (django-ninja serves its reference page's static files).
     "ninja",
     "askdesk.api",
+    "askdesk.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,17 @@ ASKDESK_PERIODIC_TASKS = {
 # ("N/s", "N/m", "N/h" or "N/d"; "0/m" turns a limit off).
 ASKDESK_API_RATE_PER_KEY = env("ASKDESK_API_RATE_PER_KEY", "600/m")
 ASKDESK_API_RATE_PUBLIC = env("ASKDESK_API_RATE_PUBLIC", "120/m")
+# Webhooks (askdesk/webhooks). Targets on private, loopback and link-local addresses are always
+# refused; loopback only is allowed outside production, so the demo can be tried on one machine.
+ASKDESK_WEBHOOK_ALLOW_LOOPBACK = env_bool("ASKDESK_WEBHOOK_ALLOW_LOOPBACK", not PRODUCTION)
+ASKDESK_WEBHOOK_TIMEOUT_SECONDS = float(env("ASKDESK_WEBHOOK_TIMEOUT_SECONDS", "15"))
+# Attempts per delivery, 30 s apart and doubling up to 2 h: 20 attempts last about a day.
+ASKDESK_WEBHOOK_ATTEMPTS = int(env("ASKDESK_WEBHOOK_ATTEMPTS", "20"))
+ASKDESK_WEBHOOK_RETRY_HOURS = int(env("ASKDESK_WEBHOOK_RETRY_HOURS", "26"))
+# How long the previous secret keeps signing after a rotation.
+ASKDESK_WEBHOOK_ROTATION_HOURS = int(env("ASKDESK_WEBHOOK_ROTATION_HOURS", "24"))
+# group.grew: the group size a newsroom starts with (editors change it in the desk).
+ASKDESK_WEBHOOK_GROUP_SIZE = int(env("ASKDESK_WEBHOOK_GROUP_SIZE", "25"))
 
 LOGGING = {
     "version": 1,

@@ -11,6 +11,7 @@ from askdesk.privacy import views as privacy
 from askdesk.questions import views as questions
 from askdesk.stories import views as stories
 from askdesk.web import views as web
+from askdesk.webhooks import views as webhooks
 
 questions_urls = (
     [
@@ -64,6 +65,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # JSON API: /api/v1/ (reference page /api/v1/docs), its OpenAPI document, problems elsewhere.
     path("desk/api-keys/", api.api_keys, name="api_keys"),
+    path("desk/webhooks/", include(([path("", webhooks.webhooks_page, name="desk")], "webhooks"))),
     path("api/openapi.json", api.openapi_document, name="openapi"),
     path("api/v1/", api_v1.urls),
     re_path(r"^api/", api.api_not_found),

@@ -31,7 +31,6 @@ from askdesk.api.schemas import (
     StoryIn,
     StoryRef,
     TriageIn,
-    wording,
 )
 from askdesk.api.selectors import newsroom_experts
 from askdesk.api.services import questions_export_record
@@ -39,6 +38,7 @@ from askdesk.callouts.services import callout_set_status, story_import
 from askdesk.questions import services as questions
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.redacted import wording_without_contacts
 from askdesk.questions.selectors import triage_questions
 
 router = Router(tags=["newsroom"])
@@ -90,7 +90,7 @@ def _csv_rows(found: Iterator[Question]) -> Iterator[str]:
                 question.pk,
                 question.status,
                 question.submitted_at.isoformat(),
-                wording(question),
+                wording_without_contacts(question),
                 byline_for(question),
                 question.group_id or "",
                 question.assigned_to_id or "",

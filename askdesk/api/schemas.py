@@ -13,9 +13,9 @@ from ninja import Field, Schema
 
 from askdesk.answers.models import Answer
 from askdesk.callouts.models import Callout
-from askdesk.nlp.scrub import scrub
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.redacted import label_without_contacts, wording_without_contacts
 
 # Public page, embed and feeds of a call-out, by URL name: those not installed are null.
 CALLOUT_LINKS = {
@@ -140,12 +140,6 @@ class AnswerOut(Schema):
     expert_id: int | None
 
 
-def wording(question: Question) -> str:
-    """The wording to show outside the desk: contact details typed into it are replaced."""
-    text = question.display_text
-    return scrub(text).text if question.contact_spans else text
-
-
 class QuestionOut(Schema):
     id: int
     callout: str
@@ -166,7 +160,7 @@ class QuestionOut(Schema):
             id=question.pk,
             callout=callout_slug or question.callout.slug,
             status=question.status,  # type: ignore[arg-type]
-            text=wording(question),
+            text=wording_without_contacts(question),
             byline=byline_for(question),
             submitted_at=question.submitted_at,
             published_at=question.published_at,
@@ -201,7 +195,7 @@ class GroupOut(Schema):
         return cls(
             id=group.pk,
             callout=callout_slug,
-            label=group.label,
+            label=label_without_contacts(group.label),
             size=group.size,
             representative_id=group.representative_id,
         )
@@ -222,7 +216,7 @@ class ExpertOut(Schema):
 class StoryIn(Schema):
     text: str = Field(
         min_length=1,
-        max_length=500_000,
+        max_length=200_000,
         description="The story as text or HTML; a closing call-out paragraph opens a call-out.",
     )
     title: str | None = Field(default=None, max_length=200)

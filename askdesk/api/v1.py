@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_vary_headers
@@ -17,6 +18,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from askdesk.api import integrations, public
+from askdesk.api import webhooks as webhooks_api
 from askdesk.api.auth import PUBLIC
 from askdesk.api.problems import (
     INVALID_INPUT,
@@ -129,6 +131,11 @@ def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _respond(request, 404, problem(404, str(exc) or "Not found."))
 
 
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return _respond(request, 413, problem(413, "The request body is too large."))
+
+
 @api.exception_handler(DjangoValidationError)
 def _refused(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     # Services refuse actions the object's state does not allow (QuestionRefused): nothing changed.
@@ -152,7 +159,10 @@ COMMON_PROBLEMS = {
     "429": "Rate limited: retry after `Retry-After` seconds.",
 }
 KEY_PROBLEMS = {"401": "No key, or a key that is not valid.", "403": "The key lacks the scope."}
-WRITE_PROBLEMS = {"409": "The object's state does not allow this action now; nothing changed."}
+WRITE_PROBLEMS = {
+    "409": "The object's state does not allow this action now; nothing changed.",
+    "413": "The request body is too large.",
+}
 
 
 def with_problems(schema: Any) -> Any:
@@ -187,3 +197,4 @@ def with_problems(schema: Any) -> Any:
 
 api.add_router("", public.router)
 api.add_router("", integrations.router)
+api.add_router("", webhooks_api.router)

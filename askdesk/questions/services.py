@@ -21,7 +21,7 @@ from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.nlp.scrub import find_contact_details, scrub
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.questions.signals import question_changed
+from askdesk.questions.signals import group_sizes_changed, question_changed
 
 Status = Question.Status
 
@@ -221,6 +221,7 @@ def question_delete_by_reader(*, question: Question) -> None:
 
 def _groups_changed(callout_id: int) -> None:
     Callout.objects.filter(pk=callout_id).update(groups_version=F("groups_version") + 1)
+    group_sizes_changed.send(sender=QuestionGroup, callout_id=callout_id)
 
 
 def _refresh_group(group: QuestionGroup) -> None:

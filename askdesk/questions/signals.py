@@ -9,3 +9,6 @@ from django.dispatch import Signal
 
 # question_id: a reader's question was stored.
 question_changed = Signal()
+
+# callout_id: questions joined, left or moved between the call-out's groups (sizes changed).
+group_sizes_changed = Signal()

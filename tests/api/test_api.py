@@ -218,3 +218,8 @@ def test_the_openapi_document_is_generated_and_the_reference_page_is_linked(clie
     assert "/api/v1/callouts/{slug}/answers/" in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 200
     assert 'href="/api/v1/docs"' in editor_client.get("/desk/api-keys/").content.decode()
+
+
+def test_a_body_too_large_is_a_413_problem(api, newsroom):
+    response = api.post("/api/v1/stories/", {"text": "x" * 3_000_000})
+    assert response.status_code == 413 and response["Content-Type"] == PROBLEM

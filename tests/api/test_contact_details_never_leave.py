@@ -6,6 +6,7 @@ from __future__ import annotations
 from askdesk.answers.services import answer_save
 from askdesk.questions.models import QuestionGroup
 from askdesk.questions.services import question_assign
+from askdesk.webhooks.services import webhook_endpoint_create, webhook_event_emit
 from tests.conftest import form_data
 from tests.web.test_public_pages import CANARY_EMAIL, CANARY_FRAGMENTS, CANARY_PHONE
 
@@ -34,7 +35,19 @@ def test_contact_details_never_appear_in_any_api_response(client, api, anonymous
     callout.questions.update(group=group)
     question_assign(question=question, expert=expert, actor=editor)
     answer_save(question=question, expert=expert, body="Yes, officials say.", submit=True)
-    values = {"slug": callout.slug, "question_id": question.pk, "group_id": group.pk}
+    endpoint, _ = webhook_endpoint_create(
+        newsroom=callout.story.newsroom, url="https://hooks.example.org/a", events=["callout.closed"], actor=None
+    )
+    [delivery] = webhook_event_emit(
+        newsroom_id=endpoint.newsroom_id, event="callout.closed", callout_id=callout.pk, data=lambda: {}
+    )
+    values = {
+        "slug": callout.slug,
+        "question_id": question.pk,
+        "group_id": group.pk,
+        "webhook_id": endpoint.pk,
+        "delivery_id": delivery.pk,
+    }
 
     schema = api.get("/api/openapi.json").json()
     responses = []
@@ -44,7 +57,7 @@ def test_contact_details_never_appear_in_any_api_response(client, api, anonymous
             if method == "get":
                 responses.append((url, api.get(url)))
                 responses.append((url, anonymous_api.get(url)))
-            elif "{question_id}" in path or "{group_id}" in path:
+            elif method == "post" and ("{question_id}" in path or "{group_id}" in path):
                 body = {"action": "shortlist"} if path.endswith("triage") else {}
                 responses.append((url, api.post(url, body)))
     # The redaction is what publishing needs first; then the published question is read again.
