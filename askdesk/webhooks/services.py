@@ -273,3 +273,12 @@ def webhook_deliver(*, delivery_id: int) -> str:
         _finish(delivery, Status.FAILED)
         return "gave up"
     raise DeliveryFailed(problem)
+
+
+@transaction.atomic
+def webhook_secrets_reencrypt() -> int:
+    """Write every endpoint's secrets again: the field encrypts with the newest contact key."""
+    endpoints = list(WebhookEndpoint.objects.select_for_update())
+    for endpoint in endpoints:
+        endpoint.save(update_fields=["secret", "previous_secret"])
+    return len(endpoints)

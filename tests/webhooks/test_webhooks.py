@@ -246,3 +246,15 @@ def test_group_grew_is_sent_once_per_group(django_capture_on_commit_callbacks, s
     group.size = 5
     group.save()
     assert services.group_growth_check(callout_id=callout.pk) == 0
+
+
+def test_secrets_stay_readable_after_the_contact_keys_rotate(newsroom, settings, capsys):
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    _, secret = webhook_endpoint_create(newsroom=newsroom, url="https://h.example.org/", events=ALL_EVENTS, actor=None)
+    old = settings.ASKDESK_CONTACT_KEYS
+    settings.ASKDESK_CONTACT_KEYS = [Fernet.generate_key().decode(), *old]
+    call_command("rotate_webhook_keys")
+    settings.ASKDESK_CONTACT_KEYS = settings.ASKDESK_CONTACT_KEYS[:1]
+    assert WebhookEndpoint.objects.get().secret == secret
