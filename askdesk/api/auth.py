@@ -60,7 +60,7 @@ def _challenge() -> dict[str, str]:
 
 def public_access(request: HttpRequest) -> str:
     """No key needed; limited per client address so that one script cannot take the API."""
-    wait = limits.hit(f"ip:{request.META.get('REMOTE_ADDR', '')}", limits.public_rate())
+    wait = limits.hit(f"ip:{limits.client_address(request)}", limits.public_rate())
     if wait is not None:
         raise _limited(wait)
     return PUBLIC

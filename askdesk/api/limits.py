@@ -12,6 +12,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpRequest
 
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
@@ -49,3 +50,13 @@ def key_rate() -> str:
 
 def public_rate() -> str:
     return str(settings.ASKDESK_API_RATE_PUBLIC)
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address: behind askdesk's proxy (DJANGO_BEHIND_PROXY), the last X-Forwarded-For
+    entry, the one the proxy itself added; a client can forge the others, not that one."""
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return str(request.META.get("REMOTE_ADDR", ""))

@@ -223,3 +223,12 @@ def test_the_openapi_document_is_generated_and_the_reference_page_is_linked(clie
 def test_a_body_too_large_is_a_413_problem(api, newsroom):
     response = api.post("/api/v1/stories/", {"text": "x" * 3_000_000})
     assert response.status_code == 413 and response["Content-Type"] == PROBLEM
+
+
+@override_settings(ASKDESK_API_RATE_PUBLIC="2/m", SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
+def test_behind_the_proxy_public_limits_count_each_reader_apart(anonymous_api, callout):
+    def get(address: str) -> int:
+        return anonymous_api.get("/api/v1/callouts/", headers={"X-Forwarded-For": f"1.2.3.4, {address}"}).status_code
+
+    assert [get("203.0.113.1") for _ in range(3)] == [200, 200, 429]
+    assert get("203.0.113.2") == 200
