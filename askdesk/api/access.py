@@ -24,7 +24,7 @@ def get_callout_for_key(key: ApiKey, slug: str) -> Callout:
 
 def get_question_for_key(key: ApiKey, pk: int) -> Question:
     question = (
-        Question.objects.select_related("callout__story", "answer__expert", "group")
+        Question.objects.select_related("callout__story", "answer__expert", "group", "evidence")
         .filter(pk=pk, callout__story__newsroom_id=key.newsroom_id)
         .first()
     )

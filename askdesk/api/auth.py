@@ -11,11 +11,11 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
-from askdesk.api import limits
 from askdesk.api.models import ApiKey
 from askdesk.api.problems import RATE_LIMITED, ApiProblem
 from askdesk.api.selectors import api_key_for
 from askdesk.api.services import api_key_touch
+from askdesk.ops.limits import limit_wait
 
 PUBLIC = "public"
 
@@ -45,7 +45,7 @@ class KeyAuth(HttpBearer):
         if key is None:
             # The same answer for an unknown key and a wrong secret, against key enumeration.
             raise ApiProblem(401, "The API key is not valid or was revoked.", headers=_challenge())
-        wait = limits.hit(f"key:{key.prefix}", limits.key_rate())
+        wait = limit_wait(request, "api_key", target=f"key:{key.prefix}")
         if wait is not None:
             raise _limited(wait)
         if not key.has_scope(self.scope):
@@ -60,7 +60,7 @@ def _challenge() -> dict[str, str]:
 
 def public_access(request: HttpRequest) -> str:
     """No key needed; limited per client address so that one script cannot take the API."""
-    wait = limits.hit(f"ip:{limits.client_address(request)}", limits.public_rate())
+    wait = limit_wait(request, "api_public")
     if wait is not None:
         raise _limited(wait)
     return PUBLIC

@@ -219,13 +219,26 @@ def triage_group(request: HttpRequest, group_id: int, payload: TriageIn) -> Grou
 
 @router.post("/questions/{question_id}/publish", response=QuestionOut, auth=auth.publish, summary="Publish an answer")
 def publish_answer(request: HttpRequest, question_id: int, payload: PublishIn) -> QuestionOut:
-    """Approve and publish the answer waiting for approval (or the story's answer), for the whole group."""
+    """Approve and publish the answer waiting for approval (or a passage of the story).
+
+    It also answers the other questions of the group listed in ``cover``, and only those:
+    a group is a suggestion, an answer is a promise.
+    """
     key = key_of(request)
     question = get_question_for_key(key, question_id)
     if payload.from_story:
-        answers.answer_publish_from_story(question=question, actor=key)
+        if not payload.passage:
+            raise ApiProblem(
+                422,
+                "Choose the story sentences to publish.",
+                type=INVALID_INPUT,
+                errors=[{"field": "body.passage", "message": "Required with from_story"}],
+            )
+        answers.answer_publish_from_story(
+            question=question, actor=key, passage=payload.passage, context=payload.context, cover=payload.cover
+        )
     else:
-        answers.answer_publish(question=question, actor=key)
+        answers.answer_publish(question=question, actor=key, cover=payload.cover)
     return QuestionOut.of(get_question_for_key(key, question_id))
 
 

@@ -6,7 +6,7 @@ details are in no schema, and the byline holds only the parts the reader allowed
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.urls import NoReverseMatch, reverse
 from ninja import Field, Schema
@@ -92,6 +92,7 @@ class ExpertRef(Schema):
 
 class PublishedAnswer(Schema):
     body: str
+    context: str = Field(description="An editor's line before a quoted story passage (answers from the story).")
     source: Literal["expert", "story"]
     expert: ExpertRef | None
 
@@ -123,6 +124,7 @@ def _published_answer(answer: Answer | None) -> PublishedAnswer | None:
     expert = answer.expert
     return PublishedAnswer(
         body=answer.body,
+        context=answer.context,
         source=answer.source,  # type: ignore[arg-type]
         expert=ExpertRef(name=expert.name, title=expert.title) if expert is not None else None,
     )
@@ -152,10 +154,12 @@ class QuestionOut(Schema):
     assigned_to: int | None = Field(description="Id of the expert it is assigned to.")
     covered_by: int | None = Field(description="Id of the published question whose answer answers this one.")
     answer: AnswerOut | None
+    evidence: EvidenceOut | None
 
     @classmethod
     def of(cls, question: Question, *, callout_slug: str | None = None) -> QuestionOut:
         answer = getattr(question, "answer", None)
+        evidence = getattr(question, "evidence", None)
         return cls(
             id=question.pk,
             callout=callout_slug or question.callout.slug,
@@ -175,6 +179,7 @@ class QuestionOut(Schema):
             )
             if answer is not None
             else None,
+            evidence=EvidenceOut(answered=evidence.answered, sentence_keys=evidence.keys) if evidence else None,
         )
 
 
@@ -237,7 +242,9 @@ TriageAction = Literal["shortlist", "reject", "spam", "restore", "assign"]
 
 class TriageIn(Schema):
     action: TriageAction
-    expert_id: int | None = Field(default=None, description="The expert to assign to (action 'assign').")
+    expert_id: int | None = Field(
+        default=None, ge=1, le=2**62, description="The expert to assign to (action 'assign')."
+    )
 
 
 class GroupTriageOut(Schema):
@@ -247,6 +254,22 @@ class GroupTriageOut(Schema):
 
 
 class PublishIn(Schema):
-    from_story: bool = Field(
-        default=False, description="Publish the story sentence that answers the question instead of an expert's answer."
+    cover: list[Annotated[int, Field(ge=1, le=2**62)]] = Field(
+        default=[],
+        max_length=1000,
+        description="Ids of other open questions of the group this answer also answers (the desk's ticks).",
     )
+    from_story: bool = Field(
+        default=False, description="Publish a passage of the story as the answer instead of an expert's answer."
+    )
+    passage: list[Annotated[str, Field(max_length=16)]] = Field(
+        default=[],
+        max_length=20,
+        description="With from_story: keys of consecutive story sentences (see the question's evidence).",
+    )
+    context: str = Field(default="", max_length=300, description="With from_story: an optional line before the quote.")
+
+
+class EvidenceOut(Schema):
+    answered: bool = Field(description="The story answers the question, as far as askdesk can tell.")
+    sentence_keys: list[str] = Field(description="Story sentences that may answer it, best first.")

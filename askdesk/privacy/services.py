@@ -10,17 +10,18 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from askdesk.accounts.access import REVEAL_CONTACT_PERMISSION, second_factor_missing
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.questions.crypto import lookup_digest, rotate
 from askdesk.questions.models import Question, ReaderContact
-from askdesk.questions.services import QuestionRefused
-
-REVEAL_PERMISSION = "questions.reveal_readercontact"
+from askdesk.questions.services import QuestionRefused, questions_erase
 
 
 def can_reveal_contacts(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm(REVEAL_PERMISSION))
+    """Has the permission, and (where required) signed in with a second factor in this session."""
+    allowed = getattr(user, "is_authenticated", False) and user.has_perm(REVEAL_CONTACT_PERMISSION)
+    return bool(allowed) and not second_factor_missing(user)
 
 
 @transaction.atomic
@@ -54,9 +55,8 @@ def retention_apply(*, now: dt.datetime | None = None) -> RetentionReport:
             audit_record(actor=None, action="retention.delete_contacts", target=callout, count=number)
     for callout in closed.filter(closed_at__lte=question_cutoff):
         unpublished = Question.objects.filter(callout=callout).exclude(status=Question.Status.PUBLISHED)
-        number = unpublished.count()
+        number = questions_erase(questions=unpublished)
         if number:
-            unpublished.delete()
             questions_deleted += number
             audit_record(actor=None, action="retention.delete_questions", target=callout, count=number)
     return RetentionReport(contacts_deleted=contacts_deleted, questions_deleted=questions_deleted)

@@ -67,6 +67,10 @@ def question_ref(question: Question) -> dict[str, Any]:
     return {"callout": {"slug": question.callout.slug}, "question": {"id": question.pk}}
 
 
+def question_gone(question_id: int, callout: Callout) -> dict[str, Any]:
+    return {"callout": {"slug": callout.slug}, "question": {"id": question_id}}
+
+
 def callout_closed(callout: Callout) -> dict[str, Any]:
     return {
         "callout": {**callout_ref(callout), "closed_at": callout.closed_at.isoformat() if callout.closed_at else None}

@@ -40,7 +40,6 @@ def question_received(sender: Any, *, question_id: int, **kwargs: Any) -> None:
 QUESTION_ACTIONS = {
     "question.publish": (Event.ANSWER_PUBLISHED, payloads.answer_published),
     "question.unpublish": (Event.ANSWER_UNPUBLISHED, payloads.question_ref),
-    "question.reader_delete": (Event.QUESTION_DELETED, payloads.question_ref),
 }
 
 
@@ -67,3 +66,18 @@ def groups_changed(sender: Any, *, callout_id: int, **kwargs: Any) -> None:
 
     if listening(Event.GROUP_GREW):
         enqueue_on_commit(check_group_growth, callout_id=callout_id)
+
+
+def question_deleted(sender: Any, *, question_id: int, callout_id: int, **kwargs: Any) -> None:
+    """The reader deleted it (or retention did): receivers should delete their copy."""
+    if not listening(Event.QUESTION_DELETED):
+        return
+    callout = Callout.objects.select_related("story").filter(pk=callout_id).first()
+    if callout is None:
+        return
+    webhook_event_emit(
+        newsroom_id=callout.story.newsroom_id,
+        event=Event.QUESTION_DELETED,
+        callout_id=callout_id,
+        data=lambda: payloads.question_gone(question_id, callout),
+    )

@@ -6,19 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from askdesk.api.services import api_key_create
 from askdesk.newsrooms.models import Newsroom
 
 ALL_SCOPES = ["read", "triage", "publish", "webhooks"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    """Rate-limit counters live in the cache, which outlives each test's database."""
-    cache.clear()
 
 
 @pytest.fixture

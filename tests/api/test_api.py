@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.core.management import call_command
-from django.test import override_settings
 
 from askdesk.answers.services import answer_publish, answer_save
 from askdesk.api.keys import key_digest
@@ -193,8 +192,9 @@ def test_questions_export_as_csv_and_the_export_is_audited(api, callout):
     assert AuditEvent.objects.filter(action="questions.export").exists()
 
 
-@override_settings(ASKDESK_API_RATE_PER_KEY="3/m")
-def test_a_key_over_its_rate_gets_429_with_retry_after(api, callout):
+def test_a_key_over_its_rate_gets_429_with_retry_after(api, callout, settings):
+    settings.ASKDESK_LIMITS_ENABLED = True
+    settings.ASKDESK_RATE_LIMITS = {"api_key": "3/m", "api_public": "100/m"}
     url = f"/api/v1/callouts/{callout.slug}/questions/"
     codes = [api.get(url).status_code for _ in range(4)]
     assert codes == [200, 200, 200, 429]
@@ -225,8 +225,11 @@ def test_a_body_too_large_is_a_413_problem(api, newsroom):
     assert response.status_code == 413 and response["Content-Type"] == PROBLEM
 
 
-@override_settings(ASKDESK_API_RATE_PUBLIC="2/m", SECURE_PROXY_SSL_HEADER=("HTTP_X_FORWARDED_PROTO", "https"))
-def test_behind_the_proxy_public_limits_count_each_reader_apart(anonymous_api, callout):
+def test_behind_the_proxy_public_limits_count_each_reader_apart(anonymous_api, callout, settings):
+    settings.ASKDESK_LIMITS_ENABLED = True
+    settings.ASKDESK_RATE_LIMITS = {"api_key": "100/m", "api_public": "2/m"}
+    settings.ASKDESK_PROXY_COUNT = 1
+
     def get(address: str) -> int:
         return anonymous_api.get("/api/v1/callouts/", headers={"X-Forwarded-For": f"1.2.3.4, {address}"}).status_code
 

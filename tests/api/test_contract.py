@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -69,13 +68,6 @@ def contract_data(transactional_db: Any, newsroom: Any, callout: Any, expert: An
 def _webhooks_stay_on_this_machine(monkeypatch: pytest.MonkeyPatch) -> None:
     """Webhooks the fuzzed calls trigger are answered here: nothing leaves the machine."""
     monkeypatch.setattr(transport, "post", lambda *args, **kwargs: transport.Answer(204, "", ""))
-
-
-@pytest.fixture(autouse=True)
-def _no_rate_limits(settings: Any) -> None:
-    settings.ASKDESK_API_RATE_PER_KEY = "0/m"
-    settings.ASKDESK_API_RATE_PUBLIC = "0/m"
-    cache.clear()
 
 
 def run_operation(operation: Any, base_url: str, headers: dict[str, str], mode: GenerationMode, path: Any) -> None:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, Page, expect
 
 from askdesk.accounts.models import Expert
+from askdesk.analysis import services as analysis
 from askdesk.callouts.models import Callout
 from askdesk.questions.models import ReaderContact
 from tests.conftest import submit
@@ -36,6 +39,20 @@ OTHER_QUESTIONS = [
     ("Will Iran retaliate against Israel?", {}),
     ("Will Iran retaliate against Israel again?", {"name": "Joe"}),
 ]
+
+
+@pytest.fixture(autouse=True)
+def real_model_for_screenshots(settings: Any) -> Iterator[None]:
+    """Screenshots for the README show groups and evidence from the real model, not the test embedder.
+
+    Only when they are being updated (ASKDESK_UPDATE_SCREENSHOTS=1); the embedder can be
+    chosen with ASKDESK_SCREENSHOT_EMBEDDER. Every other run keeps the fast test embedder.
+    """
+    if os.environ.get("ASKDESK_UPDATE_SCREENSHOTS") == "1":
+        settings.ASKDESK_EMBEDDER = os.environ.get("ASKDESK_SCREENSHOT_EMBEDDER", "minilm")
+    analysis.clear_caches()
+    yield
+    analysis.clear_caches()
 
 
 def without_random_values(page: Page, html: str) -> str:
@@ -146,6 +163,9 @@ def test_a_readers_question_is_answered_and_published_without_their_contact_deta
     # The editor approves and publishes.
     desk.reload()
     expect(desk.locator("#question-status")).to_have_text("Answered")
+    desk.get_by_role("link", name="Approve and publish…").click()
+    # Other readers of its group are listed with tick boxes; only close matches are ticked.
+    expect(desk.locator("#cover")).to_be_visible()
     desk.get_by_role("button", name="Approve and publish").click()
     expect(desk.get_by_text("Answer approved and published.")).to_be_visible()
     expect(desk.locator("#question-status")).to_have_text("Published")
