@@ -13,7 +13,7 @@ from django.urls import reverse
 from askdesk.callouts.models import Callout
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionGroup
-from askdesk.questions.redacted import label_without_contacts, wording_without_contacts
+from askdesk.questions.redacted import wording_without_contacts
 
 
 def _absolute(path: str) -> str:
@@ -80,6 +80,8 @@ def callout_closed(callout: Callout) -> dict[str, Any]:
 def group_grew(group: QuestionGroup, *, threshold: int) -> dict[str, Any]:
     return {
         "callout": callout_ref(group.callout),
-        "group": {"id": group.pk, "label": label_without_contacts(group.label), "size": group.size},
+        # No label: labels are made of readers' words, and a delivery outlives them (thin payload;
+        # GET /api/v1/callouts/{slug}/groups/ has the current label).
+        "group": {"id": group.pk, "size": group.size},
         "threshold": threshold,
     }

@@ -63,6 +63,8 @@ class WebhookDelivery(models.Model):
     payload = models.TextField(help_text="The JSON body exactly as signed and sent.")
     # Deliveries of one call-out go out in order (ids only: the call-out may be deleted).
     callout_id = models.BigIntegerField(null=True, blank=True)
+    # The question whose words the payload carries, so that its deletion can erase them here too.
+    question_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     last_status_code = models.PositiveIntegerField(null=True, blank=True)

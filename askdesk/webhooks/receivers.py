@@ -13,7 +13,7 @@ from askdesk.ops.tasks import enqueue_on_commit
 from askdesk.questions.models import Question
 from askdesk.webhooks import events as payloads
 from askdesk.webhooks.models import Event, WebhookEndpoint
-from askdesk.webhooks.services import webhook_event_emit
+from askdesk.webhooks.services import webhook_deliveries_forget_question, webhook_event_emit
 
 
 def listening(event: str) -> bool:
@@ -32,6 +32,7 @@ def question_received(sender: Any, *, question_id: int, **kwargs: Any) -> None:
         newsroom_id=question.callout.story.newsroom_id,
         event=Event.QUESTION_RECEIVED,
         callout_id=question.callout_id,
+        question_id=question.pk,
         data=lambda: payloads.question_received(question),
     )
 
@@ -50,6 +51,7 @@ def action_recorded(sender: Any, *, event: AuditEvent, target: models.Model, **k
             newsroom_id=target.callout.story.newsroom_id,
             event=name,
             callout_id=target.callout_id,
+            question_id=target.pk,
             data=lambda: build(target),
         )
     elif event.action == "callout.closed" and isinstance(target, Callout):
@@ -69,7 +71,8 @@ def groups_changed(sender: Any, *, callout_id: int, **kwargs: Any) -> None:
 
 
 def question_deleted(sender: Any, *, question_id: int, callout_id: int, **kwargs: Any) -> None:
-    """The reader deleted it (or retention did): receivers should delete their copy."""
+    """The reader deleted it (or retention did): no delivery keeps its words, receivers delete theirs."""
+    webhook_deliveries_forget_question(question_id=question_id)
     if not listening(Event.QUESTION_DELETED):
         return
     callout = Callout.objects.select_related("story").filter(pk=callout_id).first()

@@ -123,7 +123,12 @@ def subscribed(newsroom_id: int, event: str) -> list[WebhookEndpoint]:
 
 
 def webhook_event_emit(
-    *, newsroom_id: int, event: str, callout_id: int | None, data: Callable[[], dict[str, Any]]
+    *,
+    newsroom_id: int,
+    event: str,
+    callout_id: int | None,
+    data: Callable[[], dict[str, Any]],
+    question_id: int | None = None,
 ) -> list[WebhookDelivery]:
     """One delivery per endpoint subscribed to ``event``, sent by the worker once the caller commits.
 
@@ -144,11 +149,29 @@ def webhook_event_emit(
             message_id=f"msg_{uuid.uuid4().hex}",
             payload=body,
             callout_id=callout_id,
+            question_id=question_id,
             created_at=now,
         )
         enqueue_on_commit(deliver_webhook, delivery_id=delivery.pk)
         created.append(delivery)
     return created
+
+
+@transaction.atomic
+def webhook_deliveries_forget_question(*, question_id: int) -> int:
+    """A question was deleted: no delivery keeps its words, and none still waiting sends them.
+
+    The log keeps each delivery's event, status and answer; its payload becomes a stub.
+    """
+    forgotten = 0
+    for delivery in WebhookDelivery.objects.filter(question_id=question_id).exclude(event=Event.QUESTION_DELETED):
+        delivery.payload = json.dumps({"type": delivery.event, "data": {"question": {"id": question_id}}})
+        delivery.question_id = None
+        delivery.save(update_fields=["payload", "question_id"])
+        if delivery.status == Status.PENDING:
+            _finish(delivery, Status.FAILED, "The question was deleted before delivery.")
+        forgotten += 1
+    return forgotten
 
 
 def group_growth_check(*, callout_id: int) -> int:

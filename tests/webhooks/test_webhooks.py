@@ -258,3 +258,23 @@ def test_secrets_stay_readable_after_the_contact_keys_rotate(newsroom, settings,
     call_command("rotate_webhook_keys")
     settings.ASKDESK_CONTACT_KEYS = settings.ASKDESK_CONTACT_KEYS[:1]
     assert WebhookEndpoint.objects.get().secret == secret
+
+
+def test_a_deleted_question_leaves_no_words_in_the_delivery_log_and_is_not_sent(
+    monkeypatch, django_capture_on_commit_callbacks, endpoint, callout, expert, editor
+):
+    from tests.security.traces import database_text
+
+    fake = FakeTransport(monkeypatch)
+    # Not yet sent (the worker has not run): the delivery waits with the words in its payload.
+    question, _ = submit(callout, "Is the zanzibarcanary bridge safe?")
+    delivery = WebhookDelivery.objects.get(event="question.received")
+    assert delivery.status == "pending" and "zanzibarcanary" in delivery.payload
+    with django_capture_on_commit_callbacks(execute=True):
+        question_delete_by_reader(question=question)
+    delivery.refresh_from_db()
+    assert delivery.status == "failed" and "deleted" in delivery.last_error
+    assert "zanzibarcanary" not in database_text()
+    deleted = WebhookDelivery.objects.get(event="question.deleted")
+    assert json.loads(deleted.payload)["data"]["question"]["id"] == question.pk
+    assert [json.loads(call["body"])["type"] for call in fake.calls] == ["question.deleted"]
