@@ -295,7 +295,24 @@ def webhook_deliver(*, delivery_id: int) -> str:
     if delivery.attempts >= settings.ASKDESK_WEBHOOK_ATTEMPTS:
         _finish(delivery, Status.FAILED)
         return "gave up"
+    wait = _retry_after(answer.retry_after) if code in {429, 503} else None
+    if wait is not None:
+        from askdesk.webhooks.tasks import deliver_webhook
+
+        if deliver_webhook.get_backend().supports_defer:
+            # The receiver said when to come back: that, rather than the backoff schedule.
+            deliver_webhook.using(run_after=now + wait).enqueue(delivery_id=delivery.pk)
+            return f"retry after {int(wait.total_seconds())} s, as the receiver asked"
     raise DeliveryFailed(problem)
+
+
+def _retry_after(header: str) -> timedelta | None:
+    """A Retry-After in seconds, kept between 1 s and 2 h; None when absent or not a number."""
+    try:
+        seconds = int(header.strip())
+    except ValueError:
+        return None
+    return timedelta(seconds=min(max(seconds, 1), 7200))
 
 
 @transaction.atomic

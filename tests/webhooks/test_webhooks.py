@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -278,3 +279,27 @@ def test_a_deleted_question_leaves_no_words_in_the_delivery_log_and_is_not_sent(
     deleted = WebhookDelivery.objects.get(event="question.deleted")
     assert json.loads(deleted.payload)["data"]["question"]["id"] == question.pk
     assert [json.loads(call["body"])["type"] for call in fake.calls] == ["question.deleted"]
+
+
+def test_a_receiver_that_asks_to_wait_is_tried_again_when_it_said(monkeypatch, endpoint, callout, settings):
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.ops.test_background_tasks import DB_TASKS
+
+    settings.TASKS = DB_TASKS
+
+    class Busy(FakeTransport):
+        def __call__(self, url, body, headers, **kwargs):
+            self.calls.append(body)
+            return transport.Answer(status=429, body="slow down", retry_after="600")
+
+    Busy(monkeypatch)
+    [delivery] = services.webhook_event_emit(
+        newsroom_id=callout.story.newsroom_id, event="callout.closed", callout_id=callout.pk, data=lambda: {}
+    )
+    assert webhook_deliver(delivery_id=delivery.pk).startswith("retry after 600 s")
+    retry = DBTaskResult.objects.filter(task_path__endswith="deliver_webhook").order_by("-enqueued_at").first()
+    assert retry.run_after > timezone.now() + timedelta(seconds=590)
+    delivery.refresh_from_db()
+    assert delivery.status == "pending" and delivery.attempts == 1 and delivery.last_status_code == 429
