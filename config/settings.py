@@ -295,6 +295,8 @@ ASKDESK_RATE_LIMITS = {
     "ask_client": env("ASKDESK_LIMIT_ASK_CLIENT", "5/m,30/h"),
     # All readers together on one call-out: far above a breaking-news burst, a ceiling for floods.
     "ask_callout": env("ASKDESK_LIMIT_ASK_CALLOUT", "1200/m"),
+    # One reader's "help while typing" calls: a pause in typing makes one.
+    "suggest_client": env("ASKDESK_LIMIT_SUGGEST_CLIENT", "30/m,300/h"),
     # Codes tried for one staff account at the second sign-in step (django-otp also slows each device).
     "second_factor_user": env("ASKDESK_LIMIT_SECOND_FACTOR", "10/m,50/d"),
     # JSON API: requests per API key, and per client on the public endpoints (no key).

@@ -15,6 +15,7 @@ from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
+from askdesk.questions.selectors import story_may_answer
 from askdesk.questions.services import QuestionRefused, release_covered
 from askdesk.stories.models import Sentence
 
@@ -167,7 +168,7 @@ def answer_publish_from_story(
     if question.status not in COVERABLE:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be published now.")
     evidence = QuestionEvidence.objects.filter(question=question).first()
-    if evidence is None or not evidence.answered or not evidence.sentences:
+    if evidence is None or not story_may_answer(evidence):
         raise QuestionRefused("The story does not answer this question, as far as askdesk can tell.")
     if Answer.objects.filter(question=question).exclude(status=Answer.Status.DRAFT).exists():
         raise QuestionRefused("An expert has already answered this question: publish that answer instead.")

@@ -16,6 +16,7 @@ from askdesk.callouts.models import Callout
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.redacted import label_without_contacts, wording_without_contacts
+from askdesk.questions.selectors import says_may_answer
 
 # Public page, embed and feeds of a call-out, by URL name: those not installed are null.
 CALLOUT_LINKS = {
@@ -179,7 +180,9 @@ class QuestionOut(Schema):
             )
             if answer is not None
             else None,
-            evidence=EvidenceOut(answered=evidence.answered, sentence_keys=evidence.keys) if evidence else None,
+            evidence=EvidenceOut(answered=says_may_answer(evidence.answered), sentence_keys=evidence.keys)
+            if evidence
+            else None,
         )
 
 
@@ -271,5 +274,5 @@ class PublishIn(Schema):
 
 
 class EvidenceOut(Schema):
-    answered: bool = Field(description="The story answers the question, as far as askdesk can tell.")
+    answered: bool = Field(description="The story may answer the question, as far as askdesk can tell.")
     sentence_keys: list[str] = Field(description="Story sentences that may answer it, best first.")

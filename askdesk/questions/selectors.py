@@ -119,7 +119,12 @@ def story_may_answer(evidence: QuestionEvidence | None) -> bool:
     The decision is a model's guess, so pages word it as a pointer ("may already answer"),
     never as a verdict.
     """
-    return evidence is not None and bool(evidence.answered) and bool(evidence.sentences)
+    return evidence is not None and says_may_answer(evidence.answered) and bool(evidence.sentences)
+
+
+def says_may_answer(decision: object) -> bool:
+    """An answered decision of yes or maybe: True today, "yes" or "maybe" once it has three levels."""
+    return decision is True or decision in {"yes", "maybe"}
 
 
 def reader_answer(*, question: Question) -> Any:
