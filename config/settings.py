@@ -89,6 +89,10 @@ INSTALLED_APPS = [
     "askdesk.privacy",
     "askdesk.public",
     "askdesk.readers",
+    # JSON API (django-ninja serves its reference page's static files).
+    "ninja",
+    "askdesk.api",
+    "askdesk.webhooks",
 ]
 
 MIDDLEWARE = [
@@ -352,6 +356,9 @@ ASKDESK_RATE_LIMITS = {
     # One client voting in rounds, and joining questions ("I want to know too").
     "vote_client": env("ASKDESK_LIMIT_VOTE_CLIENT", "10/m,30/h"),
     "also_asked_client": env("ASKDESK_LIMIT_JOIN_CLIENT", "5/m,30/h"),
+    # JSON API: requests per API key, and per client on the public endpoints (no key).
+    "api_key": env("ASKDESK_API_RATE_PER_KEY", "600/m"),
+    "api_public": env("ASKDESK_API_RATE_PUBLIC", "120/m"),
 }
 # The same text from the same client within this window is stored as spam.
 ASKDESK_REPEAT_WINDOW_SECONDS = int(env("ASKDESK_REPEAT_WINDOW_SECONDS", "86400"))
@@ -383,6 +390,18 @@ AXES_VERBOSE = False
 ASKDESK_SECOND_FACTOR_REQUIRED = env_bool("ASKDESK_SECOND_FACTOR_REQUIRED", PRODUCTION)
 ASKDESK_SECOND_FACTOR_PERMISSIONS = ["questions.reveal_readercontact"]
 OTP_TOTP_ISSUER = env("ASKDESK_NEWSROOM_NAME", "The Newsroom") + " askdesk"
+
+# Webhooks (askdesk/webhooks). Targets on private, loopback and link-local addresses are always
+# refused; loopback only is allowed outside production, so the demo can be tried on one machine.
+ASKDESK_WEBHOOK_ALLOW_LOOPBACK = env_bool("ASKDESK_WEBHOOK_ALLOW_LOOPBACK", not PRODUCTION)
+ASKDESK_WEBHOOK_TIMEOUT_SECONDS = float(env("ASKDESK_WEBHOOK_TIMEOUT_SECONDS", "15"))
+# Attempts per delivery, 30 s apart and doubling up to 2 h: 20 attempts last about a day.
+ASKDESK_WEBHOOK_ATTEMPTS = int(env("ASKDESK_WEBHOOK_ATTEMPTS", "20"))
+ASKDESK_WEBHOOK_RETRY_HOURS = int(env("ASKDESK_WEBHOOK_RETRY_HOURS", "26"))
+# How long the previous secret keeps signing after a rotation.
+ASKDESK_WEBHOOK_ROTATION_HOURS = int(env("ASKDESK_WEBHOOK_ROTATION_HOURS", "24"))
+# group.grew: the group size a newsroom starts with (editors change it in the desk).
+ASKDESK_WEBHOOK_GROUP_SIZE = int(env("ASKDESK_WEBHOOK_GROUP_SIZE", "25"))
 
 LOGGING = {
     "version": 1,

@@ -1,9 +1,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from askdesk.accounts import views as accounts
 from askdesk.answers import views as answers
+from askdesk.api import views as api
+from askdesk.api.v1 import api as api_v1
 from askdesk.callouts import views as callouts
 from askdesk.ops import views as ops
 from askdesk.privacy import views as privacy
@@ -13,6 +15,7 @@ from askdesk.questions import views as questions
 from askdesk.readers import views as readers
 from askdesk.stories import views as stories
 from askdesk.web import views as web
+from askdesk.webhooks import views as webhooks
 
 questions_urls = (
     [
@@ -104,4 +107,10 @@ urlpatterns = [
     path("", include(accounts_urls)),
     path("", include(readers_urls)),
     path("admin/", admin.site.urls),
+    # JSON API: /api/v1/ (reference page /api/v1/docs), its OpenAPI document, problems elsewhere.
+    path("desk/api-keys/", api.api_keys, name="api_keys"),
+    path("desk/webhooks/", include(([path("", webhooks.webhooks_page, name="desk")], "webhooks"))),
+    path("api/openapi.json", api.openapi_document, name="openapi"),
+    path("api/v1/", api_v1.urls),
+    re_path(r"^api/", api.api_not_found),
 ]

@@ -12,7 +12,7 @@ from askdesk.accounts.models import Expert
 from askdesk.answers.models import Answer
 from askdesk.answers.selectors import COVERABLE
 from askdesk.answers.signals import questions_answered
-from askdesk.audit.services import audit_record
+from askdesk.audit.services import actor_user, audit_record
 from askdesk.callouts.services import callout_public_changed
 from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details
@@ -151,7 +151,7 @@ def answer_publish(*, question: Question, actor: Any, cover: Sequence[int] = ())
     now = timezone.now()
     if answer.status != Answer.Status.APPROVED:
         answer.status = Answer.Status.APPROVED
-        answer.approved_by = actor
+        answer.approved_by = actor_user(actor)
         answer.approved_at = now
         answer.save(update_fields=["status", "approved_by", "approved_at"])
         audit_record(actor=actor, action="answer.approve", target=answer)
@@ -199,7 +199,7 @@ def answer_publish_from_story(
             "status": Answer.Status.APPROVED,
             "created_at": now,
             "updated_at": now,
-            "approved_by": actor,
+            "approved_by": actor_user(actor),
             "approved_at": now,
         },
     )

@@ -24,7 +24,7 @@ from askdesk.questions import links
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.questions.signals import question_changed, question_deleted, question_submitted
+from askdesk.questions.signals import group_sizes_changed, question_changed, question_deleted, question_submitted
 from askdesk.search.schema import purge_deleted
 
 Status = Question.Status
@@ -379,6 +379,7 @@ def question_decline_cover(*, question: Question) -> Question:
 
 def _groups_changed(callout_id: int) -> None:
     Callout.objects.filter(pk=callout_id).update(groups_version=F("groups_version") + 1)
+    group_sizes_changed.send(sender=QuestionGroup, callout_id=callout_id)
 
 
 def _refresh_group(group: QuestionGroup, *, relabel: bool = False) -> None:

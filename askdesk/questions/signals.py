@@ -18,3 +18,6 @@ question_submitted = Signal()
 # retention). Whatever holds a copy of its words outside the database (a cached page, a
 # feed) must drop it; the database itself is cleaned by the deleting service.
 question_deleted = Signal()
+
+# callout_id: questions joined, left or moved between the call-out's groups (sizes changed).
+group_sizes_changed = Signal()
