@@ -85,7 +85,7 @@ READER_FIELDS += ["hide_name", "hide_age", "hide_location"]
 @FUZZ
 @given(changes=st.dictionaries(st.sampled_from(READER_FIELDS), st.one_of(value, st.none()), max_size=6))
 def test_the_reader_form_never_fails_and_saves_nothing_it_refuses(callout, changes):
-    data = form_data(**changes)
+    data = form_data(callout, **changes)
     before = snapshot(Question, ReaderContact)
     response = Client().post(f"/ask/{callout.slug}/", data)
     assert response.status_code in {302, 400}
