@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 from askdesk.accounts.models import Expert
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
+from askdesk.callouts.services import callout_public_changed
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.nlp.invisible import visible_strip
@@ -236,6 +237,7 @@ def question_edit_wording(*, question: Question, public_text: str, actor: Any) -
     question.public_text = wording
     question.contact_spans = contact_spans_in(question.display_text)
     question.save(update_fields=["public_text", "contact_spans"])
+    _public_changed_if_shown(question)
     audit_record(actor=actor, action="question.edit_wording", target=question, reverted=not wording)
     return question
 
@@ -249,6 +251,7 @@ def question_redact_contact_details(*, question: Question, actor: Any) -> Questi
     question.public_text = result.text
     question.contact_spans = []
     question.save(update_fields=["public_text", "contact_spans"])
+    _public_changed_if_shown(question)
     audit_record(
         actor=actor, action="question.redact", target=question, kinds=sorted({span.kind for span in result.spans})
     )
@@ -309,6 +312,8 @@ def questions_erase(*, questions: QuerySet[Question]) -> int:
         _forget_words_in_labels(callout_id=callout_id, words=words)
         _groups_changed(callout_id)
     purge_deleted(connection)
+    for callout_id in {row[1] for row in rows if row[3] in {Status.PUBLISHED, Status.COVERED}}:
+        callout_public_changed(callout_id=callout_id)  # the public pages showed or counted them
     for pk, callout_id, _, status, _, _ in rows:
         question_deleted.send(
             sender=Question, question_id=pk, callout_id=callout_id, was_published=status == Status.PUBLISHED
@@ -342,6 +347,12 @@ def _forget_words_in_labels(*, callout_id: int, words: set[str]) -> None:
             _refresh_group(group, relabel=True)
 
 
+def _public_changed_if_shown(question: Question) -> None:
+    """A published question (or one counted under a published one) is on the public pages."""
+    if question.status in {Status.PUBLISHED, Status.COVERED}:
+        callout_public_changed(callout_id=question.callout_id)
+
+
 @transaction.atomic
 def question_decline_cover(*, question: Question) -> Question:
     """The reader says the answer published for another question does not answer theirs.
@@ -358,6 +369,7 @@ def question_decline_cover(*, question: Question) -> Question:
     question.cover_declined_from_id = published
     question.covered_by = None
     question.save(update_fields=[*update, "status_before_cover", "cover_declined_from", "covered_by"])
+    callout_public_changed(callout_id=question.callout_id)  # the "and N other readers" count
     audit_record(actor=None, action="question.cover_declined", target=question, published=published)
     return question
 

@@ -50,11 +50,15 @@ def test_after_deletion_no_table_and_no_cache_holds_the_readers_words(callout, e
     token = token_of(
         reader.post(
             f"/ask/{callout.slug}/",
-            form_data(question=CANARY_TEXT, name=f"{CANARY}name", location=f"{CANARY}ville", email="z@example.com"),
+            form_data(
+                callout, question=CANARY_TEXT, name=f"{CANARY}name", location=f"{CANARY}ville", email="z@example.com"
+            ),
         )
     )
     other = Client()
-    other_token = token_of(other.post(f"/ask/{callout.slug}/", form_data(question="Will flights to Isfahan stop?")))
+    other_token = token_of(
+        other.post(f"/ask/{callout.slug}/", form_data(callout, question="Will flights to Isfahan stop?"))
+    )
     run_worker_once()  # analysis: vectors, evidence, groups labelled from the first question
     canary_question = Question.objects.get(text=CANARY_TEXT)
     other_question = Question.objects.exclude(pk=canary_question.pk).get()

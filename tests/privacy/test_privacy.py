@@ -188,7 +188,7 @@ def test_error_reports_never_carry_contact_details(client, callout, settings):
     client.raise_request_exception = False
     with mock.patch("askdesk.questions.services.question_submit", side_effect=RuntimeError("database on fire")):
         response = client.post(
-            f"/ask/{callout.slug}/", form_data(email=CANARY_EMAIL, phone="+44 7700 900555", name="Sara")
+            f"/ask/{callout.slug}/", form_data(callout, email=CANARY_EMAIL, phone="+44 7700 900555", name="Sara")
         )
     assert response.status_code == 500
     assert len(mail.outbox) == 1
