@@ -328,15 +328,17 @@ def group_label(text: str) -> str:
 
 def _forget_words_in_labels(*, callout_id: int, words: set[str]) -> None:
     """Label again every group whose label has a word of ``words`` that none of its members has."""
-    for group in QuestionGroup.objects.filter(callout_id=callout_id):
-        suspect = _words(group.label) & words
+    # Labels only, as plain rows: a call-out can have tens of thousands of groups.
+    labels = QuestionGroup.objects.filter(callout_id=callout_id).exclude(label="").values_list("pk", "label")
+    for pk, label in labels:
+        suspect = _words(label) & words
         if not suspect:
             continue
         members: set[str] = set()
-        for text, public_text in Question.objects.filter(group=group).values_list("text", "public_text"):
+        for text, public_text in Question.objects.filter(group_id=pk).values_list("text", "public_text"):
             members |= _words(text) | _words(public_text)
         if not suspect <= members:
-            _refresh_group(group, relabel=True)
+            _refresh_group(QuestionGroup.objects.get(pk=pk), relabel=True)
 
 
 @transaction.atomic
