@@ -132,6 +132,20 @@ def test_a_group_label_made_from_a_deleted_question_is_made_again_from_the_other
     assert stray.label == "What does Iran say?"
 
 
+def test_a_label_copied_from_a_deleted_question_goes_even_when_its_words_are_common(callout, editor):
+    deleted, _ = submit(callout, "Will Iran retaliate against Israel this week?")
+    kept, _ = submit(callout, "Iran: will it retaliate against Israel this week or later?")
+    question_move(question=kept, target=None, actor=editor)
+    # The label a worker made from the deleted question before it moved to a group of its own.
+    QuestionGroup.objects.filter(pk=kept.group_id).update(label="Will Iran retaliate against Israel this…")
+    unrelated = QuestionGroup.objects.create(callout=callout, label="iran, israel, week", size=0)
+
+    question_delete_by_reader(question=deleted)
+
+    assert QuestionGroup.objects.get(pk=kept.group_id).label == kept.text
+    assert QuestionGroup.objects.get(pk=unrelated.pk).label == "iran, israel, week"
+
+
 def test_deleting_the_last_question_of_a_group_deletes_the_group(callout, editor):
     question, _ = submit(callout, CANARY_TEXT)
     question_analyse(question_id=question.pk)
