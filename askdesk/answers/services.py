@@ -11,11 +11,13 @@ from django.utils import timezone
 from askdesk.accounts.models import Expert
 from askdesk.answers.models import Answer
 from askdesk.answers.selectors import COVERABLE
-from askdesk.audit.services import audit_record
+from askdesk.answers.signals import questions_answered
+from askdesk.audit.services import actor_user, audit_record
 from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
+from askdesk.questions.selectors import story_may_answer
 from askdesk.questions.services import QuestionRefused, release_covered, set_status
 from askdesk.stories.models import Sentence
 
@@ -124,6 +126,8 @@ def _publish(question: Question, actor: Any, now: Any, cover: Sequence[int]) -> 
         covered=covered,
         not_covered=len(set(cover)) - len(covered),
     )
+    # The one point where questions become answered (their own publication, or covered by it).
+    questions_answered.send(sender=Question, question_ids=[question.pk, *covered], answered_by=question.pk)
     return question
 
 
@@ -145,7 +149,7 @@ def answer_publish(*, question: Question, actor: Any, cover: Sequence[int] = ())
     now = timezone.now()
     if answer.status != Answer.Status.APPROVED:
         answer.status = Answer.Status.APPROVED
-        answer.approved_by = actor
+        answer.approved_by = actor_user(actor)
         answer.approved_at = now
         answer.save(update_fields=["status", "approved_by", "approved_at"])
         audit_record(actor=actor, action="answer.approve", target=answer)
@@ -170,7 +174,7 @@ def answer_publish_from_story(
     if question.status not in COVERABLE:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be published now.")
     evidence = QuestionEvidence.objects.filter(question=question).first()
-    if evidence is None or not evidence.answered or not evidence.sentences:
+    if evidence is None or not story_may_answer(evidence):
         raise QuestionRefused("The story does not answer this question, as far as askdesk can tell.")
     if Answer.objects.filter(question=question).exclude(status=Answer.Status.DRAFT).exists():
         raise QuestionRefused("An expert has already answered this question: publish that answer instead.")
@@ -193,7 +197,7 @@ def answer_publish_from_story(
             "status": Answer.Status.APPROVED,
             "created_at": now,
             "updated_at": now,
-            "approved_by": actor,
+            "approved_by": actor_user(actor),
             "approved_at": now,
         },
     )

@@ -32,6 +32,7 @@ from askdesk.nlp.embed import Embedder, OnnxMiniLMEmbedder, Vectors, get_embedde
 from askdesk.nlp.evidence import StoryIndex
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.models import Question
+from askdesk.questions.selectors import says_may_answer
 from askdesk.stories.models import Sentence, Story
 
 logger = logging.getLogger(__name__)
@@ -141,7 +142,7 @@ def without_contact_details(text: str) -> str:
 def _story_hints(story: Story, model: Embedder, draft: str, vector: Vectors) -> list[StoryHint]:
     index, sentences = _story_index(story, model)
     found = index.evidence([draft], top_k=1, vectors=vector[None, :])[0]
-    if not found.answered:
+    if not says_may_answer(found.answered):
         return []
     best = sentences[found.sentences[0].index]
     return [StoryHint(best.key, best.text)]

@@ -16,6 +16,7 @@ from askdesk.answers import services
 from askdesk.answers.selectors import CoverCandidate, cover_candidates, passage_choices, published_questions
 from askdesk.answers.suggestions import Suggestions, suggestions_for
 from askdesk.callouts.models import Callout
+from askdesk.ops.limits import limit_exceeded
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.models import Question
 from askdesk.questions.selectors import expert_queue, question_evidence
@@ -23,11 +24,11 @@ from askdesk.stories.selectors import story_paragraphs
 
 
 def suggest_allowed(request: HttpRequest) -> bool:
-    """Rate-limiting hook for the suggestion endpoint (askdesk/ops/limits.py plugs in here).
+    """One client's suggestion calls, within ``suggest_client``: over it, a 429 and no suggestions.
 
-    Return False to refuse the call with 429; the reader's form keeps working without it.
+    The counter holds a keyed hash of the client, never the text; the form works the same.
     """
-    return True
+    return not limit_exceeded(request, "suggest_client")
 
 
 @csrf_exempt  # changes nothing and returns nothing personal; the embed may run without cookies

@@ -10,7 +10,7 @@ from askdesk.audit.models import AuditEvent
 from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
 from askdesk.questions.links import hash_token
-from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, ReaderContact
 from askdesk.search.selectors import search_questions
 from askdesk.stories.models import Sentence
 
@@ -119,7 +119,12 @@ def story_may_answer(evidence: QuestionEvidence | None) -> bool:
     The decision is a model's guess, so pages word it as a pointer ("may already answer"),
     never as a verdict.
     """
-    return evidence is not None and bool(evidence.answered) and bool(evidence.sentences)
+    return evidence is not None and says_may_answer(evidence.answered) and bool(evidence.sentences)
+
+
+def says_may_answer(decision: object) -> bool:
+    """An answered decision of yes or maybe: True today, "yes" or "maybe" once it has three levels."""
+    return decision is True or decision in {"yes", "maybe"}
 
 
 def reader_answer(*, question: Question) -> Any:
@@ -130,3 +135,8 @@ def reader_answer(*, question: Question) -> Any:
     if answered.status != Question.Status.PUBLISHED:
         return None
     return getattr(answered, "answer", None)
+
+
+def reader_has_email(*, question: Question) -> bool:
+    """Whether the reader left an email address (found without decrypting it)."""
+    return ReaderContact.objects.filter(question=question).exclude(email_digest="").exists()

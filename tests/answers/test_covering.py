@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from askdesk.analysis.models import QuestionVector
@@ -258,3 +260,15 @@ def test_the_story_pointer_shows_only_when_the_story_may_answer(client, story_an
     QuestionEvidence.objects.filter(question=question).update(answered=False)
     page = client.get(status_url).content.decode()
     assert "The story may already answer this" not in page and sentence.text not in page
+
+
+def test_the_publish_page_makes_the_same_number_of_queries_for_a_larger_group(editor_client, readers, callout, group):
+    url = reverse("answers:publish", args=[readers["anchor"].pk])
+    with CaptureQueriesContext(connection) as small:
+        editor_client.get(url)
+    for n in range(6):
+        grouped(callout, group, f"Will Iran retaliate soon, question {n}?", CLOSE)
+    with CaptureQueriesContext(connection) as large:
+        page = editor_client.get(url).content.decode()
+    assert "This will also answer these 10 readers" in page
+    assert len(large) == len(small)

@@ -128,3 +128,12 @@ def test_the_form_asks_for_suggestions_and_still_works_without_javascript(client
     assert f'data-suggest-url="{reverse("answers:suggest", args=[callout.slug])}"' in page
     assert 'src="/static/askdesk/js/suggest.js" defer' in page
     assert "<script>" not in page  # no inline script: the CSP forbids it
+
+
+def test_one_client_asking_for_suggestions_too_often_gets_429_and_no_suggestions(client, callout, settings):
+    settings.ASKDESK_LIMITS_ENABLED = True
+    settings.ASKDESK_RATE_LIMITS = {**settings.ASKDESK_RATE_LIMITS, "suggest_client": "3/m"}
+    url = reverse("answers:suggest", args=[callout.slug])
+    codes = [client.post(url, {"question": CASUALTIES}).status_code for _ in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+    assert client.post(url, {"question": CASUALTIES}).json() == {"story": [], "similar": []}

@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, Page, expect
 
 from askdesk.accounts.models import Expert
-from askdesk.analysis import services as analysis
 from askdesk.callouts.models import Callout
 from askdesk.questions.models import ReaderContact
 from tests.conftest import submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("real_model_for_screenshots"),
+]
 
 PROMPT = "What do you want to understand better about the Israeli missile strike on Iran?"
 QUESTION = "Why did Israel choose Isfahan, and could this lead to a wider war?"
@@ -39,20 +40,6 @@ OTHER_QUESTIONS = [
     ("Will Iran retaliate against Israel?", {}),
     ("Will Iran retaliate against Israel again?", {"name": "Joe"}),
 ]
-
-
-@pytest.fixture(autouse=True)
-def real_model_for_screenshots(settings: Any) -> Iterator[None]:
-    """Screenshots for the README show groups and evidence from the real model, not the test embedder.
-
-    Only when they are being updated (ASKDESK_UPDATE_SCREENSHOTS=1); the embedder can be
-    chosen with ASKDESK_SCREENSHOT_EMBEDDER. Every other run keeps the fast test embedder.
-    """
-    if os.environ.get("ASKDESK_UPDATE_SCREENSHOTS") == "1":
-        settings.ASKDESK_EMBEDDER = os.environ.get("ASKDESK_SCREENSHOT_EMBEDDER", "minilm")
-    analysis.clear_caches()
-    yield
-    analysis.clear_caches()
 
 
 def without_random_values(page: Page, html: str) -> str:

@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import BrowserContext, expect
 
 from askdesk.accounts.models import Expert
-from askdesk.analysis import services as analysis
-from askdesk.answers import suggestions
 from askdesk.answers.services import answer_publish, answer_save
 from askdesk.callouts.models import Callout
 from askdesk.questions.models import Question
 from askdesk.questions.services import question_assign
 from tests.conftest import submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("real_model_for_screenshots"),
+]
 
 PUBLISHED = "Will Iran retaliate against Israel for the strike?"
 
 
-@pytest.fixture(autouse=True)
-def fresh_caches() -> None:
-    analysis.clear_caches()
-    suggestions.clear_caches()
-
-
 def test_a_reader_typing_sees_the_story_passage_and_a_similar_published_answer_and_can_still_send(
-    callout: Callout, editor: User, expert: Expert, new_context: Callable[..., BrowserContext]
+    callout: Callout,
+    editor: User,
+    expert: Expert,
+    new_context: Callable[..., BrowserContext],
+    screenshot_dir: Path,
 ) -> None:
     question, _ = submit(callout, PUBLISHED)  # analysed at commit, as the worker would
     question_assign(question=question, expert=expert, actor=editor)
@@ -43,19 +44,26 @@ def test_a_reader_typing_sees_the_story_passage_and_a_similar_published_answer_a
     box = form.locator("[data-suggestions]")
     expect(box).to_be_hidden()
     field = form.get_by_label("Your question")
-    field.press_sequentially("Were there casualties reported in the strike?", delay=5)
+    field.press_sequentially("Were nuclear sites damaged in the strike?", delay=5)
     expect(box).to_contain_text("The story may already answer this")
-    expect(box).to_contain_text("No casualties have been reported.")
-    sentence = callout.story.sentences.get(text="No casualties have been reported.")
+    sentence = callout.story.sentences.get(text__contains="said no nuclear sites were damaged")
+    expect(box).to_contain_text(sentence.text)
     expect(box.get_by_role("link", name="Read it in the story")).to_have_attribute(
         "href", f"/stories/{callout.story.slug}/#{sentence.key}"
     )
 
     field.fill("")
+    expect(box).to_be_hidden()  # nothing typed, nothing suggested
     field.press_sequentially("Will Iran retaliate against Israel?", delay=5)
     expect(box).to_contain_text("Readers asked something similar")
     link = box.get_by_role("link", name=PUBLISHED)
     expect(link).to_have_attribute("href", f"/answers/{callout.slug}/#q{question.pk}")
+    top, bottom = form.locator(".field").first.bounding_box(), box.bounding_box()
+    assert top is not None and bottom is not None
+    scrolled = page.evaluate("window.scrollY")  # boxes are in the viewport, the clip in the page
+    clip = {"x": top["x"] - 24, "y": top["y"] + scrolled - 24, "width": top["width"] + 48}
+    clip["height"] = bottom["y"] + bottom["height"] - top["y"] + 48
+    page.screenshot(path=str(screenshot_dir / "suggestions.png"), clip=clip, full_page=True, caret="hide")
     assert Question.objects.count() == stored  # typing stores nothing
     assert page.url.endswith(f"/stories/{callout.story.slug}/")
 

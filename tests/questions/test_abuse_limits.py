@@ -8,11 +8,12 @@ import pytest
 from django.core import signing
 from django.core.cache import caches
 from django.db import connection
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
 from askdesk.ops.cache import AtomicDatabaseCache
-from askdesk.ops.limits import client_key
+from askdesk.ops.limits import client_key, public_write_limit
 from askdesk.questions.forms import FORM_STARTED_SALT
 from askdesk.questions.models import Question
 from tests.conftest import form_data
@@ -129,3 +130,19 @@ def test_the_same_text_again_from_one_client_is_stored_as_spam_and_kept_out_of_t
     assert {q.status for q in default} == {"new"}
     spam = editor_client.get(triage, {"status": "spam"}).context["page"].object_list
     assert len(spam) == 1
+
+
+def test_the_public_write_decorator_limits_writes_per_client_and_leaves_reads_alone(limits_on, rf):
+    """What other public writes (votes, "me too", suggestions) use."""
+    limits_on.ASKDESK_RATE_LIMITS = {"vote_client": "2/m"}
+
+    @public_write_limit("vote_client")
+    def vote(request):
+        return HttpResponse("counted")
+
+    def post(address):
+        return vote(rf.post("/vote/", REMOTE_ADDR=address)).status_code
+
+    assert [post("203.0.113.7") for _ in range(3)] == [200, 200, 429]
+    assert post("198.51.100.20") == 200
+    assert vote(rf.get("/vote/", REMOTE_ADDR="203.0.113.7")).status_code == 200

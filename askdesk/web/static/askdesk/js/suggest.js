@@ -93,6 +93,14 @@
 
     field.addEventListener("input", function () {
       window.clearTimeout(timer);
+      if (words(field.value) < MIN_WORDS) {
+        // Too little to match on: what was shown no longer fits what is typed.
+        latest++;
+        lastSent = "";
+        box.hidden = true;
+        box.replaceChildren();
+        return;
+      }
       timer = window.setTimeout(ask, PAUSE_MS);
     });
   });
