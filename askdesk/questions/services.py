@@ -72,7 +72,7 @@ def _current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
     return terms, privacy
 
 
-@sensitive_variables("email", "phone", "name", "age", "location")
+@sensitive_variables("email", "phone", "name", "age", "location", "content")
 def question_submit(
     *,
     callout: Callout,
