@@ -57,7 +57,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
-    # Readers' private links depend on it, so it must survive restarts.
+    # Sessions and the form's resubmission check depend on it, so it must survive restarts.
     SECRET_KEY = _local_key("secret-key", lambda: secrets.token_urlsafe(50))
 
 INSTALLED_APPS = [

@@ -26,6 +26,7 @@ from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
 from askdesk.questions.signals import group_sizes_changed, question_changed, question_deleted, question_submitted
 from askdesk.search.schema import purge_deleted
+from askdesk.search.selectors import search_questions
 
 Status = Question.Status
 
@@ -72,7 +73,7 @@ def _current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
     return terms, privacy
 
 
-@sensitive_variables("email", "phone", "name", "age", "location")
+@sensitive_variables("email", "phone", "name", "age", "location", "content")
 def question_submit(
     *,
     callout: Callout,
@@ -303,13 +304,13 @@ def questions_erase(*, questions: QuerySet[Question]) -> int:
         if status == Status.PUBLISHED:
             release_covered(Question(pk=pk))
     Question.objects.filter(pk__in=[row[0] for row in rows]).delete()
-    words_by_callout: dict[int, set[str]] = {}
+    texts_by_callout: dict[int, list[str]] = {}
     for _, callout_id, _, _, text, public_text in rows:
-        words_by_callout.setdefault(callout_id, set()).update(_words(text), _words(public_text))
+        texts_by_callout.setdefault(callout_id, []).extend([text, public_text])
     for group in QuestionGroup.objects.filter(pk__in={row[2] for row in rows if row[2] is not None}):
         _refresh_group(group, relabel=True)
-    for callout_id, words in words_by_callout.items():
-        _forget_words_in_labels(callout_id=callout_id, words=words)
+    for callout_id, texts in texts_by_callout.items():
+        _forget_in_labels(callout_id=callout_id, texts=texts)
         _groups_changed(callout_id)
     purge_deleted(connection)
     for callout_id in {row[1] for row in rows if row[3] in {Status.PUBLISHED, Status.COVERED}}:
@@ -334,17 +335,24 @@ def group_label(text: str) -> str:
     return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _forget_words_in_labels(*, callout_id: int, words: set[str]) -> None:
-    """Label again every group whose label has a word of ``words`` that none of its members has."""
-    for group in QuestionGroup.objects.filter(callout_id=callout_id):
-        suspect = _words(group.label) & words
-        if not suspect:
-            continue
-        members: set[str] = set()
-        for text, public_text in Question.objects.filter(group=group).values_list("text", "public_text"):
-            members |= _words(text) | _words(public_text)
-        if not suspect <= members:
-            _refresh_group(group, relabel=True)
+def _plain(text: str) -> str:
+    return " ".join(text.lower().rstrip("…").split())
+
+
+def _forget_in_labels(*, callout_id: int, texts: list[str]) -> None:
+    """Label again every group whose label copies a deleted wording, or has a word of one that no
+    question left in the call-out has (a label may come from a question that has moved since)."""
+    remaining = Question.objects.filter(callout_id=callout_id)
+    words = set().union(*map(_words, texts))
+    # One index lookup per word; a word that remains elsewhere is no trace of this reader.
+    unique = {word for word in words if not search_questions(remaining, word).exists()}
+    copies = {_plain(text) for text in texts if text}
+    # Labels only, as plain rows: a call-out can have tens of thousands of groups.
+    labels = QuestionGroup.objects.filter(callout_id=callout_id).exclude(label="").values_list("pk", "label")
+    for pk, label in labels:
+        plain = _plain(label)
+        if _words(label) & unique or (plain and any(copy.startswith(plain) for copy in copies)):
+            _refresh_group(QuestionGroup.objects.get(pk=pk), relabel=True)
 
 
 def _public_changed_if_shown(question: Question) -> None:
