@@ -10,7 +10,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
-from askdesk.accounts.models import Expert, Role
+from askdesk.accounts.models import Expert, Membership, Role
+from askdesk.newsrooms.models import Newsroom
 
 
 def user_roles(user: Any) -> frozenset[str]:
@@ -25,6 +26,37 @@ def user_roles(user: Any) -> frozenset[str]:
         cached = frozenset(names & set(Role.values))
         user._askdesk_roles = cached
     return cached
+
+
+def newsroom_ids(user: Any) -> frozenset[int]:
+    """The newsrooms whose stories, call-outs and questions a staff account may see.
+
+    A superuser (the people who run askdesk) sees every newsroom; an account without a role
+    sees none, whatever its memberships.
+    """
+    if not user_roles(user):
+        return frozenset()
+    cached = getattr(user, "_askdesk_newsrooms", None)
+    if cached is None:
+        if user.is_superuser:
+            cached = frozenset(Newsroom.objects.values_list("id", flat=True))
+        else:
+            cached = frozenset(Membership.objects.filter(user=user).values_list("newsroom_id", flat=True))
+        user._askdesk_newsrooms = cached
+    return cached
+
+
+def works_for(user: Any, newsroom_id: int) -> bool:
+    return newsroom_id in newsroom_ids(user)
+
+
+def is_editor_of(user: Any, newsroom_id: int) -> bool:
+    return is_editor(user) and works_for(user, newsroom_id)
+
+
+def experts_of(newsroom_id: int) -> Any:
+    """The experts who answer for a newsroom, to offer when assigning its questions."""
+    return Expert.objects.filter(user__newsroom_memberships__newsroom_id=newsroom_id).order_by("name", "id")
 
 
 def is_editor(user: Any) -> bool:

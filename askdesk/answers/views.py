@@ -4,9 +4,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from askdesk.accounts.access import editor_required, expert_for, staff_required
+from askdesk.accounts.access import editor_required, expert_for, newsroom_ids, staff_required
 from askdesk.answers import services
 from askdesk.answers.selectors import published_questions
 from askdesk.callouts.models import Callout
@@ -25,11 +25,16 @@ def public_answers(request: HttpRequest, callout_slug: str) -> HttpResponse:
 
 
 @staff_required
+@require_safe
 def my_questions(request: HttpRequest) -> HttpResponse:
     expert = expert_for(request.user)
     if expert is None:
         raise Http404("Only experts have questions assigned to them.")
-    return render(request, "answers/queue.html", {"expert": expert, "questions": list(expert_queue(expert=expert))})
+    return render(
+        request,
+        "answers/queue.html",
+        {"expert": expert, "questions": list(expert_queue(expert=expert, newsroom_ids=newsroom_ids(request.user)))},
+    )
 
 
 @staff_required

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from django.core.paginator import Page, Paginator
@@ -80,13 +81,17 @@ def groups_for_moving(*, question: Question, limit: int = 30) -> list[QuestionGr
     return list(groups.order_by("-size", "id")[:limit])
 
 
-def expert_queue(*, expert: Expert) -> QuerySet[Question]:
-    """Questions assigned to an expert that still need or have their answer, oldest first."""
-    return (
-        Question.objects.filter(assigned_to=expert, status__in=[Question.Status.ASSIGNED, Question.Status.ANSWERED])
-        .select_related("callout__story", "answer")
-        .order_by("assigned_at", "id")
+def expert_queue(*, expert: Expert, newsroom_ids: Collection[int] | None = None) -> QuerySet[Question]:
+    """Questions assigned to an expert that still need or have their answer, oldest first.
+
+    ``newsroom_ids`` keeps only the newsrooms the expert still answers for.
+    """
+    questions = Question.objects.filter(
+        assigned_to=expert, status__in=[Question.Status.ASSIGNED, Question.Status.ANSWERED]
     )
+    if newsroom_ids is not None:
+        questions = questions.filter(callout__story__newsroom_id__in=newsroom_ids)
+    return questions.select_related("callout__story", "answer").order_by("assigned_at", "id")
 
 
 def question_history(question: Question) -> list[AuditEvent]:

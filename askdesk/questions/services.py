@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from askdesk.accounts.models import Expert
+from askdesk.accounts.models import Expert, Membership
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
@@ -127,8 +127,11 @@ def question_submit(
 
 
 def _check_callout_scope(question: Question, expert: Expert | None) -> None:
-    if expert is not None and expert.newsroom_id != question.callout.story.newsroom_id:
-        raise QuestionRefused("This expert belongs to another newsroom.")
+    if expert is None:
+        return
+    newsroom_id = question.callout.story.newsroom_id
+    if not Membership.objects.filter(user_id=expert.user_id, newsroom_id=newsroom_id).exists():
+        raise QuestionRefused("This expert does not answer for this newsroom.")
 
 
 @transaction.atomic

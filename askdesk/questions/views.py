@@ -9,10 +9,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from askdesk.accounts.access import editor_required, is_editor, staff_required
-from askdesk.accounts.models import Expert
+from askdesk.accounts.access import editor_required, experts_of, is_editor, staff_required
 from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
@@ -130,6 +129,7 @@ def question_delete(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @editor_required
+@require_safe
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     callout = get_callout_for_editor(request, pk)
     status = request.GET.get("status", "")
@@ -146,7 +146,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         "status": status,
         "search": search,
         "statuses": Question.Status.choices,
-        "experts": Expert.objects.filter(newsroom=callout.story.newsroom),
+        "experts": experts_of(callout.story.newsroom_id),
         "by_groups": by_groups,
     }
     if by_groups:
@@ -190,7 +190,8 @@ def group_action(request: HttpRequest, pk: int) -> HttpResponse:
             group = get_object_or_404(groups, pk=_int_or_none(raw_id) or 0)
             expert = None
             if action == "assign":
-                expert = Expert.objects.filter(pk=_int_or_none(request.POST.get(f"expert_{group.pk}")) or 0).first()
+                chosen_expert = _int_or_none(request.POST.get(f"expert_{group.pk}")) or 0
+                expert = experts_of(callout.story.newsroom_id).filter(pk=chosen_expert).first()
             if action not in {*services.TRANSITIONS, "assign"}:
                 raise services.QuestionRefused("Unknown action.")
             done, skipped = services.group_apply(group=group, action=action, actor=request.user, expert=expert)
@@ -206,6 +207,7 @@ def action_done(action: str) -> str:
 
 
 @staff_required
+@require_safe
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
     evidence, found = question_evidence(question=question)
@@ -215,7 +217,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "question": question,
             "answer": getattr(question, "answer", None),
-            "experts": Expert.objects.filter(newsroom=question.callout.story.newsroom),
+            "experts": experts_of(question.callout.story.newsroom_id),
             "paragraphs": story_paragraphs(story=question.callout.story),
             "evidence": evidence,
             "evidence_sentences": found,
@@ -245,7 +247,8 @@ def question_action(request: HttpRequest, pk: int) -> HttpResponse:
             services.question_transition(question=question, action=action, actor=request.user)
             messages.success(request, f"Question {services.action_label(action)}.")
         elif action == "assign":
-            expert = get_object_or_404(Expert, pk=request.POST.get("expert") or 0)
+            experts = experts_of(question.callout.story.newsroom_id)
+            expert = get_object_or_404(experts, pk=_int_or_none(request.POST.get("expert")) or 0)
             services.question_assign(question=question, expert=expert, actor=request.user)
             messages.success(request, f"Question assigned to {expert.name}.")
         elif action == "move":

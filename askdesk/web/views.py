@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
 
 from askdesk.accounts.access import expert_for, is_editor, staff_required
+from askdesk.callouts.access import callouts_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.questions.models import Question
@@ -25,11 +27,13 @@ def legal_document(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @staff_required
+@require_safe
 def desk_home(request: HttpRequest) -> HttpResponse:
     if not is_editor(request.user) and expert_for(request.user) is not None:
         return redirect("answers:queue")
     callouts = (
-        Callout.objects.select_related("story")
+        callouts_for_editor(request.user)
+        .select_related("story")
         .annotate(
             total=Count("questions"),
             new=Count("questions", filter=Q(questions__status=Question.Status.NEW)),
