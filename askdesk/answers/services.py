@@ -11,7 +11,7 @@ from askdesk.audit.services import audit_record
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
-from askdesk.questions.services import QuestionRefused
+from askdesk.questions.services import QuestionRefused, questions_set_status, state_counts_move
 
 Status = Question.Status
 
@@ -41,9 +41,11 @@ def answer_save(*, question: Question, expert: Expert, body: str, submit: bool) 
     answer.approved_at = None
     answer.save()
     if submit and question.status != Status.ANSWERED:
+        state_counts_move(callout_id=question.callout_id, previous=question.status, status=Status.ANSWERED)
         question.status = Status.ANSWERED
         question.save(update_fields=["status"])
     elif not submit and question.status == Status.ANSWERED:
+        state_counts_move(callout_id=question.callout_id, previous=question.status, status=Status.ASSIGNED)
         question.status = Status.ASSIGNED
         question.save(update_fields=["status"])
     audit_record(actor=expert.user, action="answer.submit" if submit else "answer.draft", target=answer)
@@ -59,6 +61,7 @@ def answer_return(*, question: Question, actor: Any, note: str = "") -> Answer:
         raise QuestionRefused("There is no answer waiting for approval.")
     answer.status = Answer.Status.DRAFT
     answer.save(update_fields=["status"])
+    state_counts_move(callout_id=question.callout_id, previous=question.status, status=Status.ASSIGNED)
     question.status = Status.ASSIGNED
     question.save(update_fields=["status"])
     audit_record(actor=actor, action="answer.return", target=answer, note=note.strip()[:500])
@@ -81,15 +84,15 @@ def _check_publishable(question: Question) -> None:
 def _publish(question: Question, actor: Any, now: Any) -> Question:
     """The byline is built here, from only the parts the reader allowed."""
     question.byline = byline_for(question)
+    state_counts_move(callout_id=question.callout_id, previous=question.status, status=Status.PUBLISHED)
     question.status = Status.PUBLISHED
     question.published_at = now
     question.save(update_fields=["byline", "status", "published_at"])
     covered = 0
     if question.group_id is not None:
-        covered = (
-            Question.objects.filter(group_id=question.group_id, status__in=COVERABLE)
-            .exclude(pk=question.pk)
-            .update(status=Status.COVERED, covered_by=question)
+        members = Question.objects.filter(group_id=question.group_id, status__in=COVERABLE).exclude(pk=question.pk)
+        covered = questions_set_status(
+            callout_id=question.callout_id, questions=members, status=Status.COVERED, covered_by=question
         )
     audit_record(actor=actor, action="question.publish", target=question, group_members_answered=covered)
     return question
@@ -160,12 +163,12 @@ def question_unpublish(*, question: Question, actor: Any) -> Question:
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status != Status.PUBLISHED:
         raise QuestionRefused("This question is not published.")
+    state_counts_move(callout_id=question.callout_id, previous=question.status, status=Status.ANSWERED)
     question.status = Status.ANSWERED
     question.published_at = None
     question.byline = ""
     question.save(update_fields=["status", "published_at", "byline"])
-    Question.objects.filter(covered_by=question, status=Status.COVERED).update(
-        status=Status.SHORTLISTED, covered_by=None
-    )
+    covered = Question.objects.filter(covered_by=question, status=Status.COVERED)
+    questions_set_status(callout_id=question.callout_id, questions=covered, status=Status.SHORTLISTED, covered_by=None)
     audit_record(actor=actor, action="question.unpublish", target=question)
     return question

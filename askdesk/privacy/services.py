@@ -9,13 +9,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.questions.crypto import lookup_digest, rotate
 from askdesk.questions.models import Question, ReaderContact
-from askdesk.questions.services import QuestionRefused
+from askdesk.questions.services import QuestionRefused, state_counts_add
 
 REVEAL_PERMISSION = "questions.reveal_readercontact"
 
@@ -55,9 +56,11 @@ def retention_apply(*, now: dt.datetime | None = None) -> RetentionReport:
             audit_record(actor=None, action="retention.delete_contacts", target=callout, count=number)
     for callout in closed.filter(closed_at__lte=question_cutoff):
         unpublished = Question.objects.filter(callout=callout).exclude(status=Question.Status.PUBLISHED)
-        number = unpublished.count()
+        by_state = dict(unpublished.values_list("status").annotate(n=Count("id")).order_by())
+        number = sum(by_state.values())
         if number:
             unpublished.delete()
+            state_counts_add(callout_id=callout.pk, deltas={status: -n for status, n in by_state.items()})
             questions_deleted += number
             audit_record(actor=None, action="retention.delete_questions", target=callout, count=number)
     return RetentionReport(contacts_deleted=contacts_deleted, questions_deleted=questions_deleted)

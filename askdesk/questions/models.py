@@ -98,6 +98,26 @@ class Question(models.Model):
         return bool(self.contact_spans)
 
 
+class CalloutStateCount(models.Model):
+    """How many of a call-out's questions are in one state, so triage never counts rows.
+
+    Kept by the services, in the transaction that changes a state (``state_counts_add``). A
+    state's count is the sum over a few slots: concurrent submissions add to different rows
+    instead of queueing on one.
+    """
+
+    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="state_counts")
+    status = models.CharField(max_length=16, choices=Question.Status.choices)
+    slot = models.PositiveSmallIntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["callout", "status", "slot"], name="state_count_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.status} of call-out {self.callout_id} (slot {self.slot}): {self.count}"
+
+
 class ReaderContact(models.Model):
     """How to reach the reader: kept apart from everything that can be published, encrypted at rest."""
 

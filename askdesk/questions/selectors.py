@@ -1,16 +1,17 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet, Sum
 
 from askdesk.accounts.models import Expert
 from askdesk.audit.models import AuditEvent
 from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
-from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
+from askdesk.questions.models import CalloutStateCount, Question, QuestionEvidence, QuestionGroup
 from askdesk.questions.services import hash_token
 from askdesk.search.selectors import search_questions
 from askdesk.stories.models import Sentence
@@ -24,12 +25,29 @@ def question_by_token(*, token: str) -> Question | None:
 
 
 def triage_counts(*, callout: Callout) -> dict[str, int]:
-    """Number of questions in each state (every state present, zeros included)."""
+    """Number of questions in each state (every state present, zeros included).
+
+    Read from the counters the services keep, so it costs the same whatever the call-out's size.
+    """
     counts = dict.fromkeys(Question.Status.values, 0)
-    rows = Question.objects.filter(callout=callout).values_list("status").annotate(n=Count("id")).order_by()
+    rows = CalloutStateCount.objects.filter(callout=callout).values_list("status").annotate(n=Sum("count")).order_by()
     for status, number in rows:
         counts[status] = number
     return counts
+
+
+def state_counts_for(*, callout_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per-state question counts of several call-outs, from the counters."""
+    result = {pk: dict.fromkeys(Question.Status.values, 0) for pk in callout_ids}
+    rows = (
+        CalloutStateCount.objects.filter(callout_id__in=callout_ids)
+        .values_list("callout_id", "status")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    for callout_id, status, number in rows:
+        result[callout_id][status] = number
+    return result
 
 
 def triage_questions(
@@ -45,6 +63,23 @@ def triage_questions(
     return questions.order_by("-submitted_at", "-id")
 
 
+# A search counts its matches up to here and then says "more than".
+SEARCH_COUNT_CAP = 1000
+
+
+class CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its count (from the state counters, or a capped count) instead of counting."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int, capped: bool = False) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = max(count, 0)
+        self.capped = capped
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 def triage_page(
     *,
     callout: Callout,
@@ -53,8 +88,21 @@ def triage_page(
     group: int | None = None,
     page: int | str = 1,
     per_page: int = 50,
+    counts: dict[str, int] | None = None,
 ) -> Page[Question]:
-    paginator = Paginator(triage_questions(callout=callout, status=status, search=search, group=group), per_page)
+    """One page of the triage list; its total comes from the counters whenever the list is a whole state."""
+    questions = triage_questions(callout=callout, status=status, search=search, group=group)
+    paginator: Paginator[Question]
+    if search.strip():
+        found = questions.order_by()[: SEARCH_COUNT_CAP + 1].count()
+        paginator = CountedPaginator(
+            questions, per_page, count=min(found, SEARCH_COUNT_CAP), capped=found > SEARCH_COUNT_CAP
+        )
+    elif group is None:
+        counts = counts if counts is not None else triage_counts(callout=callout)
+        paginator = CountedPaginator(questions, per_page, count=counts[status] if status else sum(counts.values()))
+    else:
+        paginator = Paginator(questions, per_page)  # one group: as large as the group, not the call-out
     return paginator.get_page(page)
 
 

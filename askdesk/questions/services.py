@@ -3,13 +3,16 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import random
 import uuid
+from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, QuerySet
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -20,7 +23,7 @@ from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.nlp.scrub import find_contact_details, scrub
 from askdesk.questions.crypto import lookup_digest
-from askdesk.questions.models import Question, QuestionGroup, ReaderContact
+from askdesk.questions.models import CalloutStateCount, Question, QuestionGroup, ReaderContact
 from askdesk.questions.signals import question_changed
 
 Status = Question.Status
@@ -32,6 +35,64 @@ TRANSITIONS: dict[str, tuple[str, set[str]]] = {
     "spam": (Status.SPAM, {Status.NEW, Status.SHORTLISTED, Status.REJECTED}),
     "restore": (Status.NEW, {Status.REJECTED, Status.SPAM, Status.SHORTLISTED}),
 }
+
+
+STATE_COUNT_SLOTS = 8
+
+
+def state_counts_add(*, callout_id: int, deltas: Mapping[str, int]) -> None:
+    """Add to the call-out's per-state question counts; call it in the transaction that changes the states.
+
+    Every change of a question's state (or its deletion) goes through here, so triage reads
+    counts that cost the same at a thousand questions and at a million.
+    """
+    slot = random.randrange(STATE_COUNT_SLOTS)  # noqa: S311 - spreads writes, not a secret
+    for status, delta in deltas.items():
+        if not delta:
+            continue
+        counter = CalloutStateCount.objects.filter(callout_id=callout_id, status=status, slot=slot)
+        if counter.update(count=F("count") + delta):
+            continue
+        try:
+            with transaction.atomic():
+                CalloutStateCount.objects.create(callout_id=callout_id, status=status, slot=slot, count=delta)
+        except IntegrityError:
+            # Another transaction created this slot's row first: add to it.
+            counter.update(count=F("count") + delta)
+
+
+def state_counts_move(*, callout_id: int, previous: str, status: str, number: int = 1) -> None:
+    """``number`` questions of the call-out went from state ``previous`` to ``status``."""
+    if previous != status and number:
+        state_counts_add(callout_id=callout_id, deltas={previous: -number, status: number})
+
+
+def questions_set_status(*, callout_id: int, questions: QuerySet[Question], status: str, **fields: Any) -> int:
+    """Put many questions of one call-out in one state, keeping its state counts; returns how many.
+
+    The rows are locked first, so the counts move by exactly what changed.
+    """
+    rows = list(questions.select_for_update().values_list("pk", "status"))
+    if not rows:
+        return 0
+    Question.objects.filter(pk__in=[pk for pk, _ in rows]).update(status=status, **fields)
+    deltas: Counter[str] = Counter()
+    for _, previous in rows:
+        deltas[previous] -= 1
+        deltas[status] += 1
+    state_counts_add(callout_id=callout_id, deltas=deltas)
+    return len(rows)
+
+
+@transaction.atomic
+def state_counts_rebuild(*, callout: Callout) -> dict[str, int]:
+    """Count the call-out's questions once and store the result (a repair; the services keep them)."""
+    counts = dict(Question.objects.filter(callout=callout).values_list("status").annotate(n=Count("id")).order_by())
+    CalloutStateCount.objects.filter(callout=callout).delete()
+    CalloutStateCount.objects.bulk_create(
+        [CalloutStateCount(callout=callout, status=status, slot=0, count=n) for status, n in counts.items()]
+    )
+    return counts
 
 
 class QuestionRefused(ValidationError):
@@ -115,6 +176,7 @@ def question_submit(
                 access_token_hash=hash_token(token),
                 contact_spans=contact_spans_in(text.strip()),
             )
+            state_counts_add(callout_id=callout.pk, deltas={Status.NEW: 1})
             question_changed.send(sender=Question, question_id=question.pk)
             if email.strip() or phone.strip():
                 ReaderContact.objects.create(
@@ -153,6 +215,7 @@ def question_transition(*, question: Question, action: str, actor: Any) -> Quest
         question.assigned_at = None
         update += ["assigned_to", "assigned_at"]
     question.save(update_fields=update)
+    state_counts_move(callout_id=question.callout_id, previous=previous, status=target)
     audit_record(actor=actor, action=f"question.{action}", target=question, previous=previous)
     return question
 
@@ -168,6 +231,7 @@ def question_assign(*, question: Question, expert: Expert, actor: Any) -> Questi
     if question.status not in {Status.NEW, Status.SHORTLISTED, Status.ASSIGNED}:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be assigned.")
     _check_callout_scope(question, expert)
+    state_counts_move(callout_id=question.callout_id, previous=question.status, status=Status.ASSIGNED)
     question.status = Status.ASSIGNED
     question.assigned_to = expert
     question.assigned_at = timezone.now()
@@ -213,9 +277,11 @@ def question_redact_contact_details(*, question: Question, actor: Any) -> Questi
 @transaction.atomic
 def question_delete_by_reader(*, question: Question) -> None:
     """The reader's own deletion: the question, its contact details and any answer go at once."""
+    question = Question.objects.select_for_update().get(pk=question.pk)
     audit_record(
         actor=None, action="question.reader_delete", target=question, was_published=question.status == Status.PUBLISHED
     )
+    state_counts_add(callout_id=question.callout_id, deltas={question.status: -1})
     question.delete()
 
 

@@ -163,6 +163,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         group=group,
         page=request.GET.get("page", 1),
         per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
+        counts=counts,
     )
     return render(request, "questions/triage.html", context)
 

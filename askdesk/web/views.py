@@ -10,6 +10,7 @@ from askdesk.callouts.access import callouts_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.questions.models import Question
+from askdesk.questions.selectors import state_counts_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -31,15 +32,12 @@ def legal_document(request: HttpRequest, pk: int) -> HttpResponse:
 def desk_home(request: HttpRequest) -> HttpResponse:
     if not is_editor(request.user) and expert_for(request.user) is not None:
         return redirect("answers:queue")
-    callouts = (
-        callouts_for_editor(request.user)
-        .select_related("story")
-        .annotate(
-            total=Count("questions"),
-            new=Count("questions", filter=Q(questions__status=Question.Status.NEW)),
-            waiting=Count("questions", filter=Q(questions__status=Question.Status.ANSWERED)),
-            published=Count("questions", filter=Q(questions__status=Question.Status.PUBLISHED)),
-        )
-        .order_by("-created_at")
-    )
+    callouts = list(callouts_for_editor(request.user).select_related("story").order_by("-created_at"))
+    counts = state_counts_for(callout_ids=[c.pk for c in callouts])
+    for callout in callouts:
+        states = counts[callout.pk]
+        callout.total = sum(states.values())  # type: ignore[attr-defined]
+        callout.new = states[Question.Status.NEW]  # type: ignore[attr-defined]
+        callout.waiting = states[Question.Status.ANSWERED]  # type: ignore[attr-defined]
+        callout.published = states[Question.Status.PUBLISHED]  # type: ignore[attr-defined]
     return render(request, "web/desk_home.html", {"callouts": callouts})
