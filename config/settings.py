@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "askdesk.answers",
     "askdesk.analysis",
     "askdesk.privacy",
+    "askdesk.exports",
 ]
 
 MIDDLEWARE = [

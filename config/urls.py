@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from askdesk.answers import views as answers
 from askdesk.callouts import views as callouts
+from askdesk.exports import views as exports
 from askdesk.ops import views as ops
 from askdesk.privacy import views as privacy
 from askdesk.questions import views as questions
@@ -42,6 +43,13 @@ desk_urls = (
     ],
     "desk",
 )
+exports_urls = (
+    [
+        path("desk/callouts/<int:pk>/exports/", exports.callout_exports, name="callout"),
+        path("desk/callouts/<int:pk>/exports/contacts/", exports.callout_contacts_export, name="contacts"),
+    ],
+    "exports",
+)
 accounts_urls = (
     [
         path("desk/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
@@ -58,6 +66,7 @@ urlpatterns = [
     path("", include(questions_urls)),
     path("", include(answers_urls)),
     path("", include(desk_urls)),
+    path("", include(exports_urls)),
     path("", include(accounts_urls)),
     path("admin/", admin.site.urls),
 ]

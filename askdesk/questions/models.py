@@ -77,8 +77,9 @@ class Question(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         indexes = [
-            models.Index(fields=["callout", "status", "-submitted_at"], name="question_triage"),
-            models.Index(fields=["callout", "-submitted_at"], name="question_callout_recent"),
+            # Triage lists order by (-submitted_at, -id): the id in the index spares a sort.
+            models.Index(fields=["callout", "status", "-submitted_at", "-id"], name="question_triage_state"),
+            models.Index(fields=["callout", "-submitted_at", "-id"], name="question_triage_recent"),
             models.Index(fields=["assigned_to", "status"], name="question_expert"),
             models.Index(fields=["group", "status"], name="question_group"),
             models.Index(

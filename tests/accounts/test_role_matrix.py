@@ -120,6 +120,11 @@ RULES: dict[str, Rule] = {
     "desk:export_reader_data": Rule(
         no_kwargs, get=frozenset({EDITOR, EDITOR_ELSEWHERE}), post=frozenset({EDITOR, EDITOR_ELSEWHERE})
     ),
+    # Exports: the questions for editors; contact details only with the reveal permission.
+    "exports:callout": Rule(
+        callout_pk, get=frozenset({EDITOR}), post=frozenset({EDITOR}), data=lambda w: {"format": "csv"}
+    ),
+    "exports:contacts": Rule(callout_pk, post=frozenset({EDITOR}), data=lambda w: {"format": "csv"}),
     # The expert's own work.
     "answers:queue": Rule(no_kwargs, get=EXPERTS),
     "answers:edit": Rule(

@@ -38,7 +38,7 @@ def assert_counts_true(callout: Any) -> None:
 
 def test_every_editorial_path_keeps_the_state_counts_equal_to_a_real_count(callout, editor, expert):
     first, _ = submit(callout, "Will Iran retaliate?")
-    second, second_token = submit(callout, "Will Iran strike back?")
+    second, _ = submit(callout, "Will Iran strike back?")
     third, _ = submit(callout, "Is the IAEA worried?")
     assert_counts_true(callout)
     for action in ("shortlist", "reject", "spam", "restore", "shortlist"):
