@@ -5,7 +5,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 
 from askdesk.accounts.models import Expert
 from askdesk.audit.models import AuditEvent
@@ -36,6 +36,13 @@ def triage_counts(*, callout: Callout) -> dict[str, int]:
     return counts
 
 
+def group_state_counts(*, group: QuestionGroup) -> dict[str, int]:
+    """Number of the group's questions in each state: as costly as the group is large, not the call-out."""
+    counts = dict.fromkeys(Question.Status.values, 0)
+    counts.update(Question.objects.filter(group=group).values_list("status").annotate(n=Count("id")).order_by())
+    return counts
+
+
 def state_counts_for(*, callout_ids: list[int]) -> dict[int, dict[str, int]]:
     """Per-state question counts of several call-outs, from the counters."""
     result = {pk: dict.fromkeys(Question.Status.values, 0) for pk in callout_ids}
@@ -61,6 +68,22 @@ def triage_questions(
     if search.strip():
         questions = search_questions(questions, search)
     return questions.order_by("-submitted_at", "-id")
+
+
+def neighbours_in_list(
+    *, question: Question, status: str = "", search: str = "", group: int | None = None
+) -> tuple[int | None, int | None]:
+    """The questions before and after this one in the triage list it was opened from (newest first).
+
+    Found from the question's own place, so they are right even after the question left the list.
+    """
+    questions = triage_questions(callout=question.callout, status=status, search=search, group=group)
+    at, pk = question.submitted_at, question.pk
+    older = questions.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=pk))
+    newer = questions.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, id__gt=pk))
+    previous = newer.order_by("submitted_at", "id").values_list("pk", flat=True).first()
+    following = older.order_by("-submitted_at", "-id").values_list("pk", flat=True).first()
+    return previous, following
 
 
 # A search counts its matches up to here and then says "more than".

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -23,7 +24,9 @@ from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.selectors import (
+    group_state_counts,
     groups_for_moving,
+    neighbours_in_list,
     question_by_token,
     question_evidence,
     question_history,
@@ -128,26 +131,35 @@ def question_delete(request: HttpRequest, token: str) -> HttpResponse:
 # Staff pages ----------------------------------------------------------------------------
 
 
+# The triage list opens on the questions that need an editor's decision.
+DEFAULT_TAB = Question.Status.NEW
+ALL_TAB = "all"
+
+
 @editor_required
 @require_safe
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     callout = get_callout_for_editor(request, pk)
-    status = request.GET.get("status", "")
-    if status not in Question.Status.values:
-        status = ""
     search = request.GET.get("q", "").strip()[:200]
-    group = _int_or_none(request.GET.get("group"))
-    by_groups = request.GET.get("view") == "groups" and not (status or search or group)
-    counts = triage_counts(callout=callout)
+    group_id = _int_or_none(request.GET.get("group"))
+    status = request.GET.get("status", "")
+    if status not in {*Question.Status.values, ALL_TAB}:
+        # A search or one group looks through every state unless a tab was chosen.
+        status = ALL_TAB if (search or group_id) else DEFAULT_TAB
+    by_groups = request.GET.get("view") == "groups" and not (search or group_id)
+    group = QuestionGroup.objects.filter(callout=callout, pk=group_id).first() if group_id else None
+    counts = group_state_counts(group=group) if group else triage_counts(callout=callout)
     context: dict[str, object] = {
         "callout": callout,
         "counts": counts,
         "total": sum(counts.values()),
         "status": status,
+        "all_tab": ALL_TAB,
         "search": search,
         "statuses": Question.Status.choices,
         "experts": experts_of(callout.story.newsroom_id),
         "by_groups": by_groups,
+        "group": group,
     }
     if by_groups:
         context["page"] = triage_groups_page(
@@ -155,17 +167,31 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         )
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
-    context["group"] = QuestionGroup.objects.filter(callout=callout, pk=group).first() if group else None
-    context["page"] = triage_page(
+    page = triage_page(
         callout=callout,
-        status=status,
+        status="" if status == ALL_TAB else status,
         search=search,
-        group=group,
+        group=group.pk if group else group_id,
         page=request.GET.get("page", 1),
         per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
-        counts=counts,
+        counts=None if group else counts,
     )
+    rows = list(page.object_list)
+    # After an action the list comes back at the row that takes the acted-on row's place.
+    context["rows"] = [
+        (question, rows[i + 1].pk if i + 1 < len(rows) else (rows[i - 1].pk if i else None))
+        for i, question in enumerate(rows)
+    ]
+    context["page"] = page
+    context["filters"] = _filters(status=status, search=search, group=group)
     return render(request, "questions/triage.html", context)
+
+
+def _filters(*, status: str, search: str, group: QuestionGroup | None) -> str:
+    """The list's query string without the page, for tabs, pages and "back to the list" links."""
+
+    params = {"status": status, "q": search, "group": group.pk if group else ""}
+    return urlencode({key: value for key, value in params.items() if value})
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -212,10 +238,29 @@ def action_done(action: str) -> str:
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
     evidence, found = question_evidence(question=question)
+    previous = following = None
+    filters = ""
+    if is_editor(request.user):
+        status = request.GET.get("status", "")
+        status = status if status in {*Question.Status.values, ALL_TAB} else DEFAULT_TAB
+        search = request.GET.get("q", "").strip()[:200]
+        group = QuestionGroup.objects.filter(
+            callout_id=question.callout_id, pk=_int_or_none(request.GET.get("group")) or 0
+        ).first()
+        previous, following = neighbours_in_list(
+            question=question,
+            status="" if status == ALL_TAB else status,
+            search=search,
+            group=group.pk if group else None,
+        )
+        filters = _filters(status=status, search=search, group=group)
     return render(
         request,
         "questions/detail.html",
         {
+            "previous_question": previous,
+            "next_question": following,
+            "filters": filters,
             "question": question,
             "answer": getattr(question, "answer", None),
             "experts": experts_of(question.callout.story.newsroom_id),

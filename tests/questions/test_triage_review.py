@@ -1,0 +1,69 @@
+"""What a review of the triage in the browser asked for: default tab, counts in a group, keeping the place."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from askdesk.questions.services import question_move, question_transition
+from tests.conftest import submit
+
+
+def triage(client, callout, query=""):
+    return client.get(reverse("questions:triage", args=[callout.pk]) + query).content.decode()
+
+
+def test_triage_opens_on_the_questions_that_need_a_decision(editor_client, callout, editor):
+    decided, _ = submit(callout, "Already shortlisted?")
+    submit(callout, "Still to decide?")
+    question_transition(question=decided, action="shortlist", actor=editor)
+    page = triage(editor_client, callout)
+    assert "Still to decide?" in page and "Already shortlisted?" not in page
+    assert 'aria-current="page" data-state="new">Needs a decision' in page
+    everything = triage(editor_client, callout, "?status=all")
+    assert "Still to decide?" in everything and "Already shortlisted?" in everything
+
+
+def test_tabs_in_one_group_count_the_group_and_keep_it(editor_client, callout, editor):
+    first, _ = submit(callout, "Will Iran retaliate?")
+    second, _ = submit(callout, "Will Iran strike back?")
+    for number in range(5):
+        submit(callout, f"Unrelated {number}?")
+    group = question_move(question=first, target=None, actor=editor)
+    question_move(question=second, target=group, actor=editor)
+    question_transition(question=second, action="reject", actor=editor)
+    page = triage(editor_client, callout, f"?group={group.pk}")
+    assert 'All <span class="count">2</span>' in page
+    assert 'data-state="rejected">Rejected <span class="count">1</span>' in page
+    assert f"status=rejected&amp;group={group.pk}" in page
+    assert "Unrelated" not in page
+
+
+def test_an_empty_search_says_nothing_matched_and_offers_every_state(editor_client, callout):
+    submit(callout, "Will Iran retaliate?")
+    page = triage(editor_client, callout, "?q=submarines")
+    assert "No question matches “submarines”" in page
+    assert "No questions here yet" not in page
+
+
+def test_an_action_in_the_list_comes_back_to_the_same_place(editor_client, callout):
+    older, _ = submit(callout, "Older question?")
+    newer, _ = submit(callout, "Newer question?")
+    list_url = reverse("questions:triage", args=[callout.pk]) + "?status=new"
+    page = editor_client.get(list_url).content.decode()
+    assert f'name="next" value="{list_url}#q-{older.pk}"' in page
+    response = editor_client.post(
+        reverse("questions:act", args=[newer.pk]), {"action": "reject", "next": f"{list_url}#q-{older.pk}"}
+    )
+    assert response["Location"] == f"{list_url}#q-{older.pk}"
+
+
+def test_the_question_page_leads_to_the_next_question_of_the_same_list(editor_client, callout, editor):
+    oldest, _ = submit(callout, "Oldest?")
+    middle, _ = submit(callout, "Middle?")
+    newest, _ = submit(callout, "Newest?")
+    question_transition(question=middle, action="spam", actor=editor)
+    page = editor_client.get(reverse("questions:detail", args=[newest.pk]) + "?status=new").content.decode()
+    assert reverse("questions:detail", args=[oldest.pk]) + "?status=new" in page  # the spam one is skipped
+    last = editor_client.get(reverse("questions:detail", args=[oldest.pk]) + "?status=new").content.decode()
+    assert "No more questions in this list" in last
+    assert reverse("questions:detail", args=[newest.pk]) + "?status=new" in last
