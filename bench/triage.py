@@ -160,7 +160,18 @@ def _fill_by_copy(callout, count: int, rng: random.Random) -> None:  # type: ign
     columns = [f.column for f in fields]
     group_table = QuestionGroup._meta.db_table
     sizes = _group_sizes(count, rng)
+    table = Question._meta.db_table
     with transaction.atomic(), connection.cursor() as cursor:
+        # Secondary indexes (triage, search) are built once after the load, not row by row.
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+            "AND indexname NOT IN (SELECT conname FROM pg_constraint)",
+            [table],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {group_table}")
         first_group = cursor.fetchone()[0]
         raw = cursor.cursor  # psycopg's own cursor, for COPY
@@ -170,7 +181,7 @@ def _fill_by_copy(callout, count: int, rng: random.Random) -> None:  # type: ign
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{group_table}', 'id'), (SELECT MAX(id) FROM {group_table}))"
         )
-        with raw.copy(f"COPY {Question._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for group_id, text, status, submitted_at in _question_rows(callout, sizes, first_group, rng):
                 values = {
                     "group_id": group_id,
@@ -181,6 +192,8 @@ def _fill_by_copy(callout, count: int, rng: random.Random) -> None:  # type: ign
                     "access_token_hash": f"{rng.getrandbits(256):064x}",
                 }
                 copy.write_row([values[c] if c in values else fixed[c] for c in columns])
+        for _, definition in indexes:
+            cursor.execute(definition)
 
 
 def measure(client, url: str, rounds: int) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]

@@ -38,6 +38,7 @@ desk_urls = (
         path("desk/", web.desk_home, name="home"),
         path("desk/stories/new/", stories.story_import_page, name="story_import"),
         path("desk/callouts/<int:pk>/status/", callouts.callout_status, name="callout_status"),
+        path("desk/callouts/<int:pk>/settings/", callouts.callout_settings, name="callout_settings"),
         path("desk/questions/<int:pk>/contact/", privacy.reveal_contact, name="reveal_contact"),
         path("desk/privacy/export/", privacy.export_reader_data, name="export_reader_data"),
     ],

@@ -25,6 +25,11 @@ class Callout(models.Model):
     require_contact = models.BooleanField(
         default=False, help_text="Readers must give an email address or a phone number."
     )
+    # The call-out stops taking questions at this time by itself (an editor can still close it earlier).
+    closes_at = models.DateTimeField(null=True, blank=True)
+    languages = models.CharField(
+        max_length=100, blank=True, help_text="Languages readers may ask in, as codes: 'en, fa'. Empty: any."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Bumped whenever groups change by hand or by a regroup, so background workers can tell
@@ -40,4 +45,14 @@ class Callout(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
+        return self.status == self.Status.OPEN and (self.closes_at is None or timezone.now() < self.closes_at)
+
+    @property
+    def state_label(self) -> str:
+        if self.status == self.Status.OPEN and not self.is_open:
+            return "Closed at its closing time"
+        return self.get_status_display()
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code.strip() for code in self.languages.split(",") if code.strip()]

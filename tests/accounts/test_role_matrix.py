@@ -114,7 +114,15 @@ RULES: dict[str, Rule] = {
     "desk:story_import": Rule(
         no_kwargs, get=frozenset({EDITOR, EDITOR_ELSEWHERE}), post=frozenset({EDITOR, EDITOR_ELSEWHERE})
     ),
-    "desk:callout_status": Rule(callout_pk, post=frozenset({EDITOR}), data=lambda w: {"status": "closed"}),
+    "desk:callout_status": Rule(
+        lambda w, p: {"pk": w.callout.pk},
+        get=frozenset({EDITOR}),
+        post=frozenset({EDITOR}),
+        data=lambda w: {"status": "closed"},
+    ),
+    "desk:callout_settings": Rule(
+        callout_pk, get=frozenset({EDITOR}), post=frozenset({EDITOR}), data=lambda w: {"prompt": "Changed?"}
+    ),
     "desk:reveal_contact": Rule(question_pk, post=frozenset({EDITOR})),
     # Data-subject requests: both editors may ask, each about their own newsroom's readers only.
     "desk:export_reader_data": Rule(
