@@ -68,6 +68,29 @@ def answer_return(*, question: Question, actor: Any, note: str = "") -> Answer:
     return answer
 
 
+@transaction.atomic
+def answer_edit_by_editor(*, question: Question, body: str, actor: Any) -> Answer:
+    """An editor fixes an answer waiting for approval (a typo, a name) before approving it.
+
+    The expert's words before the change stay in the audit trail.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    answer = Answer.objects.filter(question=question).first()
+    if answer is None or question.status != Status.ANSWERED or answer.status != Answer.Status.SUBMITTED:
+        raise QuestionRefused("Only an answer waiting for approval can be edited here.")
+    text = body.strip()
+    if not text:
+        raise QuestionRefused("The answer cannot be empty.")
+    if text == answer.body:
+        return answer
+    previous = answer.body
+    answer.body = text
+    answer.updated_at = timezone.now()
+    answer.save(update_fields=["body", "updated_at"])
+    audit_record(actor=actor, action="answer.edit", target=answer, previous=previous)
+    return answer
+
+
 # A published answer also answers the other questions of its group, unless an editor set them aside.
 COVERABLE = {Status.NEW, Status.SHORTLISTED, Status.ASSIGNED, Status.ANSWERED}
 

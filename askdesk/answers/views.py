@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from askdesk.accounts.access import editor_required, expert_for, newsroom_ids, staff_required
 from askdesk.answers import services
-from askdesk.answers.selectors import published_questions
+from askdesk.answers.selectors import expert_brief, published_questions
 from askdesk.callouts.models import Callout
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.selectors import expert_queue, question_evidence
@@ -72,6 +72,7 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "paragraphs": story_paragraphs(story=question.callout.story),
             "evidence_sentences": found,
             "highlight": [sentence.key for sentence, _ in found],
+            "brief": expert_brief(question=question),
         },
         status=400 if error else 200,
     )
@@ -83,7 +84,11 @@ def answer_action(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
     action = request.POST.get("action", "")
     try:
-        if action == "publish":
+        if action in {"publish", "edit"} and "body" in request.POST:
+            services.answer_edit_by_editor(question=question, body=request.POST["body"], actor=request.user)
+        if action == "edit":
+            messages.success(request, "Answer saved. It is still waiting for approval.")
+        elif action == "publish":
             services.answer_publish(question=question, actor=request.user)
             messages.success(request, "Answer approved and published.")
         elif action == "publish_from_story":
@@ -94,7 +99,7 @@ def answer_action(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Taken off the public page.")
         elif action == "return":
             services.answer_return(question=question, actor=request.user, note=request.POST.get("note", ""))
-            messages.success(request, "Answer sent back to the expert.")
+            messages.success(request, "Answer sent back to the expert, with your note.")
         else:
             messages.error(request, "Unknown action.")
     except ValidationError as exc:
