@@ -192,6 +192,7 @@ def _fill_by_copy(callout, count: int, rng: random.Random) -> None:  # type: ign
                     "access_token_hash": f"{rng.getrandbits(256):064x}",
                 }
                 copy.write_row([values[c] if c in values else fixed[c] for c in columns])
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # check the foreign keys now, before building indexes
         for _, definition in indexes:
             cursor.execute(definition)
 
