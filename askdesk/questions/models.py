@@ -119,6 +119,25 @@ class CalloutStateCount(models.Model):
         return f"{self.status} of call-out {self.callout_id} (slot {self.slot}): {self.count}"
 
 
+class CalloutHourCount(models.Model):
+    """How many questions reached a call-out in one hour (UTC), kept by ``question_submit``.
+
+    A history of arrivals: deleting a question later does not change it. Split over slots
+    like ``CalloutStateCount``.
+    """
+
+    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="hour_counts")
+    hour = models.DateTimeField()
+    slot = models.PositiveSmallIntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["callout", "hour", "slot"], name="hour_count_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.count} questions to call-out {self.callout_id} at {self.hour:%Y-%m-%d %H}h"
+
+
 class ReaderContact(models.Model):
     """How to reach the reader: kept apart from everything that can be published, encrypted at rest."""
 

@@ -1,17 +1,25 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from askdesk.accounts.models import Expert
 from askdesk.audit.models import AuditEvent
 from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
-from askdesk.questions.models import CalloutStateCount, Question, QuestionEvidence, QuestionGroup
+from askdesk.questions.models import (
+    CalloutHourCount,
+    CalloutStateCount,
+    Question,
+    QuestionEvidence,
+    QuestionGroup,
+)
 from askdesk.questions.services import hash_token
 from askdesk.search.selectors import search_questions
 from askdesk.stories.models import Sentence
@@ -41,6 +49,37 @@ def group_state_counts(*, group: QuestionGroup) -> dict[str, int]:
     counts = dict.fromkeys(Question.Status.values, 0)
     counts.update(Question.objects.filter(group=group).values_list("status").annotate(n=Count("id")).order_by())
     return counts
+
+
+def arrivals_by_hour(*, callout_ids: Collection[int], hours: int = 12) -> list[tuple[dt.datetime, int]]:
+    """Questions that reached these call-outs in each of the last ``hours`` hours, oldest first (zeros included)."""
+    now = timezone.now().astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    first = now - dt.timedelta(hours=hours - 1)
+    found = dict(
+        CalloutHourCount.objects.filter(callout_id__in=callout_ids, hour__gte=first)
+        .values_list("hour")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    slots = [first + dt.timedelta(hours=i) for i in range(hours)]
+    return [(hour, found.get(hour, 0)) for hour in slots]
+
+
+def expert_load(*, experts: Collection[Expert]) -> list[tuple[Expert, int, int]]:
+    """Each expert with the questions they still have to answer and the answers waiting for approval."""
+    rows = (
+        Question.objects.filter(
+            assigned_to__in=experts, status__in=[Question.Status.ASSIGNED, Question.Status.ANSWERED]
+        )
+        .values_list("assigned_to_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    load: dict[tuple[int, str], int] = {(expert_id, status): n for expert_id, status, n in rows}
+    return [
+        (expert, load.get((expert.pk, Question.Status.ASSIGNED), 0), load.get((expert.pk, Question.Status.ANSWERED), 0))
+        for expert in experts
+    ]
 
 
 def state_counts_for(*, callout_ids: list[int]) -> dict[int, dict[str, int]]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import random
@@ -13,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, QuerySet
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -23,7 +25,7 @@ from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.nlp.scrub import find_contact_details, scrub
 from askdesk.questions.crypto import lookup_digest
-from askdesk.questions.models import CalloutStateCount, Question, QuestionGroup, ReaderContact
+from askdesk.questions.models import CalloutHourCount, CalloutStateCount, Question, QuestionGroup, ReaderContact
 from askdesk.questions.signals import question_changed
 
 Status = Question.Status
@@ -40,6 +42,19 @@ TRANSITIONS: dict[str, tuple[str, set[str]]] = {
 STATE_COUNT_SLOTS = 8
 
 
+def _counter_add(model: type[CalloutStateCount | CalloutHourCount], delta: int, **key: Any) -> None:
+    """Add to one counter row, creating it when it is the first; safe when transactions race to create it."""
+    counter = model.objects.filter(**key)
+    if counter.update(count=F("count") + delta):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(count=delta, **key)
+    except IntegrityError:
+        # Another transaction created this slot's row first: add to it.
+        counter.update(count=F("count") + delta)
+
+
 def state_counts_add(*, callout_id: int, deltas: Mapping[str, int]) -> None:
     """Add to the call-out's per-state question counts; call it in the transaction that changes the states.
 
@@ -48,17 +63,15 @@ def state_counts_add(*, callout_id: int, deltas: Mapping[str, int]) -> None:
     """
     slot = random.randrange(STATE_COUNT_SLOTS)  # noqa: S311 - spreads writes, not a secret
     for status, delta in deltas.items():
-        if not delta:
-            continue
-        counter = CalloutStateCount.objects.filter(callout_id=callout_id, status=status, slot=slot)
-        if counter.update(count=F("count") + delta):
-            continue
-        try:
-            with transaction.atomic():
-                CalloutStateCount.objects.create(callout_id=callout_id, status=status, slot=slot, count=delta)
-        except IntegrityError:
-            # Another transaction created this slot's row first: add to it.
-            counter.update(count=F("count") + delta)
+        if delta:
+            _counter_add(CalloutStateCount, delta, callout_id=callout_id, status=status, slot=slot)
+
+
+def arrival_count_add(*, callout_id: int, at: dt.datetime) -> None:
+    """Count one question arriving at a call-out in the hour of ``at`` (UTC)."""
+    hour = at.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    slot = random.randrange(STATE_COUNT_SLOTS)  # noqa: S311 - spreads writes, not a secret
+    _counter_add(CalloutHourCount, 1, callout_id=callout_id, hour=hour, slot=slot)
 
 
 def state_counts_move(*, callout_id: int, previous: str, status: str, number: int = 1) -> None:
@@ -86,12 +99,24 @@ def questions_set_status(*, callout_id: int, questions: QuerySet[Question], stat
 
 @transaction.atomic
 def state_counts_rebuild(*, callout: Callout) -> dict[str, int]:
-    """Count the call-out's questions once and store the result (a repair; the services keep them)."""
+    """Count the call-out's questions by state and by hour of arrival once, and store the result.
+
+    A repair, and the start for questions loaded in bulk; the services keep the counts after that.
+    """
     counts = dict(Question.objects.filter(callout=callout).values_list("status").annotate(n=Count("id")).order_by())
     CalloutStateCount.objects.filter(callout=callout).delete()
     CalloutStateCount.objects.bulk_create(
         [CalloutStateCount(callout=callout, status=status, slot=0, count=n) for status, n in counts.items()]
     )
+    hours = (
+        Question.objects.filter(callout=callout)
+        .annotate(hour=TruncHour("submitted_at", tzinfo=dt.UTC))
+        .values_list("hour")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    CalloutHourCount.objects.filter(callout=callout).delete()
+    CalloutHourCount.objects.bulk_create([CalloutHourCount(callout=callout, hour=h, slot=0, count=n) for h, n in hours])
     return counts
 
 
@@ -177,6 +202,7 @@ def question_submit(
                 contact_spans=contact_spans_in(text.strip()),
             )
             state_counts_add(callout_id=callout.pk, deltas={Status.NEW: 1})
+            arrival_count_add(callout_id=callout.pk, at=now)
             question_changed.send(sender=Question, question_id=question.pk)
             if email.strip() or phone.strip():
                 ReaderContact.objects.create(

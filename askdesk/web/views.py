@@ -5,12 +5,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from askdesk.accounts.access import expert_for, is_editor, staff_required
+from askdesk.accounts.access import expert_for, is_editor, newsroom_ids, staff_required
+from askdesk.accounts.models import Expert
 from askdesk.callouts.access import callouts_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.questions.models import Question
-from askdesk.questions.selectors import state_counts_for
+from askdesk.questions.selectors import arrivals_by_hour, expert_load, state_counts_for
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -40,4 +41,18 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         callout.new = states[Question.Status.NEW]  # type: ignore[attr-defined]
         callout.waiting = states[Question.Status.ANSWERED]  # type: ignore[attr-defined]
         callout.published = states[Question.Status.PUBLISHED]  # type: ignore[attr-defined]
-    return render(request, "web/desk_home.html", {"callouts": callouts})
+    experts = list(
+        Expert.objects.filter(user__newsroom_memberships__newsroom_id__in=newsroom_ids(request.user)).distinct()
+    )
+    arrivals = arrivals_by_hour(callout_ids=[c.pk for c in callouts if c.is_open])
+    return render(
+        request,
+        "web/desk_home.html",
+        {
+            "callouts": callouts,
+            "arrivals": arrivals,
+            "arrivals_total": sum(n for _, n in arrivals),
+            "arrivals_peak": max((n for _, n in arrivals), default=0),
+            "load": expert_load(experts=experts),
+        },
+    )
