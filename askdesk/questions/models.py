@@ -32,7 +32,7 @@ class Question(models.Model):
         NEW = "new", "New"
         SHORTLISTED = "shortlisted", "Shortlisted"
         ASSIGNED = "assigned", "Assigned"
-        ANSWERED = "answered", "Answered"
+        ANSWERED = "answered", "Waiting for approval"
         PUBLISHED = "published", "Published"
         REJECTED = "rejected", "Rejected"
         SPAM = "spam", "Spam"
@@ -93,6 +93,13 @@ class Question(models.Model):
     @property
     def display_text(self) -> str:
         return self.public_text or self.text
+
+    @property
+    def state_label_for_reader(self) -> str:
+        """The state's one name, as the desk shows it; only "rejected" and "spam" are not said to the reader."""
+        if self.status in {self.Status.REJECTED, self.Status.SPAM}:
+            return "Not selected for an answer"
+        return self.get_status_display()
 
     @property
     def has_contact_in_text(self) -> bool:

@@ -138,7 +138,7 @@ def test_one_answer_publishes_for_every_asker_of_the_group(client, asked, callou
     assert public.count("Will Iran retaliate") == 1
     assert "Asked by Sara, Leeds" in public and "and 1 other reader" in public
     status = client.get(reverse("questions:status", args=[second_token])).content.decode()
-    assert "Answered, together with other readers" in status
+    assert "Answered with its group" in status
     assert "Officials say there are no plans to." in status
 
     question_unpublish(question=first, actor=editor)

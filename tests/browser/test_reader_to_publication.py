@@ -167,7 +167,7 @@ def test_a_readers_question_is_answered_and_published_without_their_contact_deta
     assert_no_contact_details(reader)
 
     reader.goto(private_url)
-    expect(reader.locator(".reader-status")).to_have_text("Answered and published")
+    expect(reader.locator(".reader-status")).to_have_text("Published")
     expect(reader.locator(".answer-body")).to_contain_text("both sides appear to want to avoid escalation")
     assert_no_contact_details(reader, private_token=private_token)
 

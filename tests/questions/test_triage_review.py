@@ -18,7 +18,7 @@ def test_triage_opens_on_the_questions_that_need_a_decision(editor_client, callo
     question_transition(question=decided, action="shortlist", actor=editor)
     page = triage(editor_client, callout)
     assert "Still to decide?" in page and "Already shortlisted?" not in page
-    assert 'aria-current="page" data-state="new">Needs a decision' in page
+    assert 'aria-current="page" data-state="new">New' in page
     everything = triage(editor_client, callout, "?status=all")
     assert "Still to decide?" in everything and "Already shortlisted?" in everything
 
@@ -67,3 +67,19 @@ def test_the_question_page_leads_to_the_next_question_of_the_same_list(editor_cl
     last = editor_client.get(reverse("questions:detail", args=[oldest.pk]) + "?status=new").content.decode()
     assert "No more questions in this list" in last
     assert reverse("questions:detail", args=[newest.pk]) + "?status=new" in last
+
+
+def test_each_state_has_one_name_on_the_desk_and_on_the_readers_page(client, editor_client, callout, editor, expert):
+    from askdesk.answers.services import answer_save
+    from askdesk.questions.services import question_assign
+
+    question, token = submit(callout, "Will Iran retaliate?")
+    question_assign(question=question, expert=expert, actor=editor)
+    answer_save(question=question, expert=expert, body="Not yet.", submit=True)
+    desk = editor_client.get(reverse("questions:detail", args=[question.pk])).content.decode()
+    reader = client.get(reverse("questions:status", args=[token])).content.decode()
+    assert 'id="question-status">Waiting for approval<' in desk
+    assert 'data-status="answered">Waiting for approval</strong>' in reader
+    question_transition(question=question, action="reject", actor=editor)
+    reader = client.get(reverse("questions:status", args=[token])).content.decode()
+    assert "Not selected for an answer" in reader and "Rejected" not in reader

@@ -20,7 +20,7 @@ def test_desk_home_shows_counts_arrivals_and_load_per_expert(editor_client, call
     answer_save(question=waiting, expert=expert, body="Yes.", submit=True)
     page = editor_client.get(reverse("desk:home")).content.decode()
     assert 'data-label="Questions">5</td>' in page
-    assert 'data-label="Needs a decision">3</td>' in page
+    assert 'data-label="New">3</td>' in page
     assert "5 questions to open call-outs." in page
     assert 'max="5" value="5"' in page  # all in the current hour
     lyse = page[page.index("Lyse Doucet") :]
