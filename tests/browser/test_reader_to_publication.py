@@ -149,7 +149,7 @@ def test_a_readers_question_is_answered_and_published_without_their_contact_deta
 
     # The editor approves and publishes.
     desk.reload()
-    expect(desk.locator("#question-status")).to_have_text("Answered")
+    expect(desk.locator("#question-status")).to_have_text("Waiting for approval")
     desk.get_by_role("button", name="Approve and publish").click()
     expect(desk.get_by_text("Answer approved and published.")).to_be_visible()
     expect(desk.locator("#question-status")).to_have_text("Published")
