@@ -21,6 +21,7 @@ questions_urls = (
         path("desk/questions/<int:pk>/", questions.question_detail, name="detail"),
         path("desk/questions/<int:pk>/act/", questions.question_action, name="act"),
         path("desk/callouts/<int:pk>/groups/", questions.group_action, name="group_act"),
+        path("desk/callouts/<int:pk>/questions/", questions.bulk_action, name="bulk_act"),
     ],
     "questions",
 )

@@ -387,3 +387,41 @@ def question_move(*, question: Question, target: QuestionGroup | None, actor: An
     _groups_changed(question.callout_id)
     audit_record(actor=actor, action="question.move", target=question, group=target.pk)
     return target
+
+
+BULK_LIMIT = 500
+
+
+@transaction.atomic
+def questions_apply(
+    *, callout: Callout, question_ids: list[int], action: str, actor: Any, expert: Expert | None = None
+) -> tuple[int, int]:
+    """One editorial action on many questions of a call-out, in one transaction; returns (done, skipped).
+
+    Each question is audited as if acted on alone; a question the action cannot apply to now
+    is left as it was and counted as skipped.
+    """
+    if action not in {*TRANSITIONS, "assign"}:
+        raise QuestionRefused(f"Unknown action {action!r}.")
+    if action == "assign" and expert is None:
+        raise QuestionRefused("Choose an expert to assign the questions to.")
+    if len(question_ids) > BULK_LIMIT:
+        raise QuestionRefused(f"Choose at most {BULK_LIMIT} questions at a time.")
+    chosen = list(Question.objects.filter(callout=callout, pk__in=question_ids).order_by("id"))
+    if not chosen:
+        raise QuestionRefused("Tick the questions to act on first.")
+    outcomes = [_try(question, action, actor, expert) for question in chosen]
+    done = sum(outcomes)
+    return done, len(outcomes) - done
+
+
+def _try(question: Question, action: str, actor: Any, expert: Expert | None) -> bool:
+    try:
+        with transaction.atomic():
+            if expert is not None and action == "assign":
+                question_assign(question=question, expert=expert, actor=actor)
+            else:
+                question_transition(question=question, action=action, actor=actor)
+    except QuestionRefused:
+        return False
+    return True

@@ -229,6 +229,29 @@ def group_action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+@editor_required
+@require_POST
+def bulk_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ticked questions of the list, shortlisted, rejected, marked as spam or assigned in one request."""
+    callout = get_callout_for_editor(request, pk)
+    action = request.POST.get("bulk_action", "")
+    chosen = [int(value) for value in request.POST.getlist("selected") if value.isdigit()]
+    expert = experts_of(callout.story.newsroom_id).filter(pk=_int_or_none(request.POST.get("expert")) or 0).first()
+    try:
+        done, skipped = services.questions_apply(
+            callout=callout, question_ids=chosen, action=action, actor=request.user, expert=expert
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        note = f" ({skipped} left as they were)" if skipped else ""
+        messages.success(request, f"{done} question{'s' if done != 1 else ''} {action_done(action)}{note}.")
+    target = request.POST.get("next", "")
+    if target.startswith("/desk/") and "//" not in target:
+        return redirect(target)
+    return redirect("questions:triage", pk=callout.pk)
+
+
 def action_done(action: str) -> str:
     return "assigned" if action == "assign" else services.action_label(action)
 

@@ -107,6 +107,9 @@ RULES: dict[str, Rule] = {
     "questions:triage": Rule(callout_pk, get=frozenset({EDITOR})),
     "questions:detail": Rule(question_pk, get=frozenset({EDITOR, EXPERT_OWN})),
     "questions:act": Rule(question_pk, post=frozenset({EDITOR}), data=lambda w: {"action": "spam"}),
+    "questions:bulk_act": Rule(
+        callout_pk, post=frozenset({EDITOR}), data=lambda w: {"bulk_action": "spam", "selected": [w.own.pk]}
+    ),
     "questions:group_act": Rule(
         callout_pk, post=frozenset({EDITOR}), data=lambda w: {"group_action": f"reject:{w.own.group_id}"}
     ),

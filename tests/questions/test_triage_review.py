@@ -83,3 +83,37 @@ def test_each_state_has_one_name_on_the_desk_and_on_the_readers_page(client, edi
     question_transition(question=question, action="reject", actor=editor)
     reader = client.get(reverse("questions:status", args=[token])).content.decode()
     assert "Not selected for an answer" in reader and "Rejected" not in reader
+
+
+def test_ticked_questions_are_acted_on_in_one_request_and_others_left_alone(editor_client, callout, editor, expert):
+    from askdesk.audit.models import AuditEvent
+    from askdesk.questions.models import Question
+
+    first, _ = submit(callout, "First?")
+    second, _ = submit(callout, "Second?")
+    submit(callout, "Untouched?")
+    question_transition(question=second, action="spam", actor=editor)
+    list_url = reverse("questions:triage", args=[callout.pk]) + "?status=new"
+    assert 'form="bulk-form"' in editor_client.get(list_url).content.decode()
+    response = editor_client.post(
+        reverse("questions:bulk_act", args=[callout.pk]),
+        {"bulk_action": "assign", "expert": expert.pk, "selected": [first.pk, second.pk], "next": list_url},
+        follow=True,
+    )
+    assert "1 question assigned (1 left as they were)." in response.content.decode()
+    states = dict(Question.objects.values_list("text", "status"))
+    assert states == {"First?": "assigned", "Second?": "spam", "Untouched?": "new"}
+    assert AuditEvent.objects.filter(action="question.assign").count() == 1
+
+
+def test_questions_of_another_call_out_cannot_be_ticked_in(editor_client, callout, editor, newsroom):
+    from askdesk.callouts.services import story_import
+    from askdesk.questions.models import Question
+    from tests.conftest import DEMO_STORY
+
+    _, other_callout = story_import(newsroom=newsroom, raw=DEMO_STORY.read_text(), title="Other")
+    stranger, _ = submit(other_callout, "Another call-out's question?")
+    editor_client.post(
+        reverse("questions:bulk_act", args=[callout.pk]), {"bulk_action": "reject", "selected": [stranger.pk]}
+    )
+    assert Question.objects.get(pk=stranger.pk).status == "new"
