@@ -22,6 +22,7 @@ questions_urls = (
         path("desk/questions/<int:pk>/act/", questions.question_action, name="act"),
         path("desk/callouts/<int:pk>/groups/", questions.group_action, name="group_act"),
         path("desk/callouts/<int:pk>/questions/", questions.bulk_action, name="bulk_act"),
+        path("desk/callouts/<int:pk>/undo/", questions.undo_action, name="undo"),
     ],
     "questions",
 )

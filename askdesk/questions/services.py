@@ -425,3 +425,30 @@ def _try(question: Question, action: str, actor: Any, expert: Expert | None) -> 
     except QuestionRefused:
         return False
     return True
+
+
+# States an undo can return a question to: none of them holds an assignment to restore.
+UNDOABLE_FROM = {Status.NEW, Status.SHORTLISTED, Status.REJECTED, Status.SPAM}
+
+
+@transaction.atomic
+def questions_undo(*, callout: Callout, action: str, previous: Mapping[int, str], actor: Any) -> int:
+    """Put questions back in the states they had before ``action``; returns how many went back.
+
+    A question that changed again since (another editor acted on it) is left as it is now.
+    """
+    if action not in TRANSITIONS:
+        raise QuestionRefused("This action cannot be undone.")
+    target = TRANSITIONS[action][0]
+    undone = 0
+    for status in sorted(set(previous.values()) & UNDOABLE_FROM):
+        ids = [pk for pk, was in previous.items() if was == status]
+        still = list(
+            Question.objects.select_for_update().filter(callout=callout, pk__in=ids, status=target).order_by("id")
+        )
+        for question in still:
+            audit_record(actor=actor, action="question.undo", target=question, undid=action, back_to=status)
+        undone += questions_set_status(
+            callout_id=callout.pk, questions=Question.objects.filter(pk__in=[q.pk for q in still]), status=status
+        )
+    return undone

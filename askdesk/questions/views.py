@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -184,6 +186,9 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     context["page"] = page
     context["filters"] = _filters(status=status, search=search, group=group)
+    last = _undoable(request, callout.pk)
+    if last is not None:
+        context["undo"] = {"action": action_done(last["action"]), "count": len(last["previous"])}
     return render(request, "questions/triage.html", context)
 
 
@@ -229,6 +234,50 @@ def group_action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+# How long the last list action can be undone.
+UNDO_SECONDS = 120
+UNDO_KEY = "askdesk_undo"
+
+
+def _remember_for_undo(request: HttpRequest, callout_id: int, action: str, previous: dict[int, str]) -> None:
+    """Keep what the last action changed, in the editor's session, so it can be undone for a short while."""
+    if action not in services.TRANSITIONS or not previous:
+        request.session.pop(UNDO_KEY, None)
+        return
+    request.session[UNDO_KEY] = {
+        "callout": callout_id,
+        "action": action,
+        "previous": {str(pk): status for pk, status in previous.items()},
+        "at": timezone.now().timestamp(),
+    }
+
+
+def _undoable(request: HttpRequest, callout_id: int) -> dict[str, Any] | None:
+    last = request.session.get(UNDO_KEY)
+    if not last or last.get("callout") != callout_id or timezone.now().timestamp() - last["at"] > UNDO_SECONDS:
+        return None
+    return last  # type: ignore[no-any-return]
+
+
+@editor_required
+@require_POST
+def undo_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo the editor's last shortlist, reject, spam or restore in this call-out's list, if recent."""
+    callout = get_callout_for_editor(request, pk)
+    last = _undoable(request, callout.pk)
+    if last is None:
+        messages.error(request, "There is nothing to undo any more.")
+    else:
+        previous = {int(key): status for key, status in last["previous"].items()}
+        undone = services.questions_undo(callout=callout, action=last["action"], previous=previous, actor=request.user)
+        request.session.pop(UNDO_KEY, None)
+        messages.success(request, f"Undone: {undone} question{'s' if undone != 1 else ''} back as before.")
+    target = request.POST.get("next", "")
+    if target.startswith("/desk/") and "//" not in target:
+        return redirect(target)
+    return redirect("questions:triage", pk=callout.pk)
+
+
 @editor_required
 @require_POST
 def bulk_action(request: HttpRequest, pk: int) -> HttpResponse:
@@ -237,6 +286,7 @@ def bulk_action(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("bulk_action", "")
     chosen = [int(value) for value in request.POST.getlist("selected") if value.isdigit()]
     expert = experts_of(callout.story.newsroom_id).filter(pk=_int_or_none(request.POST.get("expert")) or 0).first()
+    previous = dict(Question.objects.filter(callout=callout, pk__in=chosen).values_list("pk", "status"))
     try:
         done, skipped = services.questions_apply(
             callout=callout, question_ids=chosen, action=action, actor=request.user, expert=expert
@@ -246,6 +296,7 @@ def bulk_action(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         note = f" ({skipped} left as they were)" if skipped else ""
         messages.success(request, f"{done} question{'s' if done != 1 else ''} {action_done(action)}{note}.")
+        _remember_for_undo(request, callout.pk, action, previous)
     target = request.POST.get("next", "")
     if target.startswith("/desk/") and "//" not in target:
         return redirect(target)
@@ -313,7 +364,9 @@ def question_action(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action in services.TRANSITIONS:
+            previous = question.status
             services.question_transition(question=question, action=action, actor=request.user)
+            _remember_for_undo(request, question.callout_id, action, {question.pk: previous})
             messages.success(request, f"Question {services.action_label(action)}.")
         elif action == "assign":
             experts = experts_of(question.callout.story.newsroom_id)

@@ -110,6 +110,7 @@ RULES: dict[str, Rule] = {
     "questions:bulk_act": Rule(
         callout_pk, post=frozenset({EDITOR}), data=lambda w: {"bulk_action": "spam", "selected": [w.own.pk]}
     ),
+    "questions:undo": Rule(callout_pk, post=frozenset({EDITOR})),
     "questions:group_act": Rule(
         callout_pk, post=frozenset({EDITOR}), data=lambda w: {"group_action": f"reject:{w.own.group_id}"}
     ),

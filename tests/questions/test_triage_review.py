@@ -117,3 +117,37 @@ def test_questions_of_another_call_out_cannot_be_ticked_in(editor_client, callou
         reverse("questions:bulk_act", args=[callout.pk]), {"bulk_action": "reject", "selected": [stranger.pk]}
     )
     assert Question.objects.get(pk=stranger.pk).status == "new"
+
+
+def test_the_last_action_can_be_undone_for_a_short_while(editor_client, callout, editor, monkeypatch):
+    from askdesk.questions.models import Question
+    from askdesk.questions.selectors import triage_counts
+
+    first, _ = submit(callout, "First?")
+    second, _ = submit(callout, "Second?")
+    question_transition(question=second, action="shortlist", actor=editor)
+    editor_client.post(
+        reverse("questions:bulk_act", args=[callout.pk]), {"bulk_action": "reject", "selected": [first.pk, second.pk]}
+    )
+    page = triage(editor_client, callout, "?status=all")
+    assert "You rejected 2 questions." in page
+    editor_client.post(reverse("questions:undo", args=[callout.pk]))
+    assert dict(Question.objects.values_list("text", "status")) == {"First?": "new", "Second?": "shortlisted"}
+    assert triage_counts(callout=callout)["rejected"] == 0
+    assert "You rejected" not in triage(editor_client, callout, "?status=all")
+    # Later than the undo window: nothing to undo.
+    editor_client.post(reverse("questions:act", args=[first.pk]), {"action": "spam"})
+    monkeypatch.setattr("askdesk.questions.views.UNDO_SECONDS", -1)
+    response = editor_client.post(reverse("questions:undo", args=[callout.pk]), follow=True)
+    assert "There is nothing to undo any more." in response.content.decode()
+    assert Question.objects.get(pk=first.pk).status == "spam"
+
+
+def test_undo_leaves_a_question_another_editor_changed_since(editor_client, callout, editor):
+    from askdesk.questions.models import Question
+
+    question, _ = submit(callout, "Contested?")
+    editor_client.post(reverse("questions:act", args=[question.pk]), {"action": "reject"})
+    question_transition(question=question, action="spam", actor=editor)
+    editor_client.post(reverse("questions:undo", args=[callout.pk]))
+    assert Question.objects.get(pk=question.pk).status == "spam"
