@@ -118,7 +118,6 @@ def _fill_by_bulk_create(callout, count: int, rng: random.Random) -> None:  # ty
                     privacy_policy=privacy,
                     consented_at=now,
                     submitted_at=submitted_at,
-                    submission_key=uuid.uuid4(),
                     access_token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
                     group=by_id[group_id],
                 )
@@ -148,7 +147,7 @@ def _fill_by_copy(callout, count: int, rng: random.Random) -> None:  # type: ign
         privacy_policy=callout.story.newsroom.legal_documents.get(kind="privacy"),
         consented_at=now,
     )
-    varying = {"group", "text", "status", "submitted_at", "submission_key", "access_token_hash"}
+    varying = {"group", "text", "status", "submitted_at", "access_token_hash"}
     fields = [f for f in Question._meta.concrete_fields if not f.primary_key]
     fixed = {
         f.column: json.dumps(getattr(template, f.attname))
@@ -188,7 +187,6 @@ def _fill_by_copy(callout, count: int, rng: random.Random) -> None:  # type: ign
                     "text": text,
                     "status": status,
                     "submitted_at": submitted_at,
-                    "submission_key": uuid.UUID(int=rng.getrandbits(128)),
                     "access_token_hash": f"{rng.getrandbits(256):064x}",
                 }
                 copy.write_row([values[c] if c in values else fixed[c] for c in columns])

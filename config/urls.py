@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from askdesk.accounts import views as accounts
 from askdesk.answers import views as answers
 from askdesk.callouts import views as callouts
 from askdesk.exports import views as exports
@@ -17,6 +18,7 @@ questions_urls = (
         path("ask/<slug:callout_slug>/", questions.ask, name="ask"),
         path("q/<str:token>/", questions.question_status, name="status"),
         path("q/<str:token>/delete/", questions.question_delete, name="delete"),
+        path("q/<str:token>/not-my-answer/", questions.question_decline_cover, name="decline_cover"),
         path("desk/callouts/<int:pk>/", questions.triage, name="triage"),
         path("desk/questions/<int:pk>/", questions.question_detail, name="detail"),
         path("desk/questions/<int:pk>/act/", questions.question_action, name="act"),
@@ -29,9 +31,12 @@ questions_urls = (
 answers_urls = (
     [
         path("answers/<slug:callout_slug>/", answers.public_answers, name="public"),
+        path("ask/<slug:callout_slug>/suggestions/", answers.suggest, name="suggest"),
         path("desk/mine/", answers.my_questions, name="queue"),
         path("desk/questions/<int:pk>/answer/", answers.answer_edit, name="edit"),
         path("desk/questions/<int:pk>/publication/", answers.answer_action, name="act"),
+        path("desk/questions/<int:pk>/publish/", answers.answer_publish_page, name="publish"),
+        path("desk/questions/<int:pk>/publish-from-story/", answers.story_publish_page, name="publish_from_story"),
     ],
     "answers",
 )
@@ -57,6 +62,8 @@ accounts_urls = (
     [
         path("desk/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
         path("desk/logout/", auth_views.LogoutView.as_view(), name="logout"),
+        path("desk/account/two-step/", accounts.two_factor_setup, name="two_factor_setup"),
+        path("desk/account/two-step/verify/", accounts.two_factor_verify, name="two_factor_verify"),
     ],
     "accounts",
 )

@@ -117,7 +117,11 @@ def story_index(story: Story, model: Embedder) -> _StoryEntry:
 
 
 def question_analyse(*, question_id: int) -> None:
-    """Embed a new question, put it in a group, and find the story sentences that may answer it."""
+    """Embed a new question, put it in a group, and find the story sentences that may answer it.
+
+    Idempotent: a worker killed half-way leaves a task that is run again, so each step keeps
+    what an earlier run stored (vector, group, evidence) and a second run changes nothing.
+    """
     question = Question.objects.select_related("callout__story").filter(pk=question_id).first()
     if question is None:
         return  # deleted by its reader before the worker got to it
@@ -125,11 +129,15 @@ def question_analyse(*, question_id: int) -> None:
     stored = QuestionVector.objects.filter(question=question, embedder=model.name).first()
     vector = from_bytes(stored.vector, model.dim) if stored else model.embed([question.text])[0]
     if stored is None:
-        QuestionVector.objects.create(question=question, embedder=model.name, vector=to_bytes(vector))
+        # Another run of the same task may have stored it meanwhile: keep the first vector.
+        QuestionVector.objects.bulk_create(
+            [QuestionVector(question=question, embedder=model.name, vector=to_bytes(vector))], ignore_conflicts=True
+        )
     with _lock:
         if question.group_id is None:
             _assign_group(question, vector, model)
-        _record_evidence(question, vector, model)
+        if not QuestionEvidence.objects.filter(question=question, embedder=model.name).exists():
+            _record_evidence(question, vector, model)
     _maybe_regroup(question.callout_id)
 
 
@@ -138,6 +146,9 @@ def _assign_group(question: Question, vector: Vectors, model: Embedder) -> None:
     index = _group_index(callout, model)
     nearest = index.nearest(vector, 1)
     with transaction.atomic():
+        # Checked again inside the transaction: a run in another process may have placed it.
+        if Question.objects.select_for_update().filter(pk=question.pk, group__isnull=False).exists():
+            return
         if nearest and nearest[0].similarity >= index.threshold:
             group = QuestionGroup.objects.select_for_update().get(pk=nearest[0].group_id)
             QuestionGroup.objects.filter(pk=group.pk).update(size=F("size") + 1)

@@ -25,13 +25,14 @@ class Callout(models.Model):
     require_contact = models.BooleanField(
         default=False, help_text="Readers must give an email address or a phone number."
     )
-    # The call-out stops taking questions at this time by itself (an editor can still close it earlier).
-    closes_at = models.DateTimeField(null=True, blank=True)
     languages = models.CharField(
         max_length=100, blank=True, help_text="Languages readers may ask in, as codes: 'en, fa'. Empty: any."
     )
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When it stops taking questions: set on opening from the newsroom's callout_open_days, and
+    # closed then by the daily retention run, so no call-out keeps readers' details for ever.
+    closes_at = models.DateTimeField(null=True, blank=True)
     # Bumped whenever groups change by hand or by a regroup, so background workers can tell
     # that the grouping they hold in memory is stale.
     groups_version = models.PositiveIntegerField(default=0)
@@ -45,7 +46,8 @@ class Callout(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == self.Status.OPEN and (self.closes_at is None or timezone.now() < self.closes_at)
+        """Taking questions: open, and its closing time (if any) not yet come."""
+        return self.status == self.Status.OPEN and (self.closes_at is None or self.closes_at > timezone.now())
 
     @property
     def state_label(self) -> str:

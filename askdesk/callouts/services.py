@@ -26,12 +26,15 @@ def callout_create(
     require_contact: bool = False,
     actor: User | AnonymousUser | None = None,
 ) -> Callout:
+    now = timezone.now()
     callout = Callout.objects.create(
         story=story,
         slug=unique_slug(Callout, story.slug),  # type: ignore[arg-type]
         prompt=prompt.strip(),
         publication_note=publication_note.strip(),
         require_contact=require_contact,
+        created_at=now,
+        closes_at=closing_time(story.newsroom, opened_at=now),
     )
     audit_record(actor=actor, action="callout.create", target=callout)
     return callout
@@ -59,9 +62,14 @@ def callout_set_status(*, callout: Callout, status: str, actor: User | Anonymous
         raise ValueError(f"Unknown call-out status {status!r}.")
     if callout.status == status:
         return callout
+    now = timezone.now()
     callout.status = status
-    callout.closed_at = timezone.now() if status == Callout.Status.CLOSED else None
-    callout.save(update_fields=["status", "closed_at"])
+    callout.closed_at = now if status == Callout.Status.CLOSED else None
+    update = ["status", "closed_at"]
+    if status == Callout.Status.OPEN and (callout.closes_at is None or callout.closes_at <= now):
+        callout.closes_at = closing_time(callout.story.newsroom, opened_at=now)
+        update.append("closes_at")
+    callout.save(update_fields=update)
     audit_record(actor=actor, action=f"callout.{status}", target=callout)
     return callout
 
@@ -99,3 +107,20 @@ def callout_update(
     callout.save(update_fields=changed)
     audit_record(actor=actor, action="callout.update", target=callout, changed=changed)
     return callout
+
+
+def closing_time(newsroom: Newsroom, *, opened_at: dt.datetime) -> dt.datetime:
+    """When a call-out opened at ``opened_at`` stops taking questions, by its newsroom's rule."""
+    return opened_at + dt.timedelta(days=newsroom.callout_open_days)
+
+
+@transaction.atomic
+def callouts_close_due(*, now: dt.datetime) -> int:
+    """Close the open call-outs whose closing time has come; returns how many."""
+    due = list(Callout.objects.select_for_update().filter(status=Callout.Status.OPEN, closes_at__lte=now))
+    for callout in due:
+        callout.status = Callout.Status.CLOSED
+        callout.closed_at = now
+        callout.save(update_fields=["status", "closed_at"])
+        audit_record(actor=None, action="callout.closed", target=callout, reason="closing time")
+    return len(due)

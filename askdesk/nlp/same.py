@@ -29,4 +29,5 @@ def same_question_scores(
     rows = np.asarray(vectors, dtype=np.float32).reshape(len(texts), -1)
     if not len(texts):
         return np.zeros(0, dtype=np.float32)
-    return np.clip(rows @ anchor, 0.0, 1.0).astype(np.float32)
+    scores: npt.NDArray[np.float32] = np.clip(rows @ anchor, 0.0, 1.0).astype(np.float32)
+    return scores

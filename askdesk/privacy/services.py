@@ -9,20 +9,24 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from askdesk.accounts.access import REVEAL_CONTACT_PERMISSION, second_factor_missing
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
+from askdesk.callouts.services import callouts_close_due
+from askdesk.nlp.scrub import scrub
 from askdesk.questions.crypto import lookup_digest, rotate
-from askdesk.questions.models import Question, ReaderContact
-from askdesk.questions.services import QuestionRefused, state_counts_add
-
-REVEAL_PERMISSION = "questions.reveal_readercontact"
+from askdesk.questions.models import Question, QuestionGroup, ReaderContact
+from askdesk.questions.services import QuestionRefused, questions_erase
+from askdesk.search.schema import purge_deleted
 
 
 def can_reveal_contacts(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_perm(REVEAL_PERMISSION))
+    """Has the permission, and (where required) signed in with a second factor in this session."""
+    allowed = getattr(user, "is_authenticated", False) and user.has_perm(REVEAL_CONTACT_PERMISSION)
+    return bool(allowed) and not second_factor_missing(user)
 
 
 @transaction.atomic
@@ -39,31 +43,105 @@ def contact_reveal(*, question: Question, actor: Any) -> ReaderContact | None:
 class RetentionReport:
     contacts_deleted: int
     questions_deleted: int
+    callouts_closed: int = 0
+    texts_redacted: int = 0
+
+
+# How long a form's idempotency fingerprint and sealed link are kept: a resubmission after this
+# is a new question, and nothing in the database relates to the link any more.
+RESUBMISSION_WINDOW = dt.timedelta(days=1)
+BATCH = 500
 
 
 @transaction.atomic
 def retention_apply(*, now: dt.datetime | None = None) -> RetentionReport:
-    """Delete contact details, then unpublished questions, of call-outs closed long enough ago."""
+    """Carry out the retention clocks (docs/privacy.md), as the daily task does.
+
+    1. Open call-outs whose closing time has come are closed.
+    2. Contact details go ASKDESK_RETAIN_CONTACT_DAYS after the call-out closed, or
+       ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS after the question was answered, covered,
+       rejected or marked spam, whichever comes first; contact details typed into the question
+       (its original wording, the wording to publish, group labels) are redacted with them.
+    3. Unpublished questions go ASKDESK_RETAIN_UNPUBLISHED_DAYS after the call-out closed.
+    """
     now = now or timezone.now()
+    callouts_closed = callouts_close_due(now=now)
     contact_cutoff = now - dt.timedelta(days=settings.ASKDESK_RETAIN_CONTACT_DAYS)
+    decision_cutoff = now - dt.timedelta(days=settings.ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS)
     question_cutoff = now - dt.timedelta(days=settings.ASKDESK_RETAIN_UNPUBLISHED_DAYS)
+    due = Question.objects.filter(contact_erased_at__isnull=True).filter(
+        Q(callout__status=Callout.Status.CLOSED, callout__closed_at__lte=contact_cutoff)
+        | Q(decided_at__lte=decision_cutoff)
+    )
+    contacts_deleted, texts_redacted = _erase_contact_details(questions=due, now=now)
+    questions_deleted = 0
     closed = Callout.objects.filter(status=Callout.Status.CLOSED)
-    contacts_deleted = questions_deleted = 0
-    for callout in closed.filter(closed_at__lte=contact_cutoff):
-        number, _ = ReaderContact.objects.filter(question__callout=callout).delete()
-        if number:
-            contacts_deleted += number
-            audit_record(actor=None, action="retention.delete_contacts", target=callout, count=number)
     for callout in closed.filter(closed_at__lte=question_cutoff):
         unpublished = Question.objects.filter(callout=callout).exclude(status=Question.Status.PUBLISHED)
-        by_state = dict(unpublished.values_list("status").annotate(n=Count("id")).order_by())
-        number = sum(by_state.values())
+        number = questions_erase(questions=unpublished)
         if number:
-            unpublished.delete()
-            state_counts_add(callout_id=callout.pk, deltas={status: -n for status, n in by_state.items()})
             questions_deleted += number
             audit_record(actor=None, action="retention.delete_questions", target=callout, count=number)
-    return RetentionReport(contacts_deleted=contacts_deleted, questions_deleted=questions_deleted)
+    Question.objects.filter(submitted_at__lte=now - RESUBMISSION_WINDOW, submission_fingerprint__isnull=False).update(
+        submission_fingerprint=None, access_token_sealed=""
+    )
+    return RetentionReport(
+        contacts_deleted=contacts_deleted,
+        questions_deleted=questions_deleted,
+        callouts_closed=callouts_closed,
+        texts_redacted=texts_redacted,
+    )
+
+
+def _erase_contact_details(*, questions: QuerySet[Question], now: dt.datetime) -> tuple[int, int]:
+    """Delete the questions' contact details and redact those typed into their words; (deleted, redacted)."""
+    by_callout: dict[int, list[int]] = {}
+    for pk, callout_id in questions.values_list("pk", "callout_id").order_by("pk"):
+        by_callout.setdefault(callout_id, []).append(pk)
+    contacts_deleted = texts_redacted = 0
+    for callout_id, ids in by_callout.items():
+        deleted = 0
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            number, _ = ReaderContact.objects.filter(question_id__in=batch).delete()
+            deleted += number
+            for question in Question.objects.filter(pk__in=batch).only("text", "public_text", "contact_spans"):
+                texts_redacted += _redact(question, now)
+        redacted_labels = 0
+        for group in QuestionGroup.objects.filter(callout_id=callout_id):
+            label = scrub(group.label)
+            if label.spans:
+                QuestionGroup.objects.filter(pk=group.pk).update(label=label.text)
+                redacted_labels += 1
+        contacts_deleted += deleted
+        audit_record(
+            actor=None,
+            action="retention.delete_contacts",
+            target=Callout(pk=callout_id),
+            count=deleted,
+            questions=len(ids),
+            labels_redacted=redacted_labels,
+        )
+    if texts_redacted:
+        purge_deleted(connection)  # the search index would keep the words it replaced
+    return contacts_deleted, texts_redacted
+
+
+def _redact(question: Question, now: dt.datetime) -> int:
+    """Replace contact details typed into the question by "[phone number removed]" etc.; 1 if any."""
+    update = ["contact_erased_at"]
+    for field in ("text", "public_text"):
+        found = scrub(getattr(question, field))
+        if found.spans:
+            setattr(question, field, found.text)
+            update.append(field)
+    redacted = len(update) > 1
+    if redacted:
+        question.contact_spans = []
+        update.append("contact_spans")
+    question.contact_erased_at = now
+    question.save(update_fields=update)
+    return int(redacted)
 
 
 def reader_data_export(*, email: str, actor: Any, newsroom_ids: Collection[int] | None = None) -> dict[str, Any]:

@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from askdesk.accounts.access import REVEAL_CONTACT_CODENAME
 from askdesk.accounts.models import Expert
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
@@ -26,7 +27,8 @@ class QuestionGroup(models.Model):
 
 
 class Question(models.Model):
-    """A reader's question. The reader's own words in ``text`` are never changed."""
+    """A reader's question. The reader's own words in ``text`` are never changed, except that
+    retention redacts the contact details typed into them (docs/privacy.md)."""
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -57,8 +59,11 @@ class Question(models.Model):
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     submitted_at = models.DateTimeField(default=timezone.now)
-    # A form carries a random key: submitting it twice finds the first question.
-    submission_key = models.UUIDField(unique=True)
+    # The form's idempotency key, kept only as a keyed digest of (call-out, key, content), and
+    # the link secret sealed for that same submission: sending it again finds this question and
+    # its link, nothing else does (askdesk/questions/links.py). Both are cleared after a day.
+    submission_fingerprint = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    access_token_sealed = models.TextField(blank=True)
     # Only a hash of the reader's private link is stored, so a database copy opens no link.
     access_token_hash = models.CharField(max_length=64, unique=True)
 
@@ -68,11 +73,21 @@ class Question(models.Model):
         max_length=200, blank=True, help_text="Built at publication from what the reader allowed."
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # When it was answered, covered, rejected or marked spam (None while undecided): the contact
+    # clock. contact_erased_at: when retention deleted its contact details and their copies in the text.
+    decided_at = models.DateTimeField(null=True, blank=True)
+    contact_erased_at = models.DateTimeField(null=True, blank=True)
     group = models.ForeignKey(QuestionGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
     # An editor placed it in its group by hand: regrouping leaves it there.
     group_locked = models.BooleanField(default=False)
     # Answered by the published question of its group.
     covered_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="covered")
+    # The state it was in when an editor ticked it to be covered, restored when the cover is undone.
+    status_before_cover = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    # The reader said this published question's answer does not answer theirs.
+    cover_declined_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="cover_declined"
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -84,6 +99,9 @@ class Question(models.Model):
             models.Index(fields=["group", "status"], name="question_group"),
             models.Index(
                 fields=["callout", "-published_at"], name="question_published", condition=Q(status="published")
+            ),
+            models.Index(
+                fields=["decided_at"], name="question_contact_clock", condition=Q(contact_erased_at__isnull=True)
             ),
         ]
 
@@ -154,7 +172,7 @@ class ReaderContact(models.Model):
     email_digest = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
-        permissions = [("reveal_readercontact", "Can reveal readers' contact details")]
+        permissions = [(REVEAL_CONTACT_CODENAME, "Can reveal readers' contact details")]
 
     def __str__(self) -> str:
         return f"contact for question {self.question_id}"

@@ -9,3 +9,8 @@ from django.dispatch import Signal
 
 # question_id: a reader's question was stored.
 question_changed = Signal()
+
+# question_id, callout_id, was_published: a question was deleted (by its reader or by
+# retention). Whatever holds a copy of its words outside the database (a cached page, a
+# feed) must drop it; the database itself is cleaned by the deleting service.
+question_deleted = Signal()

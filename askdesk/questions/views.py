@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +19,7 @@ from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.ops.limits import limit_exceeded, repeated_text, too_many_requests
 from askdesk.privacy.services import can_reveal_contacts
 from askdesk.questions import services
 from askdesk.questions.access import get_question_for_staff
@@ -33,6 +34,7 @@ from askdesk.questions.selectors import (
     question_evidence,
     question_history,
     reader_answer,
+    story_may_answer,
     triage_counts,
     triage_groups_page,
     triage_page,
@@ -72,6 +74,16 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
 @sensitive_variables()
 def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), slug=callout_slug)
+    # Both limits count this request, so a client over its own limit also counts for the call-out.
+    over_client = limit_exceeded(request, "ask_client")
+    over_callout = limit_exceeded(request, "ask_callout", target=f"callout:{callout.pk}")
+    if over_client or over_callout:
+        return too_many_requests(
+            request,
+            "You have sent several questions in a short time. Please wait a few minutes before sending another."
+            if over_client
+            else "This call-out is receiving a great many questions right now. Please try again in a few minutes.",
+        )
     form = QuestionForm(request.POST, callout=callout)
     if form.is_valid():
         data = form.cleaned_data
@@ -89,6 +101,7 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
                 publish_location=not data["hide_location"],
                 email=data["email"],
                 phone=data["phone"],
+                spam=repeated_text(request, data["question"], scope=f"callout:{callout.pk}"),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -98,12 +111,17 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     return render(request, "questions/story.html", context, status=400)
 
 
+def _link_not_found(request: HttpRequest) -> HttpResponse:
+    message = "This link does not lead to a question. It may have been deleted."
+    return render(request, "404.html", {"message": message}, status=404)
+
+
 def question_status(request: HttpRequest, token: str) -> HttpResponse:
     question = question_by_token(token=token)
     if question is None:
-        raise Http404("This link does not lead to a question. It may have been deleted.")
+        return _link_not_found(request)
     private_url = request.build_absolute_uri(reverse("questions:status", args=[token]))
-    _, found = question_evidence(question=question)
+    evidence, found = question_evidence(question=question)
     return render(
         request,
         "questions/status.html",
@@ -112,17 +130,33 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
             "private_url": private_url,
             "just_submitted": request.GET.get("submitted") == "1",
             "answer": reader_answer(question=question),
-            "evidence_sentences": found[:1],
+            "covered_by": question.covered_by if question.status == Question.Status.COVERED else None,
+            "evidence_sentences": found[:1] if story_may_answer(evidence) else [],
             "public_url": reverse("answers:public", args=[question.callout.slug]),
         },
     )
+
+
+@require_POST
+def question_decline_cover(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from the reader's private link: "This doesn't answer my question"."""
+    question = question_by_token(token=token)
+    if question is None:
+        return _link_not_found(request)
+    try:
+        services.question_decline_cover(question=question)
+    except ValidationError:
+        pass  # already back in triage (a second click): the status page says where it is
+    else:
+        messages.success(request, "Thank you. Your question is back with our editors, who will look at it again.")
+    return redirect("questions:status", token=token)
 
 
 @require_http_methods(["GET", "POST"])
 def question_delete(request: HttpRequest, token: str) -> HttpResponse:
     question = question_by_token(token=token)
     if question is None:
-        raise Http404("This link does not lead to a question. It may have been deleted.")
+        return _link_not_found(request)
     if request.method == "POST":
         story = question.callout.story
         services.question_delete_by_reader(question=question)
@@ -312,9 +346,10 @@ def action_done(action: str) -> str:
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
     evidence, found = question_evidence(question=question)
+    editor = is_editor(request.user)
     previous = following = None
     filters = ""
-    if is_editor(request.user):
+    if editor:
         status = request.GET.get("status", "")
         status = status if status in {*Question.Status.values, ALL_TAB} else DEFAULT_TAB
         search = request.GET.get("q", "").strip()[:200]
@@ -342,10 +377,14 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": evidence,
             "evidence_sentences": found,
             "highlight": evidence.keys if evidence else [],
-            "move_targets": groups_for_moving(question=question) if is_editor(request.user) else [],
+            "move_targets": groups_for_moving(question=question) if editor else [],
             "audit": question_history(question),
-            "byline_preview": byline_for(question),
+            # The reader's byline and consent are for editors, who decide on publication.
+            "byline_preview": byline_for(question) if editor else "",
             "can_reveal_contacts": can_reveal_contacts(request.user),
+            "cover_declined_count": question.cover_declined.count()
+            if question.status == Question.Status.PUBLISHED
+            else 0,
         },
     )
 

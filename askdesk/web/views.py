@@ -5,11 +5,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from askdesk.accounts.access import expert_for, is_editor, newsroom_ids, staff_required
+from askdesk.accounts.access import expert_for, is_editor, newsroom_ids, second_factor_verified, staff_required
 from askdesk.accounts.models import Expert
 from askdesk.callouts.access import callouts_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
+from askdesk.privacy.services import can_reveal_contacts
 from askdesk.questions.models import Question
 from askdesk.questions.selectors import arrivals_by_hour, expert_load, state_counts_for
 
@@ -45,6 +46,7 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         Expert.objects.filter(user__newsroom_memberships__newsroom_id__in=newsroom_ids(request.user)).distinct()
     )
     arrivals = arrivals_by_hour(callout_ids=[c.pk for c in callouts if c.is_open])
+    offer = can_reveal_contacts(request.user) and not second_factor_verified(request.user)
     return render(
         request,
         "web/desk_home.html",
@@ -54,5 +56,6 @@ def desk_home(request: HttpRequest) -> HttpResponse:
             "arrivals_total": sum(n for _, n in arrivals),
             "arrivals_peak": max((n for _, n in arrivals), default=0),
             "load": expert_load(experts=experts),
+            "offer_second_factor": offer,
         },
     )

@@ -40,6 +40,7 @@ PERSONAS = (ANONYMOUS, READER, EXPERT_OWN, EXPERT_OTHER, EDITOR, EDITOR_ELSEWHER
 EVERYONE = frozenset(PERSONAS)
 EXPERTS = frozenset({EXPERT_OWN, EXPERT_OTHER})
 NOBODY: frozenset[str] = frozenset()
+SIGNED_IN = frozenset({EXPERT_OWN, EXPERT_OTHER, EDITOR, EDITOR_ELSEWHERE, NO_ROLE})
 
 
 @dataclass
@@ -99,10 +100,12 @@ RULES: dict[str, Rule] = {
     # Public pages: the same for everyone.
     "questions:story": Rule(lambda w, p: {"slug": w.callout.story.slug}, get=EVERYONE, post=EVERYONE),
     "questions:ask": Rule(callout_slug, post=EVERYONE),
+    "answers:suggest": Rule(callout_slug, post=EVERYONE, data=lambda w: {"question": "Will Iran retaliate?"}),
     "answers:public": Rule(callout_slug, get=EVERYONE, post=EVERYONE),
     # The reader's private link.
     "questions:status": Rule(reader_token, get=frozenset({READER}), post=frozenset({READER})),
     "questions:delete": Rule(reader_token, get=frozenset({READER}), post=frozenset({READER})),
+    "questions:decline_cover": Rule(reader_token, post=frozenset({READER})),
     # The editor's desk.
     "questions:triage": Rule(callout_pk, get=frozenset({EDITOR})),
     "questions:detail": Rule(question_pk, get=frozenset({EDITOR, EXPERT_OWN})),
@@ -142,10 +145,15 @@ RULES: dict[str, Rule] = {
     "answers:edit": Rule(
         question_pk, get=frozenset({EXPERT_OWN}), post=frozenset({EXPERT_OWN}), data=lambda w: {"body": "x"}
     ),
+    "answers:publish": Rule(question_pk, get=frozenset({EDITOR}), post=frozenset({EDITOR})),
+    "answers:publish_from_story": Rule(question_pk, get=frozenset({EDITOR}), post=frozenset({EDITOR})),
     "answers:act": Rule(question_pk, post=frozenset({EDITOR}), data=lambda w: {"action": "return"}),
     # Signing in and out.
     "accounts:login": Rule(no_kwargs, get=EVERYONE, post=EVERYONE),
     "accounts:logout": Rule(no_kwargs, post=EVERYONE),
+    # The second sign-in step concerns one's own account: any signed-in account, no newsroom data.
+    "accounts:two_factor_setup": Rule(no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
+    "accounts:two_factor_verify": Rule(no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
     # The Django admin is for the people who run askdesk (is_staff); no persona here is.
     "admin:index": Rule(no_kwargs),
 }

@@ -6,7 +6,7 @@ from django.urls import reverse
 from askdesk.analysis import services as analysis
 from askdesk.analysis.models import QuestionVector, SentenceVector
 from askdesk.answers.services import answer_publish, answer_publish_from_story, answer_save, question_unpublish
-from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
 from askdesk.questions.services import QuestionRefused, group_apply, group_merge, question_assign, question_move
 from tests.conftest import submit
 
@@ -129,7 +129,7 @@ def test_one_answer_publishes_for_every_asker_of_the_group(client, asked, callou
     Question.objects.filter(pk=third.pk).update(status="rejected")  # set aside by an editor
     question_assign(question=first, expert=expert, actor=editor)
     answer_save(question=first, expert=expert, body="Officials say there are no plans to.", submit=True)
-    answer_publish(question=first, actor=editor)
+    answer_publish(question=first, actor=editor, cover=[second.pk, third.pk])  # the editor's ticks
     second.refresh_from_db()
     third.refresh_from_db()
     assert (second.status, second.covered_by_id) == ("covered", first.pk)
@@ -146,14 +146,15 @@ def test_one_answer_publishes_for_every_asker_of_the_group(client, asked, callou
     assert (second.status, second.covered_by_id) == ("shortlisted", None)
 
 
-def test_an_editor_publishes_the_answer_from_the_story_in_one_action(editor_client, client, asked, callout):
+def test_an_editor_publishes_the_answer_from_the_story_after_a_preview(editor_client, client, asked, callout):
     question, _ = asked("Were there any casualties?")
     question.evidence.answered = True  # the decision itself is tested in tests/nlp
     question.evidence.save(update_fields=["answered"])
     detail = editor_client.get(reverse("questions:detail", args=[question.pk])).content.decode()
     assert "The story answers this" in detail
     assert 'class="sentence highlight" id="' in detail
-    editor_client.post(reverse("answers:act", args=[question.pk]), {"action": "publish_from_story"})
+    passage = question.evidence.keys[0]
+    editor_client.post(reverse("answers:publish_from_story", args=[question.pk]), {"passage": passage, "confirm": "1"})
     question.refresh_from_db()
     assert question.status == "published" and question.answer.source == "story"
     assert question.answer.body == "No casualties have been reported."
@@ -166,7 +167,7 @@ def test_publishing_from_the_story_is_refused_when_the_story_does_not_answer(ask
     question.evidence.answered = False
     question.evidence.save(update_fields=["answered"])
     with pytest.raises(QuestionRefused, match="does not answer"):
-        answer_publish_from_story(question=question, actor=editor)
+        answer_publish_from_story(question=question, actor=editor, passage=question.evidence.keys[:1])
     question.refresh_from_db()
     assert question.status == "new"
 
@@ -184,3 +185,23 @@ def test_a_question_deleted_before_the_worker_runs_is_skipped(callout):
     question.delete()
     analysis.question_analyse(question_id=question_id)
     assert not QuestionVector.objects.exists()
+
+
+def test_analysing_a_question_twice_changes_nothing(asked, callout):
+    """A worker killed mid-task leaves its task to run again: the second run must be a no-op."""
+    asked("Were there any casualties in the strike?")
+    question, _ = asked("Were there casualties after the strike?")
+
+    def snapshot():
+        return (
+            list(QuestionVector.objects.order_by("pk").values_list("pk", "question_id", "vector")),
+            list(QuestionGroup.objects.order_by("pk").values_list("pk", "size", "label", "representative_id")),
+            list(Question.objects.order_by("pk").values_list("pk", "group_id")),
+            list(QuestionEvidence.objects.order_by("pk").values_list("pk", "sentences", "computed_at")),
+        )
+
+    before = snapshot()
+    analysis.clear_caches()  # as in a fresh worker process
+    analysis.question_analyse(question_id=question.pk)
+    analysis.question_analyse(question_id=question.pk)
+    assert snapshot() == before

@@ -32,7 +32,7 @@ def asked(callout, editor, expert):
     question_move(question=same, target=group, actor=editor)
     question_assign(question=published, expert=expert, actor=editor)
     answer_save(question=published, expert=expert, body="Iran says it has no plans to.", submit=True)
-    answer_publish(question=published, actor=editor)
+    answer_publish(question=published, actor=editor, cover=[same.pk])
     return published
 
 

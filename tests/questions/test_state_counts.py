@@ -54,7 +54,7 @@ def test_every_editorial_path_keeps_the_state_counts_equal_to_a_real_count(callo
     answer_save(question=first, expert=expert, body="A draft again.", submit=False)
     answer_save(question=first, expert=expert, body="Not yet, it says.", submit=True)
     assert_counts_true(callout)
-    answer_publish(question=first, actor=editor)  # also covers the second question of its group
+    answer_publish(question=first, actor=editor, cover=[second.pk])  # also covers the second question
     assert Question.objects.get(pk=second.pk).status == "covered"
     assert_counts_true(callout)
     question_unpublish(question=first, actor=editor)
