@@ -87,6 +87,11 @@ INSTALLED_APPS = [
     "askdesk.answers",
     "askdesk.analysis",
     "askdesk.privacy",
+    "askdesk.readers",
+    # JSON API (django-ninja serves its reference page's static files).
+    "ninja",
+    "askdesk.api",
+    "askdesk.webhooks",
     "askdesk.exports",
 ]
 
@@ -124,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "askdesk.accounts.context_processors.roles",
+                "askdesk.readers.context_processors.alerts",
             ],
         },
     },
@@ -271,8 +277,36 @@ ASKDESK_RETAIN_UNPUBLISHED_DAYS = int(env("ASKDESK_RETAIN_UNPUBLISHED_DAYS", "18
 # Tasks the workers enqueue on their own, with their interval in seconds.
 ASKDESK_PERIODIC_TASKS = {
     "askdesk.privacy.tasks.apply_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
+    # Closing the loop with readers (askdesk.readers): due voting rounds, editor alerts, outbox.
+    "askdesk.readers.tasks.close_due_rounds": 60,
+    "askdesk.readers.tasks.check_group_alerts": 60,
+    "askdesk.readers.tasks.sweep_outbox": 600,
+    "askdesk.readers.tasks.apply_readers_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
     "askdesk.analysis.tasks.analyse_missed_questions": int(env("ASKDESK_ANALYSIS_SWEEP_INTERVAL_SECONDS", "60")),
 }
+
+# --- Email (askdesk.readers): readers told when answered, editors alerted --------------------
+# Production sends through SMTP; elsewhere messages are written as files under
+# ASKDESK_DATA_DIR/mail, so the demo's emails can be read.
+EMAIL_BACKEND = env(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env("DJANGO_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "askdesk <askdesk@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Voting rounds: votes counted per round from one address and browser (a daily salted hash).
+ASKDESK_VOTES_PER_ADDRESS = int(env("ASKDESK_VOTES_PER_ADDRESS", "3"))
+# Editors are told when a group takes this many new questions within this many minutes.
+ASKDESK_ALERT_FAST_QUESTIONS = int(env("ASKDESK_ALERT_FAST_QUESTIONS", "5"))
+ASKDESK_ALERT_FAST_MINUTES = int(env("ASKDESK_ALERT_FAST_MINUTES", "60"))
 
 # --- Abuse limits (askdesk.ops.limits) -------------------------------------------------------
 # Counters of the rate limits live in the "limits" cache, shared by every web process: by
@@ -299,6 +333,12 @@ ASKDESK_RATE_LIMITS = {
     "suggest_client": env("ASKDESK_LIMIT_SUGGEST_CLIENT", "30/m,300/h"),
     # Codes tried for one staff account at the second sign-in step (django-otp also slows each device).
     "second_factor_user": env("ASKDESK_LIMIT_SECOND_FACTOR", "10/m,50/d"),
+    # One client voting in rounds, and joining questions ("I want to know too").
+    "vote_client": env("ASKDESK_LIMIT_VOTE_CLIENT", "10/m,30/h"),
+    "also_asked_client": env("ASKDESK_LIMIT_JOIN_CLIENT", "5/m,30/h"),
+    # JSON API: requests per API key, and per client on the public endpoints (no key).
+    "api_key": env("ASKDESK_API_RATE_PER_KEY", "600/m"),
+    "api_public": env("ASKDESK_API_RATE_PUBLIC", "120/m"),
 }
 # The same text from the same client within this window is stored as spam.
 ASKDESK_REPEAT_WINDOW_SECONDS = int(env("ASKDESK_REPEAT_WINDOW_SECONDS", "86400"))
@@ -330,6 +370,18 @@ AXES_VERBOSE = False
 ASKDESK_SECOND_FACTOR_REQUIRED = env_bool("ASKDESK_SECOND_FACTOR_REQUIRED", PRODUCTION)
 ASKDESK_SECOND_FACTOR_PERMISSIONS = ["questions.reveal_readercontact"]
 OTP_TOTP_ISSUER = env("ASKDESK_NEWSROOM_NAME", "The Newsroom") + " askdesk"
+
+# Webhooks (askdesk/webhooks). Targets on private, loopback and link-local addresses are always
+# refused; loopback only is allowed outside production, so the demo can be tried on one machine.
+ASKDESK_WEBHOOK_ALLOW_LOOPBACK = env_bool("ASKDESK_WEBHOOK_ALLOW_LOOPBACK", not PRODUCTION)
+ASKDESK_WEBHOOK_TIMEOUT_SECONDS = float(env("ASKDESK_WEBHOOK_TIMEOUT_SECONDS", "15"))
+# Attempts per delivery, 30 s apart and doubling up to 2 h: 20 attempts last about a day.
+ASKDESK_WEBHOOK_ATTEMPTS = int(env("ASKDESK_WEBHOOK_ATTEMPTS", "20"))
+ASKDESK_WEBHOOK_RETRY_HOURS = int(env("ASKDESK_WEBHOOK_RETRY_HOURS", "26"))
+# How long the previous secret keeps signing after a rotation.
+ASKDESK_WEBHOOK_ROTATION_HOURS = int(env("ASKDESK_WEBHOOK_ROTATION_HOURS", "24"))
+# group.grew: the group size a newsroom starts with (editors change it in the desk).
+ASKDESK_WEBHOOK_GROUP_SIZE = int(env("ASKDESK_WEBHOOK_GROUP_SIZE", "25"))
 
 LOGGING = {
     "version": 1,

@@ -1,16 +1,20 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from askdesk.accounts import views as accounts
 from askdesk.answers import views as answers
+from askdesk.api import views as api
+from askdesk.api.v1 import api as api_v1
 from askdesk.callouts import views as callouts
 from askdesk.exports import views as exports
 from askdesk.ops import views as ops
 from askdesk.privacy import views as privacy
 from askdesk.questions import views as questions
+from askdesk.readers import views as readers
 from askdesk.stories import views as stories
 from askdesk.web import views as web
+from askdesk.webhooks import views as webhooks
 
 questions_urls = (
     [
@@ -58,6 +62,21 @@ exports_urls = (
     ],
     "exports",
 )
+readers_urls = (
+    [
+        path("also/<int:pk>/", readers.also_ask, name="also_ask"),
+        path("joined/<str:token>/", readers.joined_status, name="joined"),
+        path("joined/<str:token>/delete/", readers.joined_delete, name="joined_delete"),
+        path("unsubscribe/<str:token>/", readers.unsubscribe, name="unsubscribe"),
+        path("rounds/<int:pk>/", readers.round_page, name="round"),
+        path("rounds/<int:pk>/vote/", readers.vote, name="vote"),
+        path("rounds/<int:pk>/results.json", readers.round_results, name="round_results"),
+        path("desk/callouts/<int:pk>/rounds/", readers.round_new, name="round_new"),
+        path("desk/rounds/<int:pk>/", readers.round_desk, name="round_desk"),
+        path("desk/alerts/", readers.alerts, name="alerts"),
+    ],
+    "readers",
+)
 accounts_urls = (
     [
         path("desk/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
@@ -78,5 +97,12 @@ urlpatterns = [
     path("", include(desk_urls)),
     path("", include(exports_urls)),
     path("", include(accounts_urls)),
+    path("", include(readers_urls)),
     path("admin/", admin.site.urls),
+    # JSON API: /api/v1/ (reference page /api/v1/docs), its OpenAPI document, problems elsewhere.
+    path("desk/api-keys/", api.api_keys, name="api_keys"),
+    path("desk/webhooks/", include(([path("", webhooks.webhooks_page, name="desk")], "webhooks"))),
+    path("api/openapi.json", api.openapi_document, name="openapi"),
+    path("api/v1/", api_v1.urls),
+    re_path(r"^api/", api.api_not_found),
 ]

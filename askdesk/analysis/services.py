@@ -22,6 +22,7 @@ from askdesk.nlp.embed import Embedder, Vectors, get_embedder
 from askdesk.nlp.evidence import StoryIndex
 from askdesk.nlp.group import GroupIndex, GroupSummary, carry_over, describe_groups, regroup
 from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
+from askdesk.questions.signals import group_sizes_changed
 from askdesk.stories.models import Sentence, Story
 
 TOP_EVIDENCE = 3
@@ -157,6 +158,7 @@ def _assign_group(question: Question, vector: Vectors, model: Embedder) -> None:
                 callout=callout, label=_label(question.text), representative=question, size=1
             )
         Question.objects.filter(pk=question.pk).update(group=group)
+        group_sizes_changed.send(sender=QuestionGroup, callout_id=callout.pk)
     index.insert(question.pk, vector, group.pk)
 
 
@@ -221,6 +223,7 @@ def callout_regroup(*, callout_id: int) -> int:
             groups_version=F("groups_version") + 1, questions_at_last_regroup=total
         )
         _refresh_sizes(callout)
+        group_sizes_changed.send(sender=QuestionGroup, callout_id=callout.pk)
     return QuestionGroup.objects.filter(callout=callout).count()
 
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from askdesk.accounts.models import Expert
 from askdesk.answers.models import Answer
 from askdesk.answers.selectors import COVERABLE
-from askdesk.audit.services import audit_record
+from askdesk.answers.signals import questions_answered
+from askdesk.audit.services import actor_user, audit_record
 from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
@@ -155,6 +156,8 @@ def _publish(question: Question, actor: Any, now: Any, cover: Sequence[int]) -> 
         covered=covered,
         not_covered=len(set(cover)) - len(covered),
     )
+    # The one point where questions become answered (their own publication, or covered by it).
+    questions_answered.send(sender=Question, question_ids=[question.pk, *covered], answered_by=question.pk)
     return question
 
 
@@ -176,7 +179,7 @@ def answer_publish(*, question: Question, actor: Any, cover: Sequence[int] = ())
     now = timezone.now()
     if answer.status != Answer.Status.APPROVED:
         answer.status = Answer.Status.APPROVED
-        answer.approved_by = actor
+        answer.approved_by = actor_user(actor)
         answer.approved_at = now
         answer.save(update_fields=["status", "approved_by", "approved_at"])
         audit_record(actor=actor, action="answer.approve", target=answer)
@@ -224,7 +227,7 @@ def answer_publish_from_story(
             "status": Answer.Status.APPROVED,
             "created_at": now,
             "updated_at": now,
-            "approved_by": actor,
+            "approved_by": actor_user(actor),
             "approved_at": now,
         },
     )

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from askdesk.audit.services import audit_record
+from askdesk.audit.services import Actor, audit_record
 from askdesk.callouts.models import DEFAULT_PUBLICATION_NOTE, Callout
 from askdesk.newsrooms.models import Newsroom
 from askdesk.stories.models import Story
@@ -24,7 +24,7 @@ def callout_create(
     prompt: str,
     publication_note: str = DEFAULT_PUBLICATION_NOTE,
     require_contact: bool = False,
-    actor: User | AnonymousUser | None = None,
+    actor: Actor = None,
 ) -> Callout:
     now = timezone.now()
     callout = Callout.objects.create(
@@ -42,7 +42,7 @@ def callout_create(
 
 @transaction.atomic
 def story_import(
-    *, newsroom: Newsroom, raw: str, title: str | None = None, actor: User | AnonymousUser | None = None
+    *, newsroom: Newsroom, raw: str, title: str | None = None, actor: Actor = None
 ) -> tuple[Story, Callout | None]:
     """Import a story; when its text ends with a call-out, open that call-out under it."""
     text = story_read(raw, title=title)
@@ -57,7 +57,7 @@ def story_import(
 
 
 @transaction.atomic
-def callout_set_status(*, callout: Callout, status: str, actor: User | AnonymousUser | None) -> Callout:
+def callout_set_status(*, callout: Callout, status: str, actor: Actor) -> Callout:
     if status not in Callout.Status.values:
         raise ValueError(f"Unknown call-out status {status!r}.")
     if callout.status == status:

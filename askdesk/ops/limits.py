@@ -104,6 +104,22 @@ def limit_exceeded(request: HttpRequest, name: str, *, target: str = "") -> bool
     return over
 
 
+def limit_wait(request: HttpRequest, name: str, *, target: str = "") -> int | None:
+    """Like ``limit_exceeded``, for APIs: None when allowed, else the seconds until the fullest
+    window ends (for ``Retry-After``)."""
+    if not settings.ASKDESK_LIMITS_ENABLED:
+        return None
+    value = target or client_key(request)
+    wait: int | None = None
+    for rate in _rates(name):
+        usage = get_usage(
+            request, group=f"askdesk:{name}", key=lambda _group, _request: value, rate=rate, increment=True
+        )
+        if usage is not None and usage["should_limit"]:
+            wait = max(wait or 1, int(usage["time_left"]))
+    return wait
+
+
 def repeated_text(request: HttpRequest, text: str, *, scope: str) -> bool:
     """True when this client already sent the same text (ignoring case and spacing) to ``scope`` lately.
 

@@ -80,7 +80,7 @@ def request_hygiene(get_response: Handler) -> Handler:
 
 
 # Pages that are per reader or per staff member: never stored by a browser or a shared cache.
-PRIVATE_PREFIXES = ("/desk/", "/q/", "/admin/")
+PRIVATE_PREFIXES = ("/desk/", "/q/", "/admin/", "/joined/", "/unsubscribe/")
 
 
 def _no_store_if_private(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:

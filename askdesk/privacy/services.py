@@ -7,6 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
@@ -17,9 +18,10 @@ from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.callouts.services import callouts_close_due
 from askdesk.nlp.scrub import scrub
-from askdesk.questions.crypto import lookup_digest, rotate
+from askdesk.questions.crypto import EncryptedTextField, lookup_digest, rotate
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
 from askdesk.questions.services import QuestionRefused, questions_erase
+from askdesk.readers.selectors import reader_data_elsewhere
 from askdesk.search.schema import purge_deleted
 
 
@@ -192,28 +194,53 @@ def reader_data_export(*, email: str, actor: Any, newsroom_ids: Collection[int] 
     with transaction.atomic():
         for contact in contacts:
             audit_record(actor=actor, action="reader.export", target=contact.question)
-    return {"email": email.strip(), "exported_at": timezone.now().isoformat(), "questions": questions}
+    return {
+        "email": email.strip(),
+        "exported_at": timezone.now().isoformat(),
+        "questions": questions,
+        **reader_data_elsewhere(email_digest=digest),
+    }
 
 
-def contact_keys_rotate(*, batch_size: int = 500) -> int:
-    """Re-encrypt every stored contact detail with the newest key; returns the rows rewritten."""
-    table = ReaderContact._meta.db_table
+def _encrypted_columns() -> list[tuple[str, list[str]]]:
+    """Every table with Fernet-encrypted columns: contact details, and what other apps keep encrypted."""
+    found = []
+    for model in apps.get_models():
+        columns = [f.column for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        if columns:
+            found.append((model._meta.db_table, columns))
+    return found
+
+
+def _rotate_table(table: str, columns: list[str], batch_size: int) -> int:
     rewritten = 0
     last_id = 0
+    selected = ", ".join(columns)
+    assignments = ", ".join(f"{column} = %s" for column in columns)
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             # Raw rows: the model would hand back clear text, and rotation works on the tokens.
             cursor.execute(
-                f"SELECT id, email, phone FROM {table} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608
+                f"SELECT id, {selected} FROM {table} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608
                 [last_id, batch_size],
             )
             rows = cursor.fetchall()
             if not rows:
                 return rewritten
-            for row_id, email, phone in rows:
+            for row_id, *values in rows:
                 cursor.execute(
-                    f"UPDATE {table} SET email = %s, phone = %s WHERE id = %s",  # noqa: S608
-                    [rotate(email or ""), rotate(phone or ""), row_id],
+                    f"UPDATE {table} SET {assignments} WHERE id = %s",  # noqa: S608
+                    [*(rotate(value or "") for value in values), row_id],
                 )
             rewritten += len(rows)
             last_id = rows[-1][0]
+
+
+def contact_keys_rotate(*, batch_size: int = 500) -> int:
+    """Re-encrypt every encrypted column with the newest key; returns the questions' contact rows rewritten."""
+    rewritten = 0
+    for table, columns in _encrypted_columns():
+        count = _rotate_table(table, columns, batch_size)
+        if table == ReaderContact._meta.db_table:
+            rewritten = count
+    return rewritten

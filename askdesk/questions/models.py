@@ -82,6 +82,8 @@ class Question(models.Model):
     group_locked = models.BooleanField(default=False)
     # Answered by the published question of its group.
     covered_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="covered")
+    # The language of the page the reader asked from: emails to them are written in it.
+    language = models.CharField(max_length=16, blank=True)
     # The state it was in when an editor ticked it to be covered, restored when the cover is undone.
     status_before_cover = models.CharField(max_length=16, choices=Status.choices, blank=True)
     # The reader said this published question's answer does not answer theirs.
@@ -170,6 +172,9 @@ class ReaderContact(models.Model):
     email = EncryptedTextField(blank=True)
     phone = EncryptedTextField(blank=True)
     email_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # The reader's private link token, encrypted, kept only to put it in the "answered" email
+    # (emptied once that is sent; deleted with the contact). See docs/privacy.md.
+    private_link = EncryptedTextField(blank=True)
 
     class Meta:
         permissions = [(REVEAL_CONTACT_CODENAME, "Can reveal readers' contact details")]

@@ -20,6 +20,7 @@ from askdesk.questions.models import (
     Question,
     QuestionEvidence,
     QuestionGroup,
+    ReaderContact,
 )
 from askdesk.search.selectors import search_questions
 from askdesk.stories.models import Sentence
@@ -250,3 +251,8 @@ def reader_answer(*, question: Question) -> Any:
     if answered.status != Question.Status.PUBLISHED:
         return None
     return getattr(answered, "answer", None)
+
+
+def reader_has_email(*, question: Question) -> bool:
+    """Whether the reader left an email address (found without decrypting it)."""
+    return ReaderContact.objects.filter(question=question).exclude(email_digest="").exists()

@@ -27,7 +27,7 @@ from askdesk.questions import links
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import CalloutHourCount, CalloutStateCount, Question, QuestionGroup, ReaderContact
-from askdesk.questions.signals import question_changed, question_deleted
+from askdesk.questions.signals import group_sizes_changed, question_changed, question_deleted, question_submitted
 from askdesk.search.schema import purge_deleted
 
 Status = Question.Status
@@ -177,6 +177,7 @@ def question_submit(
     publish_location: bool = True,
     email: str = "",
     phone: str = "",
+    language: str = "",
     spam: bool = False,
 ) -> tuple[Question, str, bool]:
     """Store a reader's question durably; returns (question, private link secret, created).
@@ -234,6 +235,7 @@ def question_submit(
                 access_token_hash=hash_token(token),
                 access_token_sealed=submission.seal(token),
                 contact_spans=contact_spans_in(text),
+                language=language[:16],
                 status=Status.SPAM if spam else Status.NEW,
                 decided_at=now if spam else None,
             )
@@ -245,6 +247,7 @@ def question_submit(
                 ReaderContact.objects.create(
                     question=question, email=email, phone=phone, email_digest=lookup_digest(email)
                 )
+            question_submitted.send(sender=Question, question_id=question.pk, token=token)
     except IntegrityError:
         # The same submission, sent twice at once: the other request stored it first.
         existing = _resubmitted(submission)
@@ -470,6 +473,7 @@ def question_decline_cover(*, question: Question) -> Question:
 
 def _groups_changed(callout_id: int) -> None:
     Callout.objects.filter(pk=callout_id).update(groups_version=F("groups_version") + 1)
+    group_sizes_changed.send(sender=QuestionGroup, callout_id=callout_id)
 
 
 def _refresh_group(group: QuestionGroup, *, relabel: bool = False) -> None:

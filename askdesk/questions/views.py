@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -34,6 +34,7 @@ from askdesk.questions.selectors import (
     question_evidence,
     question_history,
     reader_answer,
+    reader_has_email,
     story_may_answer,
     triage_counts,
     triage_groups_page,
@@ -101,6 +102,7 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
                 publish_location=not data["hide_location"],
                 email=data["email"],
                 phone=data["phone"],
+                language=translation.get_language() or "",
                 spam=repeated_text(request, data["question"], scope=f"callout:{callout.pk}"),
             )
         except ValidationError as error:
@@ -129,6 +131,7 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
             "question": question,
             "private_url": private_url,
             "just_submitted": request.GET.get("submitted") == "1",
+            "has_email": reader_has_email(question=question),
             "answer": reader_answer(question=question),
             "covered_by": question.covered_by if question.status == Question.Status.COVERED else None,
             "evidence_sentences": found[:1] if story_may_answer(evidence) else [],

@@ -154,11 +154,34 @@ RULES: dict[str, Rule] = {
     # The second sign-in step concerns one's own account: any signed-in account, no newsroom data.
     "accounts:two_factor_setup": Rule(no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
     "accounts:two_factor_verify": Rule(no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
+    # Voting rounds, editor alerts, API keys and webhooks: editors, each for their own newsrooms.
+    "readers:round_new": Rule(callout_pk, get=frozenset({EDITOR}), post=frozenset({EDITOR})),
+    "readers:alerts": Rule(
+        no_kwargs, get=frozenset({EDITOR, EDITOR_ELSEWHERE}), post=frozenset({EDITOR, EDITOR_ELSEWHERE})
+    ),
+    "api_keys": Rule(no_kwargs, get=frozenset({EDITOR, EDITOR_ELSEWHERE}), post=frozenset({EDITOR, EDITOR_ELSEWHERE})),
+    "webhooks:desk": Rule(
+        no_kwargs, get=frozenset({EDITOR, EDITOR_ELSEWHERE}), post=frozenset({EDITOR, EDITOR_ELSEWHERE})
+    ),
+    "openapi": Rule(no_kwargs, get=EVERYONE, post=EVERYONE),  # a public document, the same for any method
     # The Django admin is for the people who run askdesk (is_staff); no persona here is.
     "admin:index": Rule(no_kwargs),
 }
-# The admin's other URLs go through the same admin site permission check as its index.
-COVERED_BY_ANOTHER_RULE = {"admin:": "admin:index"}
+# URLs this matrix does not request, each with where its permissions are tested instead.
+# Prefer adding a RULES line: an entry here is a known gap, not an expectation.
+COVERED_BY_ANOTHER_RULE = {
+    "admin:": "the admin site's own permission check, requested at admin:index",
+    "api-v1:": "API keys, not sessions: keys and scopes are tested in tests/api",
+    "<unnamed ^api/>": "the API's mount point",
+    "readers:also_ask": "reader-facing, needs a published question: tests/readers",
+    "readers:joined": "a joined reader's private link: tests/readers",
+    "readers:joined_delete": "a joined reader's private link: tests/readers",
+    "readers:unsubscribe": "a signed unsubscribe link: tests/readers",
+    "readers:round": "a public voting round: tests/readers",
+    "readers:vote": "a public voting round: tests/readers",
+    "readers:round_results": "a public voting round: tests/readers",
+    "readers:round_desk": "needs a voting round; checked through get_callout_for_editor: tests/readers",
+}
 
 
 def url_names(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:
@@ -172,7 +195,9 @@ def url_names(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[s
 
 
 def _covered(name: str) -> bool:
-    return name in RULES or any(name.startswith(space) for space in COVERED_BY_ANOTHER_RULE)
+    if name in RULES or name in COVERED_BY_ANOTHER_RULE:
+        return True
+    return any(name.startswith(space) for space in COVERED_BY_ANOTHER_RULE if space.endswith(":"))
 
 
 def test_every_url_has_an_expectation() -> None:

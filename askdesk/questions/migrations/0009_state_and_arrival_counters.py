@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
         ('accounts', '0002_newsroom_membership'),
         ('callouts', '0004_callout_languages'),
         ('newsrooms', '0002_callout_open_days'),
-        ('questions', '0007_contact_clock'),
+        ('questions', '0008_merge_contact_clock_and_reader_language'),
     ]
 
     operations = [
