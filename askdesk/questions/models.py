@@ -34,7 +34,7 @@ class Question(models.Model):
         NEW = "new", "New"
         SHORTLISTED = "shortlisted", "Shortlisted"
         ASSIGNED = "assigned", "Assigned"
-        ANSWERED = "answered", "Answered"
+        ANSWERED = "answered", "Waiting for approval"
         PUBLISHED = "published", "Published"
         REJECTED = "rejected", "Rejected"
         SPAM = "spam", "Spam"
@@ -94,8 +94,9 @@ class Question(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         indexes = [
-            models.Index(fields=["callout", "status", "-submitted_at"], name="question_triage"),
-            models.Index(fields=["callout", "-submitted_at"], name="question_callout_recent"),
+            # Triage lists order by (-submitted_at, -id): the id in the index spares a sort.
+            models.Index(fields=["callout", "status", "-submitted_at", "-id"], name="question_triage_state"),
+            models.Index(fields=["callout", "-submitted_at", "-id"], name="question_triage_recent"),
             models.Index(fields=["assigned_to", "status"], name="question_expert"),
             models.Index(fields=["group", "status"], name="question_group"),
             models.Index(
@@ -114,8 +115,54 @@ class Question(models.Model):
         return self.public_text or self.text
 
     @property
+    def state_label_for_reader(self) -> str:
+        """The state's one name, as the desk shows it; only "rejected" and "spam" are not said to the reader."""
+        if self.status in {self.Status.REJECTED, self.Status.SPAM}:
+            return "Not selected for an answer"
+        return self.get_status_display()
+
+    @property
     def has_contact_in_text(self) -> bool:
         return bool(self.contact_spans)
+
+
+class CalloutStateCount(models.Model):
+    """How many of a call-out's questions are in one state, so triage never counts rows.
+
+    Kept by the services, in the transaction that changes a state (``state_counts_add``). A
+    state's count is the sum over a few slots: concurrent submissions add to different rows
+    instead of queueing on one.
+    """
+
+    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="state_counts")
+    status = models.CharField(max_length=16, choices=Question.Status.choices)
+    slot = models.PositiveSmallIntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["callout", "status", "slot"], name="state_count_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.status} of call-out {self.callout_id} (slot {self.slot}): {self.count}"
+
+
+class CalloutHourCount(models.Model):
+    """How many questions reached a call-out in one hour (UTC), kept by ``question_submit``.
+
+    A history of arrivals: deleting a question later does not change it. Split over slots
+    like ``CalloutStateCount``.
+    """
+
+    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="hour_counts")
+    hour = models.DateTimeField()
+    slot = models.PositiveSmallIntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["callout", "hour", "slot"], name="hour_count_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.count} questions to call-out {self.callout_id} at {self.hour:%Y-%m-%d %H}h"
 
 
 class ReaderContact(models.Model):
