@@ -22,16 +22,19 @@ from askdesk.questions import services
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
-from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.models import Question, QuestionGroup, Theme
 from askdesk.questions.selectors import (
     groups_for_moving,
+    groups_without_theme,
     question_by_token,
     question_evidence,
     question_history,
     reader_answer,
+    themes_for_filter,
     triage_counts,
     triage_groups_page,
     triage_page,
+    triage_themes_page,
     ungrouped_count,
 )
 from askdesk.stories.models import Story
@@ -150,9 +153,19 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         "by_groups": by_groups,
     }
     if by_groups:
-        context["page"] = triage_groups_page(
-            callout=callout, page=request.GET.get("page", 1), per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE
-        )
+        theme = _int_or_none(request.GET.get("theme"))
+        context["theme"] = Theme.objects.filter(callout=callout, pk=theme).first() if theme else None
+        context["themes"] = themes_for_filter(callout=callout)
+        if context["theme"] is not None:
+            context["page"] = triage_groups_page(
+                callout=callout,
+                page=request.GET.get("page", 1),
+                per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
+                theme=theme,
+            )
+        else:
+            context["page"] = triage_themes_page(callout=callout, page=request.GET.get("page", 1))
+            context["unthemed"] = groups_without_theme(callout=callout)
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
     context["group"] = QuestionGroup.objects.filter(callout=callout, pk=group).first() if group else None
@@ -191,8 +204,18 @@ def group_action(request: HttpRequest, pk: int) -> HttpResponse:
             expert = None
             if action == "assign":
                 expert = Expert.objects.filter(pk=_int_or_none(request.POST.get(f"expert_{group.pk}")) or 0).first()
-            if action not in {*services.TRANSITIONS, "assign"}:
+            if action not in {*services.TRANSITIONS, "assign", "theme"}:
                 raise services.QuestionRefused("Unknown action.")
+            if action == "theme":
+                raw_theme = request.POST.get(f"theme_{group.pk}", "")
+                theme = (
+                    None
+                    if raw_theme == "new"
+                    else get_object_or_404(Theme, callout=callout, pk=_int_or_none(raw_theme) or 0)
+                )
+                services.group_move_to_theme(group=group, theme=theme, actor=request.user)
+                messages.success(request, "Group moved to another theme.")
+                return redirect(back)
             done, skipped = services.group_apply(group=group, action=action, actor=request.user, expert=expert)
             note = f" ({skipped} left as they were)" if skipped else ""
             messages.success(request, f"{done} question{'s' if done != 1 else ''} {action_done(action)}{note}.")
