@@ -48,6 +48,7 @@ from _machine import describe_machine
 from askdesk.nlp import group as grp
 from askdesk.nlp import same
 from askdesk.nlp.embed import Vectors, get_embedder, normalise
+from askdesk.nlp.evidence import MAYBE_AT, YES_AT, StoryIndex
 
 STORIES = ("flood-town", "rail-strike", "interest-rates", "measles-schools")
 GRID = [round(t, 2) for t in np.arange(0.04, 0.96, 0.02)]
@@ -286,6 +287,75 @@ def grouping(stories: list[Story], fit_only: bool) -> None:
     print(f"(shipped TICK_THRESHOLD = {same.TICK_THRESHOLD}, a fixed rule: nothing fitted)")
 
 
+# --- evidence --------------------------------------------------------------------------------
+
+LEVEL_GRID = [round(t, 2) for t in np.arange(0.05, 0.96, 0.01)]
+
+
+class _Named:
+    """An embedder stand-in that only names the vectors' model (they are precomputed)."""
+
+    def __init__(self, name: str, dim: int) -> None:
+        self.name = name
+        self.dim = dim
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        raise NotImplementedError
+
+
+def evidence_rows(story: Story, embedder_name: str) -> tuple[list[bool], np.ndarray, np.ndarray]:
+    """Per question: a right sentence in the top 3 (answered ones only), confidence, truly answered."""
+    index = StoryIndex(story.sentences, story.sentence_vectors, _Named(embedder_name, story.vectors.shape[1]))
+    found = index.evidence(story.texts, top_k=3, vectors=story.vectors)
+    hits = [
+        any(s.index in story.evidence[i] for s in item.sentences) for i, item in enumerate(found) if story.evidence[i]
+    ]
+    confidence = np.array([item.confidence for item in found])
+    answered = np.array([bool(e) for e in story.evidence])
+    return hits, confidence, answered
+
+
+def choose_levels(rows: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, float]:
+    """(yes_at, maybe_at) on training stories: "yes" where precision >= 0.90, "maybe" down to recall 0.75."""
+    confidence = np.concatenate([r[0] for r in rows])
+    answered = np.concatenate([r[1] for r in rows])
+    yes_at = max(LEVEL_GRID)
+    for t in LEVEL_GRID:
+        chosen = confidence >= t
+        if chosen.sum() >= 5 and answered[chosen].mean() >= 0.90:
+            yes_at = t
+            break
+    maybe_at = min(LEVEL_GRID)
+    for t in sorted(LEVEL_GRID, reverse=True):
+        if (confidence[answered] >= t).mean() >= 0.75:
+            maybe_at = t
+            break
+    return yes_at, min(maybe_at, yes_at)
+
+
+def evidence_figures(stories: list[Story], embedder_name: str, fit_only: bool) -> None:
+    rows = {s.name: evidence_rows(s, embedder_name) for s in stories}
+    if fit_only:
+        print("evidence levels (yes_at, maybe_at):", choose_levels([rows[s.name][1:] for s in stories]))
+        return
+    print("\n## Evidence: top 3 and the answered decision in three levels (levels chosen on the other three)\n")
+    print(
+        "| story | right sentence in top 3 | yes at | maybe at | yes: precision | yes: recall | yes or maybe: precision | yes or maybe: recall |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
+    for story in stories:
+        hits, confidence, answered = rows[story.name]
+        yes_at, maybe_at = choose_levels([rows[o.name][1:] for o in stories if o.name != story.name])
+        yes = confidence >= yes_at
+        pointer = confidence >= maybe_at
+        print(
+            f"| {story.name} | {np.mean(hits):.3f} | {yes_at:.2f} | {maybe_at:.2f} "
+            f"| {answered[yes].mean() if yes.any() else float('nan'):.2f} | {yes[answered].mean():.2f} "
+            f"| {answered[pointer].mean() if pointer.any() else float('nan'):.2f} | {pointer[answered].mean():.2f} |"
+        )
+    print(f"(shipped: yes at {YES_AT}, maybe at {MAYBE_AT}, fitted on all four stories)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -299,6 +369,8 @@ def main() -> int:
     print(f"vectors: {args.vectors or args.embedder}")
     stories = load(args.data, args.embedder, args.cache, args.vectors)
     grouping(stories, args.fit)
+    if not args.skip_evidence:
+        evidence_figures(stories, "all-MiniLM-L6-v2" if args.vectors is None else str(args.vectors), args.fit)
     return 0
 
 

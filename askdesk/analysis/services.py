@@ -190,6 +190,7 @@ def _record_evidence(question: Question, vector: Vectors, model: Embedder) -> No
         question=question,
         defaults={
             "answered": found.answered,
+            "verdict": found.verdict,
             "confidence": round(found.confidence, 4),
             "sentences": [[keys[s.index], round(s.score, 4)] for s in found.sentences],
             "embedder": model.name,
