@@ -219,7 +219,7 @@ def test_a_group_label_is_its_representative_question_not_keywords(asked):
 
 
 def test_triage_shows_themes_with_their_groups_and_filters_by_one_theme(editor_client, asked, callout, editor):
-    a, _ = asked("Will Iran retaliate?")
+    asked("Will Iran retaliate?")
     asked("Will Iran retaliate against Israel?")
     b, _ = asked("What does the IAEA inspect at nuclear sites?")
     group_move_to_theme(group=b.group, theme=None, actor=editor)
