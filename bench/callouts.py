@@ -340,7 +340,8 @@ def evidence_figures(stories: list[Story], embedder_name: str, fit_only: bool) -
         return
     print("\n## Evidence: top 3 and the answered decision in three levels (levels chosen on the other three)\n")
     print(
-        "| story | right sentence in top 3 | yes at | maybe at | yes: precision | yes: recall | yes or maybe: precision | yes or maybe: recall |"
+        "| story | right sentence in top 3 | yes at | maybe at | yes: precision | yes: recall "
+        "| yes or maybe: precision | yes or maybe: recall |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for story in stories:
