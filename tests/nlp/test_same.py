@@ -8,7 +8,13 @@ import pytest
 from askdesk.nlp.embed import HashingEmbedder, get_embedder
 from askdesk.nlp.group import join_group, same_question_groups, themes_of_groups, two_levels
 from askdesk.nlp.language import detect_language
-from askdesk.nlp.same import TICK_THRESHOLD, remove_topic, same_question_matrix, same_question_scores
+from askdesk.nlp.same import (
+    LOGISTIC_PAIR_MODEL,
+    TICK_THRESHOLD,
+    remove_topic,
+    same_question_matrix,
+    same_question_scores,
+)
 
 QUESTIONS = [
     "Will Iran retaliate against Israel for the strike?",
@@ -23,11 +29,14 @@ def embed(texts: list[str]) -> np.ndarray:
     return HashingEmbedder().embed(texts)
 
 
-def test_the_same_question_scores_are_symmetric_probabilities() -> None:
+def test_the_same_question_scores_are_symmetric_and_rank_a_paraphrase_first() -> None:
     scores = same_question_matrix(QUESTIONS, embed(QUESTIONS))
     assert scores.shape == (5, 5)
-    assert np.allclose(scores, scores.T) and np.all((scores >= 0) & (scores <= 1))
+    assert np.allclose(scores, scores.T) and np.all(scores <= 1.0 + 1e-6)
     assert scores[0, 1] > scores[0, 2]
+    probabilities = same_question_matrix(QUESTIONS, embed(QUESTIONS), LOGISTIC_PAIR_MODEL)
+    assert np.all((probabilities >= 0) & (probabilities <= 1))
+    assert probabilities[0, 1] > probabilities[0, 2]
 
 
 def test_removing_the_topic_takes_out_what_every_question_shares() -> None:
