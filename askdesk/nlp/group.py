@@ -610,10 +610,11 @@ def same_question_groups(
 ) -> Labels:
     """Groups of questions that one answer serves: one label per question, 0 for the largest.
 
-    Average link over the pair model of ``askdesk.nlp.same``. A call-out of up to
-    MAX_PAIR_BLOCK questions is one block; a larger one is split by ``themes`` (computed
-    with :func:`regroup` if not given, and cut in chunks when a theme is still too big),
-    since two questions of different subjects are never the same question.
+    Average link over the pair scores of ``askdesk.nlp.same``, inside themes: two questions
+    of different themes (``themes``, computed with :func:`regroup` if not given) are never
+    in one group, so groups nest in themes. The pair scores are computed over blocks of up
+    to MAX_PAIR_BLOCK questions: the whole call-out while it is that small, else theme by
+    theme (a theme still too big is cut in chunks).
     """
     from askdesk.nlp.same import PAIR_MODEL, same_question_matrix
 
@@ -622,10 +623,10 @@ def same_question_groups(
     n = len(matrix)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    subjects = regroup(matrix, texts) if themes is None else np.asarray(themes, dtype=np.int64)
     if n <= MAX_PAIR_BLOCK:
         blocks = [np.arange(n, dtype=np.int64)]
     else:
-        subjects = regroup(matrix, texts) if themes is None else np.asarray(themes, dtype=np.int64)
         blocks = []
         for theme in np.unique(subjects):
             members = np.flatnonzero(subjects == theme)
@@ -634,6 +635,8 @@ def same_question_groups(
     offset = 0
     for block in blocks:
         scores = same_question_matrix([texts[i] for i in block.tolist()], matrix[block], pair_model)
+        block_subjects = subjects[block]
+        scores[block_subjects[:, None] != block_subjects[None, :]] = pair_model.apart
         local = _cluster_scores(scores, pair_model.threshold)
         labels[block] = local + offset
         offset += int(local.max()) + 1
