@@ -89,7 +89,6 @@ def fill(callout, target: int, rng: random.Random) -> None:  # type: ignore[no-u
                             privacy_policy=privacy,
                             consented_at=now,
                             submitted_at=now - timezone.timedelta(seconds=rng.randint(0, 86400)),
-                            submission_key=uuid.uuid4(),
                             access_token_hash=uuid.uuid4().hex + uuid.uuid4().hex,
                             group=group,
                         )

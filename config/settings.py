@@ -10,6 +10,7 @@ import base64
 import os
 import secrets
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -69,6 +70,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "django_ratelimit",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "askdesk.ops",
     "askdesk.search",
     "askdesk.web",
@@ -81,18 +87,30 @@ INSTALLED_APPS = [
     "askdesk.answers",
     "askdesk.analysis",
     "askdesk.privacy",
+    "askdesk.readers",
+    # JSON API (django-ninja serves its reference page's static files).
+    "ninja",
+    "askdesk.api",
+    "askdesk.webhooks",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "askdesk.ops.middleware.content_security_policy",
+    # Before anything reads a request body (CSRF) and after every view: see askdesk/ops/middleware.py.
+    "askdesk.ops.middleware.request_hygiene",
+    "askdesk.ops.middleware.private_pages_no_store",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "askdesk.accounts.middleware.second_factor",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: answers locked-out sign-ins.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -110,6 +128,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "askdesk.accounts.context_processors.roles",
+                "askdesk.readers.context_processors.alerts",
             ],
         },
     },
@@ -124,11 +143,14 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work during a burst of writes; synchronous=FULL makes a question durable
-    # before the reader is thanked; IMMEDIATE avoids failing lock upgrades under concurrent writes.
+    # before the reader is thanked; IMMEDIATE avoids failing lock upgrades under concurrent writes;
+    # secure_delete overwrites deleted rows in the file, so a reader's deleted words are not left in it.
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;"
+        ),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -207,9 +229,16 @@ TASKS = {
 }
 ASKDESK_WORKER_HEARTBEAT_SECONDS = float(env("ASKDESK_WORKER_HEARTBEAT_SECONDS", "5"))
 ASKDESK_WORKER_STALE_SECONDS = float(env("ASKDESK_WORKER_STALE_SECONDS", "60"))
+# /readyz says ok or fail to anyone; which check failed (database engine, worker ids) only to
+# staff, or to a probe sending "Authorization: Bearer <this token>".
+ASKDESK_READYZ_TOKEN = env("ASKDESK_READYZ_TOKEN")
 ASKDESK_READY_REQUIRES_WORKER = env_bool(
     "ASKDESK_READY_REQUIRES_WORKER", TASKS["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
 )
+# Stuck work: /readyz says "degraded" when a task has waited this long; questions still
+# without analysis this long after they were sent are queued again by a periodic sweep.
+ASKDESK_STUCK_WORK_SECONDS = float(env("ASKDESK_STUCK_WORK_SECONDS", "600"))
+ASKDESK_ANALYSIS_SWEEP_AFTER_SECONDS = float(env("ASKDESK_ANALYSIS_SWEEP_AFTER_SECONDS", "300"))
 
 # askdesk
 ASKDESK_NEWSROOM_NAME = env("ASKDESK_NEWSROOM_NAME", "The Newsroom")
@@ -221,6 +250,8 @@ ASKDESK_TRIAGE_PAGE_SIZE = int(env("ASKDESK_TRIAGE_PAGE_SIZE", "50"))
 ASKDESK_EMBEDDER = env("ASKDESK_EMBEDDER", "minilm")
 ASKDESK_REGROUP_EVERY = int(env("ASKDESK_REGROUP_EVERY", "25"))
 ASKDESK_REGROUP_SHARE = float(env("ASKDESK_REGROUP_SHARE", "0.1"))
+# Suggestions while the reader types run the ONNX model in the web process: threads per process.
+ASKDESK_SUGGEST_THREADS = int(env("ASKDESK_SUGGEST_THREADS", "1"))
 
 # Readers' contact details are encrypted with these Fernet keys (comma-separated, newest
 # first: `manage.py rotate_contact_keys` re-encrypts with the first). A separate key makes
@@ -236,13 +267,120 @@ if not ASKDESK_CONTACT_KEYS or not ASKDESK_CONTACT_LOOKUP_KEY:
     ASKDESK_CONTACT_LOOKUP_KEY = ASKDESK_CONTACT_LOOKUP_KEY or _local_key(
         "contact-lookup-key", lambda: secrets.token_urlsafe(32)
     )
-# Retention, counted from the day a call-out closes.
+# Retention, counted from the day a call-out closes (call-outs close by themselves: each newsroom
+# sets how many days after opening, 30 by default), and for contact details also from the day
+# the question was answered, covered, rejected or marked spam, whichever comes first.
 ASKDESK_RETAIN_CONTACT_DAYS = int(env("ASKDESK_RETAIN_CONTACT_DAYS", "30"))
+ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS = int(env("ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS", "30"))
 ASKDESK_RETAIN_UNPUBLISHED_DAYS = int(env("ASKDESK_RETAIN_UNPUBLISHED_DAYS", "180"))
 # Tasks the workers enqueue on their own, with their interval in seconds.
 ASKDESK_PERIODIC_TASKS = {
     "askdesk.privacy.tasks.apply_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
+    # Closing the loop with readers (askdesk.readers): due voting rounds, editor alerts, outbox.
+    "askdesk.readers.tasks.close_due_rounds": 60,
+    "askdesk.readers.tasks.check_group_alerts": 60,
+    "askdesk.readers.tasks.sweep_outbox": 600,
+    "askdesk.readers.tasks.apply_readers_retention": int(env("ASKDESK_RETENTION_INTERVAL_SECONDS", "86400")),
+    "askdesk.analysis.tasks.analyse_missed_questions": int(env("ASKDESK_ANALYSIS_SWEEP_INTERVAL_SECONDS", "60")),
 }
+
+# --- Email (askdesk.readers): readers told when answered, editors alerted --------------------
+# Production sends through SMTP; elsewhere messages are written as files under
+# ASKDESK_DATA_DIR/mail, so the demo's emails can be read.
+EMAIL_BACKEND = env(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = DATA_DIR / "mail"
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(env("DJANGO_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "askdesk <askdesk@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Voting rounds: votes counted per round from one address and browser (a daily salted hash).
+ASKDESK_VOTES_PER_ADDRESS = int(env("ASKDESK_VOTES_PER_ADDRESS", "3"))
+# Editors are told when a group takes this many new questions within this many minutes.
+ASKDESK_ALERT_FAST_QUESTIONS = int(env("ASKDESK_ALERT_FAST_QUESTIONS", "5"))
+ASKDESK_ALERT_FAST_MINUTES = int(env("ASKDESK_ALERT_FAST_MINUTES", "60"))
+
+# --- Abuse limits (askdesk.ops.limits) -------------------------------------------------------
+# Counters of the rate limits live in the "limits" cache, shared by every web process: by
+# default a table in the database (made by a migration), with an atomic increment.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": env("ASKDESK_LIMITS_CACHE_BACKEND", "askdesk.ops.cache.AtomicDatabaseCache"),
+        "LOCATION": env("ASKDESK_LIMITS_CACHE_LOCATION", "askdesk_limits_cache"),
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    },
+}
+RATELIMIT_USE_CACHE = "limits"
+# django-ratelimit's system check knows only memcached and Redis as atomic; AtomicDatabaseCache is.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
+ASKDESK_LIMITS_ENABLED = env_bool("ASKDESK_LIMITS_ENABLED", True)
+# Named limits, each one or more rates ("5/m,30/h"): per client unless a view counts per target.
+ASKDESK_RATE_LIMITS = {
+    # One reader sending questions to any call-out.
+    "ask_client": env("ASKDESK_LIMIT_ASK_CLIENT", "5/m,30/h"),
+    # All readers together on one call-out: far above a breaking-news burst, a ceiling for floods.
+    "ask_callout": env("ASKDESK_LIMIT_ASK_CALLOUT", "1200/m"),
+    # One reader's "help while typing" calls: a pause in typing makes one.
+    "suggest_client": env("ASKDESK_LIMIT_SUGGEST_CLIENT", "30/m,300/h"),
+    # Codes tried for one staff account at the second sign-in step (django-otp also slows each device).
+    "second_factor_user": env("ASKDESK_LIMIT_SECOND_FACTOR", "10/m,50/d"),
+    # One client voting in rounds, and joining questions ("I want to know too").
+    "vote_client": env("ASKDESK_LIMIT_VOTE_CLIENT", "10/m,30/h"),
+    "also_asked_client": env("ASKDESK_LIMIT_JOIN_CLIENT", "5/m,30/h"),
+    # JSON API: requests per API key, and per client on the public endpoints (no key).
+    "api_key": env("ASKDESK_API_RATE_PER_KEY", "600/m"),
+    "api_public": env("ASKDESK_API_RATE_PUBLIC", "120/m"),
+}
+# The same text from the same client within this window is stored as spam.
+ASKDESK_REPEAT_WINDOW_SECONDS = int(env("ASKDESK_REPEAT_WINDOW_SECONDS", "86400"))
+# The reader form: a hidden field bots fill in, and the least time a person takes to fill it in.
+ASKDESK_FORM_MIN_SECONDS = float(env("ASKDESK_FORM_MIN_SECONDS", "3"))
+# Behind proxies, how many of them append to X-Forwarded-For (the client is that many from the right).
+ASKDESK_PROXY_COUNT = int(env("ASKDESK_PROXY_COUNT", "1" if env_bool("DJANGO_BEHIND_PROXY", PRODUCTION) else "0"))
+
+# --- Sign-in protection (docs/security.md) -----------------------------------------------------
+# django-axes counts failed sign-ins (desk and admin) per account and per address, in the shared
+# "limits" cache, and locks each out after ASKDESK_LOGIN_FAILURE_LIMIT failures for
+# ASKDESK_LOGIN_LOCKOUT_MINUTES. Addresses are keyed hashes (askdesk.ops.limits.client_key).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env_bool("ASKDESK_LOGIN_THROTTLING", True)
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "limits"
+AXES_FAILURE_LIMIT = int(env("ASKDESK_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(env("ASKDESK_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "askdesk.ops.limits.client_key"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# A second factor (TOTP from django-otp, plus recovery codes) for staff who may see readers'
+# contact details: required in production, offered in development and the demo.
+ASKDESK_SECOND_FACTOR_REQUIRED = env_bool("ASKDESK_SECOND_FACTOR_REQUIRED", PRODUCTION)
+ASKDESK_SECOND_FACTOR_PERMISSIONS = ["questions.reveal_readercontact"]
+OTP_TOTP_ISSUER = env("ASKDESK_NEWSROOM_NAME", "The Newsroom") + " askdesk"
+
+# Webhooks (askdesk/webhooks). Targets on private, loopback and link-local addresses are always
+# refused; loopback only is allowed outside production, so the demo can be tried on one machine.
+ASKDESK_WEBHOOK_ALLOW_LOOPBACK = env_bool("ASKDESK_WEBHOOK_ALLOW_LOOPBACK", not PRODUCTION)
+ASKDESK_WEBHOOK_TIMEOUT_SECONDS = float(env("ASKDESK_WEBHOOK_TIMEOUT_SECONDS", "15"))
+# Attempts per delivery, 30 s apart and doubling up to 2 h: 20 attempts last about a day.
+ASKDESK_WEBHOOK_ATTEMPTS = int(env("ASKDESK_WEBHOOK_ATTEMPTS", "20"))
+ASKDESK_WEBHOOK_RETRY_HOURS = int(env("ASKDESK_WEBHOOK_RETRY_HOURS", "26"))
+# How long the previous secret keeps signing after a rotation.
+ASKDESK_WEBHOOK_ROTATION_HOURS = int(env("ASKDESK_WEBHOOK_ROTATION_HOURS", "24"))
+# group.grew: the group size a newsroom starts with (editors change it in the desk).
+ASKDESK_WEBHOOK_GROUP_SIZE = int(env("ASKDESK_WEBHOOK_GROUP_SIZE", "25"))
 
 LOGGING = {
     "version": 1,

@@ -1,14 +1,19 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from askdesk.accounts import views as accounts
 from askdesk.answers import views as answers
+from askdesk.api import views as api
+from askdesk.api.v1 import api as api_v1
 from askdesk.callouts import views as callouts
 from askdesk.ops import views as ops
 from askdesk.privacy import views as privacy
 from askdesk.questions import views as questions
+from askdesk.readers import views as readers
 from askdesk.stories import views as stories
 from askdesk.web import views as web
+from askdesk.webhooks import views as webhooks
 
 questions_urls = (
     [
@@ -16,6 +21,7 @@ questions_urls = (
         path("ask/<slug:callout_slug>/", questions.ask, name="ask"),
         path("q/<str:token>/", questions.question_status, name="status"),
         path("q/<str:token>/delete/", questions.question_delete, name="delete"),
+        path("q/<str:token>/not-my-answer/", questions.question_decline_cover, name="decline_cover"),
         path("desk/callouts/<int:pk>/", questions.triage, name="triage"),
         path("desk/questions/<int:pk>/", questions.question_detail, name="detail"),
         path("desk/questions/<int:pk>/act/", questions.question_action, name="act"),
@@ -26,9 +32,12 @@ questions_urls = (
 answers_urls = (
     [
         path("answers/<slug:callout_slug>/", answers.public_answers, name="public"),
+        path("ask/<slug:callout_slug>/suggestions/", answers.suggest, name="suggest"),
         path("desk/mine/", answers.my_questions, name="queue"),
         path("desk/questions/<int:pk>/answer/", answers.answer_edit, name="edit"),
         path("desk/questions/<int:pk>/publication/", answers.answer_action, name="act"),
+        path("desk/questions/<int:pk>/publish/", answers.answer_publish_page, name="publish"),
+        path("desk/questions/<int:pk>/publish-from-story/", answers.story_publish_page, name="publish_from_story"),
     ],
     "answers",
 )
@@ -42,10 +51,27 @@ desk_urls = (
     ],
     "desk",
 )
+readers_urls = (
+    [
+        path("also/<int:pk>/", readers.also_ask, name="also_ask"),
+        path("joined/<str:token>/", readers.joined_status, name="joined"),
+        path("joined/<str:token>/delete/", readers.joined_delete, name="joined_delete"),
+        path("unsubscribe/<str:token>/", readers.unsubscribe, name="unsubscribe"),
+        path("rounds/<int:pk>/", readers.round_page, name="round"),
+        path("rounds/<int:pk>/vote/", readers.vote, name="vote"),
+        path("rounds/<int:pk>/results.json", readers.round_results, name="round_results"),
+        path("desk/callouts/<int:pk>/rounds/", readers.round_new, name="round_new"),
+        path("desk/rounds/<int:pk>/", readers.round_desk, name="round_desk"),
+        path("desk/alerts/", readers.alerts, name="alerts"),
+    ],
+    "readers",
+)
 accounts_urls = (
     [
         path("desk/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
         path("desk/logout/", auth_views.LogoutView.as_view(), name="logout"),
+        path("desk/account/two-step/", accounts.two_factor_setup, name="two_factor_setup"),
+        path("desk/account/two-step/verify/", accounts.two_factor_verify, name="two_factor_verify"),
     ],
     "accounts",
 )
@@ -59,5 +85,12 @@ urlpatterns = [
     path("", include(answers_urls)),
     path("", include(desk_urls)),
     path("", include(accounts_urls)),
+    path("", include(readers_urls)),
     path("admin/", admin.site.urls),
+    # JSON API: /api/v1/ (reference page /api/v1/docs), its OpenAPI document, problems elsewhere.
+    path("desk/api-keys/", api.api_keys, name="api_keys"),
+    path("desk/webhooks/", include(([path("", webhooks.webhooks_page, name="desk")], "webhooks"))),
+    path("api/openapi.json", api.openapi_document, name="openapi"),
+    path("api/v1/", api_v1.urls),
+    re_path(r"^api/", api.api_not_found),
 ]

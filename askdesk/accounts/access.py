@@ -6,11 +6,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from askdesk.accounts.models import Expert, Role
+
+# Seeing readers' contact details is a permission of its own, on the model that holds them
+# (questions.ReaderContact), given to staff one by one.
+REVEAL_CONTACT_CODENAME = "reveal_readercontact"
+REVEAL_CONTACT_PERMISSION = f"questions.{REVEAL_CONTACT_CODENAME}"
 
 
 def user_roles(user: Any) -> frozenset[str]:
@@ -59,3 +65,21 @@ def _role_required(
 
 editor_required = _role_required(is_editor)
 staff_required = _role_required(lambda user: bool(user_roles(user)))
+
+
+def second_factor_required(user: Any) -> bool:
+    """Staff with a permission in ASKDESK_SECOND_FACTOR_PERMISSIONS must sign in with a second factor
+    where ASKDESK_SECOND_FACTOR_REQUIRED is on (production)."""
+    if not settings.ASKDESK_SECOND_FACTOR_REQUIRED or not getattr(user, "is_authenticated", False):
+        return False
+    return any(user.has_perm(permission) for permission in settings.ASKDESK_SECOND_FACTOR_PERMISSIONS)
+
+
+def second_factor_verified(user: Any) -> bool:
+    """This session was confirmed with a one-time code (django-otp's middleware tells)."""
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified()) if callable(is_verified) else False
+
+
+def second_factor_missing(user: Any) -> bool:
+    return second_factor_required(user) and not second_factor_verified(user)

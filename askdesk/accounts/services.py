@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from askdesk.accounts.access import REVEAL_CONTACT_CODENAME
 from askdesk.accounts.models import Expert, Role
+from askdesk.audit.services import audit_record
 from askdesk.newsrooms.models import Newsroom
-
-CONTACT_PERMISSION = "reveal_readercontact"
 
 
 @transaction.atomic
@@ -30,8 +32,39 @@ def staff_create(
     user.groups.add(group)
     if can_see_contacts:
         user.user_permissions.add(
-            Permission.objects.get(codename=CONTACT_PERMISSION, content_type__app_label="questions")
+            Permission.objects.get(codename=REVEAL_CONTACT_CODENAME, content_type__app_label="questions")
         )
     if role == Role.EXPERT:
         Expert.objects.create(user=user, newsroom=newsroom, name=name or username, title=title, areas=areas)
     return user
+
+
+RECOVERY_CODES = 10
+
+
+@transaction.atomic
+def totp_enrol_start(*, user: User) -> TOTPDevice:
+    """The authenticator being set up: a new secret, unconfirmed until a code from it is checked."""
+    pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    if pending is not None:
+        return pending
+    return TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+@transaction.atomic
+def totp_enrol_confirm(*, user: User, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm the authenticator with a code from it; returns new recovery codes, or None if the code is wrong.
+
+    The confirmed authenticator replaces any earlier one, and the recovery codes replace earlier codes.
+    """
+    if device.user_id != user.pk or device.confirmed or not device.verify_token(token.strip()):
+        return None
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    recovery = StaticDevice.objects.create(user=user, name="Recovery codes", confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create([StaticToken(device=recovery, token=code) for code in codes])
+    audit_record(actor=user, action="account.second_factor_on", target=user)
+    return codes

@@ -26,6 +26,7 @@ from askdesk.nlp.group import GroupIndex, carry_over, join_group, regroup, same_
 from askdesk.nlp.language import detect_language
 from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, Theme
 from askdesk.questions.services import groups_refresh
+from askdesk.questions.signals import group_sizes_changed
 from askdesk.stories.models import Sentence, Story
 
 TOP_EVIDENCE = 3
@@ -120,7 +121,11 @@ def story_index(story: Story, model: Embedder) -> _StoryEntry:
 
 
 def question_analyse(*, question_id: int) -> None:
-    """Embed a new question, put it in a group, and find the story sentences that may answer it."""
+    """Embed a new question, put it in a group, and find the story sentences that may answer it.
+
+    Idempotent: a worker killed half-way leaves a task that is run again, so each step keeps
+    what an earlier run stored (vector, group, evidence) and a second run changes nothing.
+    """
     question = Question.objects.select_related("callout__story").filter(pk=question_id).first()
     if question is None:
         return  # deleted by its reader before the worker got to it
@@ -128,14 +133,18 @@ def question_analyse(*, question_id: int) -> None:
     stored = QuestionVector.objects.filter(question=question, embedder=model.name).first()
     vector = from_bytes(stored.vector, model.dim) if stored else model.embed([question.text])[0]
     if stored is None:
-        QuestionVector.objects.create(question=question, embedder=model.name, vector=to_bytes(vector))
+        # Another run of the same task may have stored it meanwhile: keep the first vector.
+        QuestionVector.objects.bulk_create(
+            [QuestionVector(question=question, embedder=model.name, vector=to_bytes(vector))], ignore_conflicts=True
+        )
     language = detect_language(question.text)
-    if question.language != language:
-        Question.objects.filter(pk=question.pk).update(language=language)
+    if question.text_language != language:
+        Question.objects.filter(pk=question.pk).update(text_language=language)
     with _lock:
         if question.group_id is None:
             _assign_group(question, vector, model)
-        _record_evidence(question, vector, model)
+        if not QuestionEvidence.objects.filter(question=question, embedder=model.name).exists():
+            _record_evidence(question, vector, model)
     _maybe_regroup(question.callout_id)
 
 
@@ -168,6 +177,9 @@ def _assign_group(question: Question, vector: Vectors, model: Embedder) -> None:
             question.text,
         )
     with transaction.atomic():
+        # Checked again inside the transaction: a run in another process may have placed it.
+        if Question.objects.select_for_update().filter(pk=question.pk, group__isnull=False).exists():
+            return
         group = QuestionGroup.objects.select_for_update().filter(pk=joined, callout=callout).first() if joined else None
         if group is None:
             nearest = candidates[0] if candidates else None
@@ -179,6 +191,7 @@ def _assign_group(question: Question, vector: Vectors, model: Embedder) -> None:
             group = QuestionGroup.objects.create(callout=callout, representative=question, size=0, theme_id=theme_id)
         Question.objects.filter(pk=question.pk).update(group=group)
         groups_refresh(callout_id=callout.pk, group_ids=[group.pk])
+        group_sizes_changed.send(sender=QuestionGroup, callout_id=callout.pk)
     index.insert(question.pk, vector, group.pk)
 
 
@@ -261,6 +274,7 @@ def callout_regroup(*, callout_id: int) -> int:
             groups_version=F("groups_version") + 1, questions_at_last_regroup=total
         )
         groups_refresh(callout_id=callout.pk, representatives=representatives)
+        group_sizes_changed.send(sender=QuestionGroup, callout_id=callout.pk)
     return QuestionGroup.objects.filter(callout=callout).count()
 
 

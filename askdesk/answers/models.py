@@ -22,6 +22,9 @@ class Answer(models.Model):
     expert = models.ForeignKey(Expert, null=True, blank=True, on_delete=models.PROTECT, related_name="answers")
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.EXPERT)
     body = models.TextField()
+    # An answer from the story: the editor's line of context, and the story sentences it quotes.
+    context = models.CharField(max_length=300, blank=True)
+    sentence_keys = models.JSONField(default=list, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
 from django.db.models import Count, Q, QuerySet
 
+from askdesk.analysis.models import QuestionVector
 from askdesk.callouts.models import Callout
+from askdesk.nlp.same import TICK_THRESHOLD, same_question_scores
 from askdesk.questions.models import Question
+from askdesk.stories.models import Sentence
 
 
 def published_questions(*, callout: Callout) -> QuerySet[Question]:
@@ -26,6 +33,8 @@ def published_questions(*, callout: Callout) -> QuerySet[Question]:
             "status",
             "answer__id",
             "answer__body",
+            "answer__context",
+            "answer__sentence_keys",
             "answer__source",
             "answer__approved_at",
             "answer__expert__id",
@@ -34,3 +43,122 @@ def published_questions(*, callout: Callout) -> QuerySet[Question]:
         )
         .order_by("-published_at", "-id")
     )
+
+
+# Who one published answer may also answer -------------------------------------------------
+
+# States a question can be covered from, and the ones ticked by default when the same-question
+# score is high enough: an expert's assignment or an answer waiting for approval is never
+# overridden without an editor's explicit tick.
+COVERABLE = frozenset(
+    {Question.Status.NEW, Question.Status.SHORTLISTED, Question.Status.ASSIGNED, Question.Status.ANSWERED}
+)
+TICKABLE_BY_DEFAULT = frozenset({Question.Status.NEW, Question.Status.SHORTLISTED})
+
+
+@dataclass(frozen=True)
+class CoverCandidate:
+    """Another reader's question that the answer may also answer, and whether it is ticked by default."""
+
+    question: Question
+    score: float | None
+    ticked: bool
+    why_not: str
+
+
+def cover_candidates(*, question: Question) -> list[CoverCandidate]:
+    """The other open questions of ``question``'s group, close matches (ticked) first.
+
+    A question is ticked by default only when the same-question score says it asks the same
+    thing, it is new or shortlisted, and its reader has not already said a published answer
+    missed their question. Questions without a vector are never ticked by default.
+    """
+    if question.group_id is None:
+        return []
+    others = list(
+        Question.objects.filter(group_id=question.group_id, status__in=COVERABLE)
+        .exclude(pk=question.pk)
+        .select_related("assigned_to")
+        .order_by("submitted_at", "id")
+    )
+    if not others:
+        return []
+    scores = _same_question_scores(question, others)
+    candidates = []
+    for other in others:
+        score = scores.get(other.pk)
+        why_not = ""
+        if other.status not in TICKABLE_BY_DEFAULT:
+            why_not = "assigned to an expert" if other.status == Question.Status.ASSIGNED else "answer waiting"
+        elif other.cover_declined_from_id is not None:
+            why_not = "the reader said an earlier answer did not answer them"
+        elif score is None:
+            why_not = "not analysed yet"
+        elif score < TICK_THRESHOLD:
+            why_not = "may ask something else"
+        candidates.append(CoverCandidate(other, score, ticked=not why_not, why_not=why_not))
+    candidates.sort(key=lambda c: (not c.ticked, -(c.score or 0.0), c.question.pk))
+    return candidates
+
+
+def _same_question_scores(anchor: Question, others: list[Question]) -> dict[int, float]:
+    """Scores of the questions that have a vector from the same embedder as ``anchor``."""
+    stored = QuestionVector.objects.filter(question=anchor).values_list("embedder", "vector").first()
+    if stored is None:
+        return {}
+    embedder, raw = stored
+    anchor_vector = np.frombuffer(bytes(raw), dtype=np.float32)
+    rows = dict(
+        QuestionVector.objects.filter(question__in=[o.pk for o in others], embedder=embedder).values_list(
+            "question_id", "vector"
+        )
+    )
+    scored = [o for o in others if o.pk in rows]
+    if not scored:
+        return {}
+    vectors = np.stack([np.frombuffer(bytes(rows[o.pk]), dtype=np.float32) for o in scored])
+    values = same_question_scores(anchor.text, anchor_vector, [o.text for o in scored], vectors)
+    return {o.pk: float(v) for o, v in zip(scored, values, strict=True)}
+
+
+# Passages of the story an editor may publish as the answer -----------------------------------
+
+
+@dataclass(frozen=True)
+class Passage:
+    """Consecutive story sentences: one askdesk found, possibly with a neighbour."""
+
+    sentences: tuple[Sentence, ...]
+    extended: str  # "", "before" or "after"
+
+    @property
+    def value(self) -> str:
+        return ",".join(s.key for s in self.sentences)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.sentences)
+
+
+def passage_choices(*, story_id: int, keys: Sequence[str]) -> list[list[Passage]]:
+    """For each found sentence (best first): itself, and itself with the sentence before or after.
+
+    A neighbour gives a quoted sentence its referent ("the two", "he").
+    """
+    found = {s.key: s for s in Sentence.objects.filter(story_id=story_id, key__in=keys)}
+    positions = {p + d for s in found.values() for p in [s.position] for d in (-1, 1)}
+    by_position = {s.position: s for s in Sentence.objects.filter(story_id=story_id, position__in=positions)}
+    choices: list[list[Passage]] = []
+    for key in keys:
+        sentence = found.get(key)
+        if sentence is None:
+            continue
+        options = [Passage((sentence,), "")]
+        before = by_position.get(sentence.position - 1)
+        after = by_position.get(sentence.position + 1)
+        if before is not None:
+            options.append(Passage((before, sentence), "before"))
+        if after is not None:
+            options.append(Passage((sentence, after), "after"))
+        choices.append(options)
+    return choices

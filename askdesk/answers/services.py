@@ -1,17 +1,25 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from askdesk.accounts.models import Expert
 from askdesk.answers.models import Answer
-from askdesk.audit.services import audit_record
+from askdesk.answers.selectors import COVERABLE
+from askdesk.answers.signals import questions_answered
+from askdesk.audit.services import actor_user, audit_record
+from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
-from askdesk.questions.services import QuestionRefused
+from askdesk.questions.selectors import story_may_answer
+from askdesk.questions.services import QuestionRefused, release_covered, set_status
+from askdesk.stories.models import Sentence
 
 Status = Question.Status
 
@@ -24,7 +32,7 @@ def answer_save(*, question: Question, expert: Expert, body: str, submit: bool) 
         raise QuestionRefused("This question is not assigned to you.")
     if question.status not in {Status.ASSIGNED, Status.ANSWERED}:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be answered now.")
-    text = body.strip()
+    text = visible_strip(body)
     if submit and not text:
         raise QuestionRefused("Write the answer before sending it for approval.")
     now = timezone.now()
@@ -41,11 +49,9 @@ def answer_save(*, question: Question, expert: Expert, body: str, submit: bool) 
     answer.approved_at = None
     answer.save()
     if submit and question.status != Status.ANSWERED:
-        question.status = Status.ANSWERED
-        question.save(update_fields=["status"])
+        question.save(update_fields=set_status(question, Status.ANSWERED))
     elif not submit and question.status == Status.ANSWERED:
-        question.status = Status.ASSIGNED
-        question.save(update_fields=["status"])
+        question.save(update_fields=set_status(question, Status.ASSIGNED))
     audit_record(actor=expert.user, action="answer.submit" if submit else "answer.draft", target=answer)
     return answer
 
@@ -59,14 +65,14 @@ def answer_return(*, question: Question, actor: Any, note: str = "") -> Answer:
         raise QuestionRefused("There is no answer waiting for approval.")
     answer.status = Answer.Status.DRAFT
     answer.save(update_fields=["status"])
-    question.status = Status.ASSIGNED
-    question.save(update_fields=["status"])
+    question.save(update_fields=set_status(question, Status.ASSIGNED))
     audit_record(actor=actor, action="answer.return", target=answer, note=note.strip()[:500])
     return answer
 
 
-# A published answer also answers the other questions of its group, unless an editor set them aside.
-COVERABLE = {Status.NEW, Status.SHORTLISTED, Status.ASSIGNED, Status.ANSWERED}
+CONTEXT_LENGTH = 300
+# A passage from the story is one of the top sentences, extended by at most one neighbour each side.
+PASSAGE_MAX_SENTENCES = 3
 
 
 def _check_publishable(question: Question) -> None:
@@ -78,29 +84,60 @@ def _check_publishable(question: Question) -> None:
         raise QuestionRefused("The reader's consent is not recorded; this question cannot be published.")
 
 
-def _publish(question: Question, actor: Any, now: Any) -> Question:
+def _cover(question: Question, cover: Sequence[int], actor: Any) -> list[int]:
+    """Mark the questions the editor ticked as answered by ``question``; returns their ids.
+
+    Only questions of the same call-out still open to an answer are covered: one whose state
+    changed since the editor saw the list is left as it is.
+    """
+    wanted = {pk for pk in cover if pk != question.pk}
+    if not wanted:
+        return []
+    ids = list(
+        Question.objects.select_for_update()
+        .filter(pk__in=wanted, callout_id=question.callout_id, status__in=COVERABLE)
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    targets = Question.objects.filter(pk__in=ids)
+    targets.update(status_before_cover=F("status"))
+    targets.update(
+        status=Status.COVERED,
+        covered_by=question,
+        cover_declined_from=None,
+        decided_at=Coalesce(F("decided_at"), Value(timezone.now())),
+    )
+    for covered in targets.only("id"):
+        audit_record(actor=actor, action="question.cover", target=covered, by=question.pk)
+    return ids
+
+
+def _publish(question: Question, actor: Any, now: Any, cover: Sequence[int]) -> Question:
     """The byline is built here, from only the parts the reader allowed."""
     question.byline = byline_for(question)
-    question.status = Status.PUBLISHED
+    update = set_status(question, Status.PUBLISHED)
     question.published_at = now
-    question.save(update_fields=["byline", "status", "published_at"])
-    covered = 0
-    if question.group_id is not None:
-        covered = (
-            Question.objects.filter(group_id=question.group_id, status__in=COVERABLE)
-            .exclude(pk=question.pk)
-            .update(status=Status.COVERED, covered_by=question)
-        )
-    audit_record(actor=actor, action="question.publish", target=question, group_members_answered=covered)
+    question.save(update_fields=[*update, "byline", "published_at"])
+    covered = _cover(question, cover, actor)
+    audit_record(
+        actor=actor,
+        action="question.publish",
+        target=question,
+        covered=covered,
+        not_covered=len(set(cover)) - len(covered),
+    )
+    # The one point where questions become answered (their own publication, or covered by it).
+    questions_answered.send(sender=Question, question_ids=[question.pk, *covered], answered_by=question.pk)
     return question
 
 
 @transaction.atomic
-def answer_publish(*, question: Question, actor: Any) -> Question:
-    """Approve the expert's answer and publish the question with it, for its whole group.
+def answer_publish(*, question: Question, actor: Any, cover: Sequence[int] = ()) -> Question:
+    """Approve the expert's answer and publish the question with it.
 
-    A question without recorded consent, or whose wording still holds contact details,
-    is never published.
+    The answer also answers the other questions listed in ``cover`` (ids the editor ticked),
+    and no others. A question without recorded consent, or whose wording still holds contact
+    details, is never published.
     """
     question = Question.objects.select_for_update().get(pk=question.pk)
     answer = Answer.objects.filter(question=question).first()
@@ -112,60 +149,100 @@ def answer_publish(*, question: Question, actor: Any) -> Question:
     now = timezone.now()
     if answer.status != Answer.Status.APPROVED:
         answer.status = Answer.Status.APPROVED
-        answer.approved_by = actor
+        answer.approved_by = actor_user(actor)
         answer.approved_at = now
         answer.save(update_fields=["status", "approved_by", "approved_at"])
         audit_record(actor=actor, action="answer.approve", target=answer)
-    return _publish(question, actor, now)
+    return _publish(question, actor, now, cover)
 
 
 @transaction.atomic
-def answer_publish_from_story(*, question: Question, actor: Any) -> Question:
-    """Publish, as the answer, the story sentences that answer the question (one editor action)."""
+def answer_publish_from_story(
+    *,
+    question: Question,
+    actor: Any,
+    passage: Sequence[str],
+    context: str = "",
+    cover: Sequence[int] = (),
+) -> Question:
+    """Publish, as the answer, a passage of the story the editor chose and previewed.
+
+    ``passage`` holds the keys of consecutive story sentences, at least one of them among
+    the question's evidence; ``context`` is the editor's optional line before the quote.
+    """
     question = Question.objects.select_for_update().select_related("callout__story").get(pk=question.pk)
     if question.status not in COVERABLE:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be published now.")
     evidence = QuestionEvidence.objects.filter(question=question).first()
-    if evidence is None or not evidence.answered:
+    if evidence is None or not story_may_answer(evidence):
         raise QuestionRefused("The story does not answer this question, as far as askdesk can tell.")
     if Answer.objects.filter(question=question).exclude(status=Answer.Status.DRAFT).exists():
         raise QuestionRefused("An expert has already answered this question: publish that answer instead.")
     _check_publishable(question)
-    best_key = evidence.keys[0]
-    sentence = question.callout.story.sentences.get(key=best_key)
+    sentences = _passage(question, evidence, passage)
+    line = " ".join(context.split())
+    if len(line) > CONTEXT_LENGTH:
+        raise QuestionRefused(f"The line of context is longer than {CONTEXT_LENGTH} characters.")
+    if find_contact_details(line):
+        raise QuestionRefused("The line of context contains contact details.")
     now = timezone.now()
     Answer.objects.update_or_create(
         question=question,
         defaults={
             "expert": None,
             "source": Answer.Source.STORY,
-            "body": sentence.text,
+            "body": " ".join(s.text for s in sentences),
+            "context": line,
+            "sentence_keys": [s.key for s in sentences],
             "status": Answer.Status.APPROVED,
             "created_at": now,
             "updated_at": now,
-            "approved_by": actor,
+            "approved_by": actor_user(actor),
             "approved_at": now,
         },
     )
-    audit_record(actor=actor, action="answer.from_story", target=question, sentence=best_key)
-    return _publish(question, actor, now)
+    audit_record(
+        actor=actor,
+        action="answer.from_story",
+        target=question,
+        sentences=[s.key for s in sentences],
+        context=bool(line),
+    )
+    return _publish(question, actor, now, cover)
+
+
+def _passage(question: Question, evidence: QuestionEvidence, keys: Sequence[str]) -> list[Sentence]:
+    """The chosen sentences, checked: consecutive, few, and anchored on a passage askdesk found."""
+    if not keys:
+        raise QuestionRefused("Choose the passage of the story to publish.")
+    if len(keys) > PASSAGE_MAX_SENTENCES:
+        raise QuestionRefused(f"A passage has at most {PASSAGE_MAX_SENTENCES} sentences.")
+    sentences = sorted(
+        Sentence.objects.filter(story_id=question.callout.story_id, key__in=keys), key=lambda s: s.position
+    )
+    if len(sentences) != len(set(keys)):
+        raise QuestionRefused("That passage is not in the story.")
+    positions = [s.position for s in sentences]
+    if positions != list(range(positions[0], positions[0] + len(positions))):
+        raise QuestionRefused("A passage is made of consecutive sentences.")
+    if not set(evidence.keys) & set(keys):
+        raise QuestionRefused("Choose one of the passages askdesk found for this question.")
+    return sentences
 
 
 @transaction.atomic
 def question_unpublish(*, question: Question, actor: Any) -> Question:
     """Take a question and its answer off the public page; the approved answer is kept.
 
-    The other questions of its group that it answered go back to the shortlist.
+    The other questions it answered go back to the state they were in before.
     """
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status != Status.PUBLISHED:
         raise QuestionRefused("This question is not published.")
-    question.status = Status.ANSWERED
+    update = set_status(question, Status.ANSWERED)
     question.published_at = None
     question.byline = ""
-    question.save(update_fields=["status", "published_at", "byline"])
-    Question.objects.filter(covered_by=question, status=Status.COVERED).update(
-        status=Status.SHORTLISTED, covered_by=None
-    )
-    audit_record(actor=actor, action="question.unpublish", target=question)
+    question.save(update_fields=[*update, "published_at", "byline"])
+    released = release_covered(question)
+    audit_record(actor=actor, action="question.unpublish", target=question, released=released)
     return question

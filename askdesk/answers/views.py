@@ -1,18 +1,60 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from askdesk.accounts.access import editor_required, expert_for, staff_required
 from askdesk.answers import services
-from askdesk.answers.selectors import published_questions
+from askdesk.answers.selectors import CoverCandidate, cover_candidates, passage_choices, published_questions
+from askdesk.answers.suggestions import Suggestions, suggestions_for
 from askdesk.callouts.models import Callout
+from askdesk.ops.limits import limit_exceeded
 from askdesk.questions.access import get_question_for_staff
+from askdesk.questions.models import Question
 from askdesk.questions.selectors import expert_queue, question_evidence
 from askdesk.stories.selectors import story_paragraphs
+
+
+def suggest_allowed(request: HttpRequest) -> bool:
+    """One client's suggestion calls, within ``suggest_client``: over it, a 429 and no suggestions.
+
+    The counter holds a keyed hash of the client, never the text; the form works the same.
+    """
+    return not limit_exceeded(request, "suggest_client")
+
+
+@csrf_exempt  # changes nothing and returns nothing personal; the embed may run without cookies
+@require_POST  # the draft travels in the body, never in a URL that access logs keep
+@sensitive_post_parameters("question")
+def suggest(request: HttpRequest, callout_slug: str) -> JsonResponse:
+    """While the reader types: the story passage and published answers that may answer them.
+
+    Nothing typed is stored or logged, and the reader's text is never sent back.
+    """
+    callout = get_object_or_404(Callout.objects.select_related("story"), slug=callout_slug)
+    if not suggest_allowed(request):
+        return JsonResponse({"story": [], "similar": []}, status=429)
+    found = Suggestions()
+    if callout.is_open:
+        found = suggestions_for(callout=callout, text=request.POST.get("question", ""))
+    story_url = reverse("questions:story", args=[callout.story.slug])
+    public_url = reverse("answers:public", args=[callout.slug])
+    response = JsonResponse(
+        {
+            "story": [{"text": h.text, "url": f"{story_url}#{h.key}"} for h in found.story],
+            "similar": [{"text": a.text, "url": f"{public_url}#q{a.question_id}"} for a in found.similar],
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def public_answers(request: HttpRequest, callout_slug: str) -> HttpResponse:
@@ -72,25 +114,127 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _ticked(request: HttpRequest, candidates: list[CoverCandidate]) -> set[int]:
+    """The questions ticked on the form (after a submit) or by default (on first view)."""
+    if request.method == "POST":
+        return {int(v) for v in request.POST.getlist("cover") if v.isdigit()}
+    return {c.question.pk for c in candidates if c.ticked}
+
+
+def _publish(
+    request: HttpRequest, question: Question, ticked: set[int], how: str, publish: Callable[[], object]
+) -> tuple[HttpResponse | None, str]:
+    """Run a publishing service: the redirect after it, or the error to show on the page."""
+    try:
+        publish()
+    except ValidationError as exc:
+        return None, " ".join(exc.messages)
+    return _published(request, question, ticked, how), ""
+
+
+def _published(request: HttpRequest, question: Question, ticked: set[int], how: str) -> HttpResponse:
+    covered = Question.objects.filter(covered_by=question).count()
+    also = f" It also answers {covered} other reader{'s' if covered != 1 else ''}." if covered else ""
+    missed = len(ticked) - covered
+    if missed > 0:
+        also += f" {missed} ticked question{'s' if missed != 1 else ''} had changed state and were left as they were."
+    messages.success(request, how + also)
+    return redirect("questions:detail", pk=question.pk)
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def answer_publish_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve the expert's answer: first the readers it would also answer, each with a tick box."""
+    question = get_question_for_staff(request, pk)
+    candidates = cover_candidates(question=question)
+    ticked = _ticked(request, candidates)
+    error = ""
+    if request.method == "POST":
+        done, error = _publish(
+            request,
+            question,
+            ticked,
+            "Answer approved and published.",
+            lambda: services.answer_publish(question=question, actor=request.user, cover=sorted(ticked)),
+        )
+        if done is not None:
+            return done
+    return render(
+        request,
+        "answers/publish.html",
+        {
+            "question": question,
+            "answer": getattr(question, "answer", None),
+            "candidates": candidates,
+            "ticked": ticked,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def story_publish_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a passage of the story as the answer: choose, extend, add context, preview, confirm."""
+    question = get_question_for_staff(request, pk)
+    evidence, found = question_evidence(question=question)
+    choices = passage_choices(story_id=question.callout.story_id, keys=[s.key for s, _ in found])
+    options = {p.value: p for group in choices for p in group}
+    candidates = cover_candidates(question=question)
+    ticked = _ticked(request, candidates)
+    chosen = request.POST.get("passage", "") if request.method == "POST" else ""
+    passage = options.get(chosen) or (choices[0][0] if choices else None)
+    context = " ".join(request.POST.get("context", "").split())[: services.CONTEXT_LENGTH]
+    error = ""
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        done, error = _publish(
+            request,
+            question,
+            ticked,
+            "Published with the answer from the story.",
+            lambda: services.answer_publish_from_story(
+                question=question,
+                actor=request.user,
+                passage=chosen.split(",") if chosen in options else [],
+                context=context,
+                cover=sorted(ticked),
+            ),
+        )
+        if done is not None:
+            return done
+    return render(
+        request,
+        "answers/publish_story.html",
+        {
+            "question": question,
+            "evidence": evidence,
+            "choices": choices,
+            "passage": passage,
+            "context": context,
+            "candidates": candidates,
+            "ticked": ticked,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
 @editor_required
 @require_POST
 def answer_action(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
     action = request.POST.get("action", "")
     try:
-        if action == "publish":
-            services.answer_publish(question=question, actor=request.user)
-            messages.success(request, "Answer approved and published.")
-        elif action == "publish_from_story":
-            services.answer_publish_from_story(question=question, actor=request.user)
-            messages.success(request, "Published with the answer from the story.")
-        elif action == "unpublish":
+        if action == "unpublish":
             services.question_unpublish(question=question, actor=request.user)
             messages.success(request, "Taken off the public page.")
         elif action == "return":
             services.answer_return(question=question, actor=request.user, note=request.POST.get("note", ""))
             messages.success(request, "Answer sent back to the expert.")
         else:
+            # Publishing goes through a page that shows who else the answer would answer.
             messages.error(request, "Unknown action.")
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))

@@ -17,13 +17,18 @@ ACTION_LABELS = {
     "question.redact": "removed contact details from the wording",
     "question.publish": "published",
     "question.unpublish": "unpublished",
+    "question.cover": "answered by another reader's published question",
+    "question.cover_declined": "the reader said the published answer does not answer their question",
     "question.reader_delete": "deleted by the reader",
     "answer.draft": "saved a draft answer",
     "answer.submit": "sent the answer for approval",
     "answer.return": "sent the answer back",
     "answer.approve": "approved the answer",
+    "answer.from_story": "chose the passage of the story to publish as the answer",
     "contact.view": "viewed the contact details",
     "reader.export": "exported the reader's data",
+    "account.locked_out": "sign-in locked out after repeated failures",
+    "account.second_factor_on": "turned on two-step sign-in",
 }
 
 

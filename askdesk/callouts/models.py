@@ -27,6 +27,9 @@ class Callout(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When it stops taking questions: set on opening from the newsroom's callout_open_days, and
+    # closed then by the daily retention run, so no call-out keeps readers' details for ever.
+    closes_at = models.DateTimeField(null=True, blank=True)
     # Bumped whenever groups change by hand or by a regroup, so background workers can tell
     # that the grouping they hold in memory is stale.
     groups_version = models.PositiveIntegerField(default=0)
@@ -40,4 +43,5 @@ class Callout(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == self.Status.OPEN
+        """Taking questions: open, and its closing time (if any) not yet come."""
+        return self.status == self.Status.OPEN and (self.closes_at is None or self.closes_at > timezone.now())

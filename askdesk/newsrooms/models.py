@@ -5,6 +5,9 @@ from django.utils import timezone
 class Newsroom(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(unique=True)
+    callout_open_days = models.PositiveSmallIntegerField(
+        default=30, help_text="A new call-out closes this many days after it opens (readers are told when)."
+    )
 
     def __str__(self) -> str:
         return self.name

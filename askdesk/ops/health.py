@@ -10,12 +10,16 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from askdesk.ops.heartbeat import latest_heartbeat
+from askdesk.ops.recovery import stuck_work
 
 
 @dataclass(frozen=True)
 class Check:
     ok: bool
     detail: str
+    # A failing check that is not critical leaves askdesk serving ("degraded", HTTP 200): a
+    # load balancer must not take web processes out because background work is stuck.
+    critical: bool = True
 
 
 def check_database() -> Check:
@@ -46,8 +50,37 @@ def check_worker() -> Check:
     return Check(True, f"worker {beat.worker_id} seen {int(age.total_seconds())} s ago")
 
 
+def check_work() -> Check:
+    """Background work that is stuck: tasks of dead workers, or tasks waiting far too long."""
+    if not settings.ASKDESK_READY_REQUIRES_WORKER:
+        return Check(True, "no queue (tasks run in the web process)", critical=False)
+    try:
+        stuck = stuck_work()
+    except DatabaseError as error:
+        return Check(False, f"task queue unreadable: {type(error).__name__}", critical=False)
+    if not stuck.any:
+        return Check(True, "no stuck tasks", critical=False)
+    limit = int(settings.ASKDESK_STUCK_WORK_SECONDS)
+    return Check(
+        False,
+        f"{stuck.abandoned} tasks held by dead workers, {stuck.overdue} tasks waiting over {limit} s",
+        critical=False,
+    )
+
+
 def readiness() -> dict[str, Check]:
     """Every check by name; askdesk is ready when all are ok."""
     database = check_database()
-    worker = check_worker() if database.ok else Check(False, "not checked: database unreachable")
-    return {"database": database, "worker": worker}
+    if not database.ok:
+        skipped = "not checked: database unreachable"
+        return {"database": database, "worker": Check(False, skipped), "work": Check(False, skipped, critical=False)}
+    return {"database": database, "worker": check_worker(), "work": check_work()}
+
+
+def readiness_status(checks: dict[str, Check]) -> tuple[str, int]:
+    """("ok", 200) when every check passes; ("degraded", 200) when only non-critical ones fail; else ("fail", 503)."""
+    if all(check.ok for check in checks.values()):
+        return "ok", 200
+    if all(check.ok or not check.critical for check in checks.values()):
+        return "degraded", 200
+    return "fail", 503

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from askdesk.ops.models import WorkerHeartbeat
 from askdesk.ops.periodic import periodic_enqueue_due
+from askdesk.ops.recovery import tasks_requeue_abandoned
 
 logger = logging.getLogger(__name__)
 # Rows of workers gone for this long are removed, so restarts do not pile up rows.
@@ -62,6 +63,9 @@ class Heartbeat(threading.Thread):
                 try:
                     heartbeat_record(worker_id=self.worker_id, queues=self.queues, started_at=self.started_at)
                     periodic_enqueue_due()
+                    # Every live worker looks for tasks of dead ones; the conditional update
+                    # makes two workers requeueing the same task harmless.
+                    tasks_requeue_abandoned()
                 except DatabaseError:
                     # A database that is briefly away must not kill the worker; readiness will say so.
                     logger.warning("worker %s could not record its heartbeat", self.worker_id, exc_info=True)

@@ -27,9 +27,10 @@ from typing import Any, ParamSpec, TypedDict, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
-from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, task
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, DEFAULT_TASK_QUEUE_NAME, TaskResultStatus, task
 from django_tasks.base import DEFAULT_TASK_PRIORITY, Task
 from django_tasks_db.backend import DatabaseBackend
+from django_tasks_db.models import DBTaskResult
 
 logger = logging.getLogger(__name__)
 
@@ -132,3 +133,16 @@ def enqueue_on_commit(the_task: Task[P, Any], *args: P.args, **kwargs: P.kwargs)
         the_task.enqueue(*args, **kwargs)
     else:
         transaction.on_commit(functools.partial(the_task.enqueue, *args, **kwargs), robust=True)
+
+
+def pending_task_kwargs(the_task: Task[P, Any]) -> list[dict[str, Any]]:
+    """The keyword arguments of every run of ``the_task`` still waiting or running in the database queue.
+
+    Lets a sweep skip work that is already queued. Other backends keep no queue: nothing is pending.
+    """
+    if not isinstance(the_task.get_backend(), DatabaseBackend):
+        return []
+    rows = DBTaskResult.objects.filter(
+        task_path=the_task.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    ).values_list("args_kwargs", flat=True)
+    return [dict(row.get("kwargs", {})) for row in rows]

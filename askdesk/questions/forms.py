@@ -1,22 +1,40 @@
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import phonenumbers
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.core.validators import MaxLengthValidator
 
 from askdesk.callouts.models import Callout
+from askdesk.nlp.invisible import visible_strip
 
 MIN_AGE, MAX_AGE = 5, 120
 DEFAULT_PHONE_REGION = "GB"
+# The signed time the form was shown: kept small and in the form, so that a page-wide signed
+# token can carry it later. A form older than a day is refused as stale.
+FORM_STARTED_SALT = "askdesk.questions.form-started"
+FORM_MAX_AGE_SECONDS = 24 * 3600
+
+
+class VisibleCharField(forms.CharField):
+    """Text whose invisible characters (zero-width spaces, ...) are dropped before the empty and length checks."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        if isinstance(value, str):
+            value = visible_strip(value)
+            return value or self.empty_value
+        return value
 
 
 class QuestionForm(forms.Form):
     """The reader's form under a story."""
 
-    question = forms.CharField(
+    question = VisibleCharField(
         label="Your question",
         widget=forms.Textarea(attrs={"rows": 4}),
         min_length=3,
@@ -25,7 +43,7 @@ class QuestionForm(forms.Form):
             "min_length": "Your question is too short. Write at least %(limit_value)d characters.",
         },
     )
-    name = forms.CharField(label="Name", required=False, max_length=100)
+    name = VisibleCharField(label="Name", required=False, max_length=100)
     age = forms.IntegerField(
         label="Age",
         required=False,
@@ -38,7 +56,7 @@ class QuestionForm(forms.Form):
             "max_value": f"Enter an age between {MIN_AGE} and {MAX_AGE}.",
         },
     )
-    location = forms.CharField(label="Location", required=False, max_length=100)
+    location = VisibleCharField(label="Location", required=False, max_length=100)
     hide_name = forms.BooleanField(label="Don't publish my name", required=False)
     hide_age = forms.BooleanField(label="Don't publish my age", required=False)
     hide_location = forms.BooleanField(label="Don't publish my location", required=False)
@@ -60,10 +78,18 @@ class QuestionForm(forms.Form):
         error_messages={"required": "Tick the box to accept the terms and the privacy policy."},
     )
     submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    # Against scripts: a field people never see (bots fill every field) and the time the form
+    # was shown, signed, so that a form sent faster than a person can type is refused.
+    website = forms.CharField(
+        label="Leave this field empty", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, callout: Callout, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.callout = callout
+        self.fields["website"].widget.attrs["tabindex"] = "-1"
+        self.fields["started"].initial = signing.Signer(salt=FORM_STARTED_SALT).sign(f"{callout.pk}:{time.time():.1f}")
         limit = settings.ASKDESK_QUESTION_MAX_LENGTH
         question = self.fields["question"]
         assert isinstance(question, forms.CharField)
@@ -95,6 +121,32 @@ class QuestionForm(forms.Form):
                 "Enter a phone number we can call, like 07700 900123 or +44 7700 900123.", code="invalid"
             )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    def clean_website(self) -> str:
+        if self.cleaned_data.get("website"):
+            raise forms.ValidationError("Leave the last field empty.", code="honeypot")
+        return ""
+
+    def clean_started(self) -> float | None:
+        """Seconds the reader spent on the form; refuses forms sent too fast, forged or stale."""
+        minimum = settings.ASKDESK_FORM_MIN_SECONDS
+        raw = self.cleaned_data.get("started", "")
+        if not raw and minimum <= 0:
+            return None
+        try:
+            callout_pk, _, shown = signing.Signer(salt=FORM_STARTED_SALT).unsign(raw).partition(":")
+            spent = time.time() - float(shown)
+        except (signing.BadSignature, ValueError):
+            callout_pk, spent = "", -1.0
+        if callout_pk != str(self.callout.pk) or not 0 <= spent <= FORM_MAX_AGE_SECONDS:
+            raise forms.ValidationError(
+                "This form is out of date. Reload the page, then send your question again.", code="stale"
+            )
+        if spent < minimum:
+            raise forms.ValidationError(
+                "That was very quick. Check your question, then send it again.", code="too_fast"
+            )
+        return spent
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

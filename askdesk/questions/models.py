@@ -2,6 +2,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from askdesk.accounts.access import REVEAL_CONTACT_CODENAME
 from askdesk.accounts.models import Expert
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
@@ -56,7 +57,8 @@ class QuestionGroup(models.Model):
 
 
 class Question(models.Model):
-    """A reader's question. The reader's own words in ``text`` are never changed."""
+    """A reader's question. The reader's own words in ``text`` are never changed, except that
+    retention redacts the contact details typed into them (docs/privacy.md)."""
 
     class Status(models.TextChoices):
         NEW = "new", "New"
@@ -87,8 +89,11 @@ class Question(models.Model):
 
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW)
     submitted_at = models.DateTimeField(default=timezone.now)
-    # A form carries a random key: submitting it twice finds the first question.
-    submission_key = models.UUIDField(unique=True)
+    # The form's idempotency key, kept only as a keyed digest of (call-out, key, content), and
+    # the link secret sealed for that same submission: sending it again finds this question and
+    # its link, nothing else does (askdesk/questions/links.py). Both are cleared after a day.
+    submission_fingerprint = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    access_token_sealed = models.TextField(blank=True)
     # Only a hash of the reader's private link is stored, so a database copy opens no link.
     access_token_hash = models.CharField(max_length=64, unique=True)
 
@@ -98,13 +103,25 @@ class Question(models.Model):
         max_length=200, blank=True, help_text="Built at publication from what the reader allowed."
     )
     published_at = models.DateTimeField(null=True, blank=True)
+    # When it was answered, covered, rejected or marked spam (None while undecided): the contact
+    # clock. contact_erased_at: when retention deleted its contact details and their copies in the text.
+    decided_at = models.DateTimeField(null=True, blank=True)
+    contact_erased_at = models.DateTimeField(null=True, blank=True)
     group = models.ForeignKey(QuestionGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
     # An editor placed it in its group by hand: regrouping leaves it there.
     group_locked = models.BooleanField(default=False)
-    # ISO 639-1 code guessed from the wording (askdesk.nlp.language); "" until analysed.
-    language = models.CharField(max_length=8, blank=True)
+    # ISO 639-1 code of the wording, guessed by the worker (askdesk.nlp.language); "" until analysed.
+    text_language = models.CharField(max_length=8, blank=True)
     # Answered by the published question of its group.
     covered_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="covered")
+    # The language of the page the reader asked from: emails to them are written in it.
+    language = models.CharField(max_length=16, blank=True)
+    # The state it was in when an editor ticked it to be covered, restored when the cover is undone.
+    status_before_cover = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    # The reader said this published question's answer does not answer theirs.
+    cover_declined_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="cover_declined"
+    )
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -115,6 +132,9 @@ class Question(models.Model):
             models.Index(fields=["group", "status"], name="question_group"),
             models.Index(
                 fields=["callout", "-published_at"], name="question_published", condition=Q(status="published")
+            ),
+            models.Index(
+                fields=["decided_at"], name="question_contact_clock", condition=Q(contact_erased_at__isnull=True)
             ),
         ]
 
@@ -137,9 +157,12 @@ class ReaderContact(models.Model):
     email = EncryptedTextField(blank=True)
     phone = EncryptedTextField(blank=True)
     email_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    # The reader's private link token, encrypted, kept only to put it in the "answered" email
+    # (emptied once that is sent; deleted with the contact). See docs/privacy.md.
+    private_link = EncryptedTextField(blank=True)
 
     class Meta:
-        permissions = [("reveal_readercontact", "Can reveal readers' contact details")]
+        permissions = [(REVEAL_CONTACT_CODENAME, "Can reveal readers' contact details")]
 
     def __str__(self) -> str:
         return f"contact for question {self.question_id}"

@@ -9,8 +9,8 @@ from askdesk.accounts.models import Expert
 from askdesk.audit.models import AuditEvent
 from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
-from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, Theme
-from askdesk.questions.services import hash_token
+from askdesk.questions.links import hash_token
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, ReaderContact, Theme
 from askdesk.search.selectors import search_questions
 from askdesk.stories.models import Sentence
 
@@ -35,8 +35,9 @@ def triage_questions(
     *, callout: Callout, status: str = "", search: str = "", group: int | None = None
 ) -> QuerySet[Question]:
     questions = Question.objects.filter(callout=callout).select_related("assigned_to", "answer", "evidence", "group")
-    if status:
-        questions = questions.filter(status=status)
+    # Spam is set aside: shown only when asked for by its state.
+    spam = Question.Status.SPAM
+    questions = questions.filter(status=status) if status else questions.exclude(status=spam)
     if group is not None:
         questions = questions.filter(group_id=group)
     if search.strip():
@@ -135,6 +136,20 @@ def evidence_sentences(*, question: Question, evidence: QuestionEvidence | None)
     return [(by_key[key], score) for key, score in evidence.sentences if key in by_key]
 
 
+def story_may_answer(evidence: QuestionEvidence | None) -> bool:
+    """Whether to point the reader to the story: only when the answered decision is yes (or maybe).
+
+    The decision is a model's guess, so pages word it as a pointer ("may already answer"),
+    never as a verdict.
+    """
+    return evidence is not None and says_may_answer(evidence.answered) and bool(evidence.sentences)
+
+
+def says_may_answer(decision: object) -> bool:
+    """An answered decision of yes or maybe: True today, "yes" or "maybe" once it has three levels."""
+    return decision is True or decision in {"yes", "maybe"}
+
+
 def reader_answer(*, question: Question) -> Any:
     """The published answer that answers this reader: their own question's, or its group's."""
     answered = question
@@ -143,3 +158,8 @@ def reader_answer(*, question: Question) -> Any:
     if answered.status != Question.Status.PUBLISHED:
         return None
     return getattr(answered, "answer", None)
+
+
+def reader_has_email(*, question: Question) -> bool:
+    """Whether the reader left an email address (found without decrypting it)."""
+    return ReaderContact.objects.filter(question=question).exclude(email_digest="").exists()

@@ -1,16 +1,15 @@
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
+import re
 import uuid
 from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
@@ -19,10 +18,14 @@ from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details, scrub
+from askdesk.questions import links
 from askdesk.questions.crypto import lookup_digest
+from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact, Theme
-from askdesk.questions.signals import question_changed
+from askdesk.questions.signals import group_sizes_changed, question_changed, question_deleted, question_submitted
+from askdesk.search.schema import purge_deleted
 
 Status = Question.Status
 
@@ -35,18 +38,24 @@ TRANSITIONS: dict[str, tuple[str, set[str]]] = {
 }
 
 
+# Group labels are shown in one line of triage.
+LABEL_LENGTH = 80
+
+
+# Reaching one of these starts the question's contact clock: its reader's contact details are
+# deleted ASKDESK_RETAIN_CONTACT_AFTER_DECISION_DAYS later (privacy.services.retention_apply).
+DECIDED = frozenset({Status.ANSWERED, Status.PUBLISHED, Status.COVERED, Status.REJECTED, Status.SPAM})
+
+
+def set_status(question: Question, status: str) -> list[str]:
+    """Set a question's state, starting or stopping its contact clock; returns the fields to save."""
+    question.status = status
+    question.decided_at = (question.decided_at or timezone.now()) if status in DECIDED else None
+    return ["status", "decided_at"]
+
+
 class QuestionRefused(ValidationError):
     """The action cannot be done on this question now; nothing was changed."""
-
-
-def access_token_for(submission_key: uuid.UUID) -> str:
-    """The reader's private link token: unguessable without the server's secret."""
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"question-access:{submission_key}".encode(), hashlib.sha256)
-    return base64.urlsafe_b64encode(digest.digest()).decode().rstrip("=")
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def contact_spans_in(text: str) -> list[list[Any]]:
@@ -67,7 +76,7 @@ def _current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
 def question_submit(
     *,
     callout: Callout,
-    submission_key: uuid.UUID,
+    submission_key: uuid.UUID | str,
     text: str,
     consent: bool,
     name: str = "",
@@ -78,33 +87,53 @@ def question_submit(
     publish_location: bool = True,
     email: str = "",
     phone: str = "",
+    language: str = "",
+    spam: bool = False,
 ) -> tuple[Question, str, bool]:
-    """Store a reader's question durably; returns (question, private token, created).
+    """Store a reader's question durably; returns (question, private link secret, created).
 
-    Submitting the same form twice (same ``submission_key``) returns the first question.
+    Sending the very same submission again (same ``submission_key`` and same content, on the
+    same call-out) returns the first question and its link. The same key with other content is
+    another reader's question: it is stored, with a link of its own (see ``questions.links``).
+    ``spam`` (the same text again from the same client) stores it set aside as spam, without
+    analysis, so a flood of one text makes no "group"; an editor can restore it.
     """
-    existing = Question.objects.filter(submission_key=submission_key).first()
+    text, name, location = visible_strip(text), visible_strip(name), visible_strip(location)
+    email, phone = email.strip(), phone.strip()
+    content = {
+        "text": text,
+        "name": name,
+        "age": age,
+        "location": location,
+        "publish": [publish_name, publish_age, publish_location],
+        "email": email,
+        "phone": phone,
+    }
+    submission = links.Submission(callout_id=callout.pk, key=str(submission_key), digest=links.content_digest(content))
+    existing = _resubmitted(submission)
     if existing is not None:
-        return existing, access_token_for(submission_key), False
+        return existing[0], existing[1], False
     if not callout.is_open:
         raise QuestionRefused("This call-out is closed and no longer takes questions.")
     if not consent:
         raise QuestionRefused("Consent to the terms and privacy policy is required.")
-    if not text.strip():
+    if not text:
         raise QuestionRefused("The question is empty.")
-    if callout.require_contact and not (email.strip() or phone.strip()):
+    if len(text) > settings.ASKDESK_QUESTION_MAX_LENGTH:
+        raise QuestionRefused(f"The question is longer than {settings.ASKDESK_QUESTION_MAX_LENGTH} characters.")
+    if callout.require_contact and not (email or phone):
         raise QuestionRefused("This call-out needs an email address or a phone number.")
     terms, privacy = _current_legal(callout)
-    token = access_token_for(submission_key)
+    token = links.new_token()
     now = timezone.now()
     try:
         with transaction.atomic():
             question = Question.objects.create(
                 callout=callout,
-                text=text.strip(),
-                name=name.strip(),
+                text=text,
+                name=name,
                 age=age,
-                location=location.strip(),
+                location=location,
                 publish_name=publish_name,
                 publish_age=publish_age,
                 publish_location=publish_location,
@@ -112,19 +141,39 @@ def question_submit(
                 privacy_policy=privacy,
                 consented_at=now,
                 submitted_at=now,
-                submission_key=submission_key,
+                submission_fingerprint=submission.fingerprint(),
                 access_token_hash=hash_token(token),
-                contact_spans=contact_spans_in(text.strip()),
+                access_token_sealed=submission.seal(token),
+                contact_spans=contact_spans_in(text),
+                language=language[:16],
+                status=Status.SPAM if spam else Status.NEW,
+                decided_at=now if spam else None,
             )
-            question_changed.send(sender=Question, question_id=question.pk)
-            if email.strip() or phone.strip():
+            if not spam:
+                question_changed.send(sender=Question, question_id=question.pk)
+            if email or phone:
                 ReaderContact.objects.create(
-                    question=question, email=email.strip(), phone=phone.strip(), email_digest=lookup_digest(email)
+                    question=question, email=email, phone=phone, email_digest=lookup_digest(email)
                 )
+            question_submitted.send(sender=Question, question_id=question.pk, token=token)
     except IntegrityError:
-        # The same form, submitted twice at once: the other request stored it first.
-        return Question.objects.get(submission_key=submission_key), token, False
+        # The same submission, sent twice at once: the other request stored it first.
+        existing = _resubmitted(submission)
+        if existing is None:
+            raise
+        return existing[0], existing[1], False
     return question, token, True
+
+
+def _resubmitted(submission: links.Submission) -> tuple[Question, str] | None:
+    """The question stored by this exact submission before, and its link secret, if any."""
+    question = Question.objects.filter(submission_fingerprint=submission.fingerprint()).first()
+    if question is None:
+        return None
+    token = submission.unseal(question.access_token_sealed)
+    if token is None or hash_token(token) != question.access_token_hash:
+        return None
+    return question, token
 
 
 def _check_callout_scope(question: Question, expert: Expert | None) -> None:
@@ -144,8 +193,7 @@ def question_transition(*, question: Question, action: str, actor: Any) -> Quest
     if question.status not in allowed_from:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be {action_label(action)}.")
     previous = question.status
-    question.status = target
-    update = ["status"]
+    update = set_status(question, target)
     if target in {Status.NEW, Status.REJECTED, Status.SPAM} and question.assigned_to_id is not None:
         question.assigned_to = None
         question.assigned_at = None
@@ -166,10 +214,10 @@ def question_assign(*, question: Question, expert: Expert, actor: Any) -> Questi
     if question.status not in {Status.NEW, Status.SHORTLISTED, Status.ASSIGNED}:
         raise QuestionRefused(f"A {question.get_status_display().lower()} question cannot be assigned.")
     _check_callout_scope(question, expert)
-    question.status = Status.ASSIGNED
+    update = set_status(question, Status.ASSIGNED)
     question.assigned_to = expert
     question.assigned_at = timezone.now()
-    question.save(update_fields=["status", "assigned_to", "assigned_at"])
+    question.save(update_fields=[*update, "assigned_to", "assigned_at"])
     audit_record(actor=actor, action="question.assign", target=question, expert=expert.pk)
     return question
 
@@ -177,7 +225,7 @@ def question_assign(*, question: Question, expert: Expert, actor: Any) -> Questi
 @transaction.atomic
 def question_edit_wording(*, question: Question, public_text: str, actor: Any) -> Question:
     """Set the wording to publish; the reader's original stays as it was."""
-    wording = public_text.strip()
+    wording = visible_strip(public_text)
     if not wording:
         raise QuestionRefused("The wording for publication cannot be empty.")
     if len(wording) > settings.ASKDESK_QUESTION_MAX_LENGTH:
@@ -210,11 +258,109 @@ def question_redact_contact_details(*, question: Question, actor: Any) -> Questi
 
 @transaction.atomic
 def question_delete_by_reader(*, question: Question) -> None:
-    """The reader's own deletion: the question, its contact details and any answer go at once."""
+    """The reader's own deletion: the question, its contact details and any answer go at once.
+
+    A published question is taken off the public page, and the questions it answered go back
+    to the shortlist, as unpublishing does. No trace of the words is left (see ``questions_erase``).
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
     audit_record(
         actor=None, action="question.reader_delete", target=question, was_published=question.status == Status.PUBLISHED
     )
-    question.delete()
+    questions_erase(questions=Question.objects.filter(pk=question.pk))
+
+
+def release_covered(question: Question) -> int:
+    """The questions a published question answered go back where they were before it covered them
+    (the shortlist when that is unknown): unpublish, deletion."""
+    covered = Question.objects.filter(covered_by=question, status=Status.COVERED)
+    ids = list(covered.values_list("pk", flat=True))
+    released = covered.update(
+        status=Coalesce(NullIf(F("status_before_cover"), Value("")), Value(Status.SHORTLISTED)),
+        status_before_cover="",
+        covered_by=None,
+    )
+    # Back in triage, their contact clock stops (it runs on for one that was already answered).
+    Question.objects.filter(pk__in=ids).exclude(status__in=DECIDED).update(decided_at=None)
+    return released
+
+
+@transaction.atomic
+def questions_erase(*, questions: QuerySet[Question]) -> int:
+    """Delete questions and every copy of their words in the database; returns how many went.
+
+    Contact details, answers, vectors and evidence go with them (cascade). Group labels that
+    came from their words are made again from the questions that remain; the search index drops
+    their words at once; the groups' version is bumped so workers reload the groups they hold in
+    memory; ``question_deleted`` tells caches. Audit events hold no words. Task rows carry ids only.
+    """
+    rows = list(questions.values_list("pk", "callout_id", "group_id", "status", "text", "public_text"))
+    if not rows:
+        return 0
+    for pk, _, _, status, _, _ in rows:
+        if status == Status.PUBLISHED:
+            release_covered(Question(pk=pk))
+    Question.objects.filter(pk__in=[row[0] for row in rows]).delete()
+    words_by_callout: dict[int, set[str]] = {}
+    for _, callout_id, _, _, text, public_text in rows:
+        words_by_callout.setdefault(callout_id, set()).update(_words(text), _words(public_text))
+    for group in QuestionGroup.objects.filter(pk__in={row[2] for row in rows if row[2] is not None}):
+        groups_refresh(callout_id=group.callout_id, group_ids=[group.pk])
+    for callout_id, words in words_by_callout.items():
+        _forget_words_in_labels(callout_id=callout_id, words=words)
+        _groups_changed(callout_id)
+    purge_deleted(connection)
+    for pk, callout_id, _, status, _, _ in rows:
+        question_deleted.send(
+            sender=Question, question_id=pk, callout_id=callout_id, was_published=status == Status.PUBLISHED
+        )
+    return len(rows)
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+def group_label(text: str) -> str:
+    """A group's label from a member's wording, without the contact details typed into it."""
+    text = " ".join(scrub(text).text.split())
+    return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _forget_words_in_labels(*, callout_id: int, words: set[str]) -> None:
+    """Label again every group whose label has a word of ``words`` that none of its members has."""
+    for group in QuestionGroup.objects.filter(callout_id=callout_id):
+        suspect = _words(group.label) & words
+        if not suspect:
+            continue
+        members: set[str] = set()
+        for text, public_text in Question.objects.filter(group=group).values_list("text", "public_text"):
+            members |= _words(text) | _words(public_text)
+        if not suspect <= members:
+            groups_refresh(callout_id=group.callout_id, group_ids=[group.pk])
+
+
+@transaction.atomic
+def question_decline_cover(*, question: Question) -> Question:
+    """The reader says the answer published for another question does not answer theirs.
+
+    Their question goes back to triage in the state it had before it was covered, and
+    remembers which answer missed it, so editors see it and it is never ticked by default again.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.status != Status.COVERED:
+        raise QuestionRefused("Your question is not answered by another reader's question.")
+    published = question.covered_by_id
+    update = set_status(question, question.status_before_cover or Status.NEW)
+    question.status_before_cover = ""
+    question.cover_declined_from_id = published
+    question.covered_by = None
+    question.save(update_fields=[*update, "status_before_cover", "cover_declined_from", "covered_by"])
+    audit_record(actor=None, action="question.cover_declined", target=question, published=published)
+    return question
 
 
 # Groups ------------------------------------------------------------------------------------
@@ -222,14 +368,7 @@ def question_delete_by_reader(*, question: Question) -> None:
 
 def _groups_changed(callout_id: int) -> None:
     Callout.objects.filter(pk=callout_id).update(groups_version=F("groups_version") + 1)
-
-
-GROUP_LABEL_LENGTH = 200
-
-
-def _short_label(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= GROUP_LABEL_LENGTH else text[: GROUP_LABEL_LENGTH - 1].rsplit(" ", 1)[0] + "…"
+    group_sizes_changed.send(sender=QuestionGroup, callout_id=callout_id)
 
 
 def groups_refresh(
@@ -240,7 +379,7 @@ def groups_refresh(
     For the groups given (every group of the call-out if None): size from its members; an
     emptied group is deleted; the representative is the one given (the most central
     member, from the worker), else the stored one while it is still a member, else the
-    earliest member; the label is the representative's wording. Then every theme of the
+    earliest member; the label is the representative's wording (contact details scrubbed). Then every theme of the
     call-out: its size, its label (the label of its largest group), and deleted once empty.
     """
     groups = QuestionGroup.objects.filter(callout_id=callout_id)
@@ -259,7 +398,7 @@ def groups_refresh(
             if representative_id is None or not members.filter(pk=representative_id).exists():
                 representative_id = members.order_by("submitted_at", "id").values_list("pk", flat=True).first()
         representative = members.get(pk=representative_id or 0)
-        label = _short_label(representative.display_text)
+        label = group_label(representative.display_text)
         if (group.size, group.representative_id, group.label) != (size, representative_id, label):
             QuestionGroup.objects.filter(pk=group.pk).update(
                 size=size, representative_id=representative_id, label=label
@@ -327,7 +466,7 @@ def question_move(*, question: Question, target: QuestionGroup | None, actor: An
     if target is None:
         target = QuestionGroup.objects.create(
             callout_id=question.callout_id,
-            label=_short_label(question.display_text),
+            label=group_label(question.display_text),
             representative=question,
             size=0,
             theme_id=previous.theme_id if previous is not None else None,

@@ -5,9 +5,10 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,6 +18,7 @@ from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.ops.limits import limit_exceeded, repeated_text, too_many_requests
 from askdesk.privacy.services import can_reveal_contacts
 from askdesk.questions import services
 from askdesk.questions.access import get_question_for_staff
@@ -30,6 +32,8 @@ from askdesk.questions.selectors import (
     question_evidence,
     question_history,
     reader_answer,
+    reader_has_email,
+    story_may_answer,
     themes_for_filter,
     triage_counts,
     triage_groups_page,
@@ -71,6 +75,16 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
 @sensitive_variables()
 def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), slug=callout_slug)
+    # Both limits count this request, so a client over its own limit also counts for the call-out.
+    over_client = limit_exceeded(request, "ask_client")
+    over_callout = limit_exceeded(request, "ask_callout", target=f"callout:{callout.pk}")
+    if over_client or over_callout:
+        return too_many_requests(
+            request,
+            "You have sent several questions in a short time. Please wait a few minutes before sending another."
+            if over_client
+            else "This call-out is receiving a great many questions right now. Please try again in a few minutes.",
+        )
     form = QuestionForm(request.POST, callout=callout)
     if form.is_valid():
         data = form.cleaned_data
@@ -88,6 +102,8 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
                 publish_location=not data["hide_location"],
                 email=data["email"],
                 phone=data["phone"],
+                language=translation.get_language() or "",
+                spam=repeated_text(request, data["question"], scope=f"callout:{callout.pk}"),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -97,12 +113,17 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     return render(request, "questions/story.html", context, status=400)
 
 
+def _link_not_found(request: HttpRequest) -> HttpResponse:
+    message = "This link does not lead to a question. It may have been deleted."
+    return render(request, "404.html", {"message": message}, status=404)
+
+
 def question_status(request: HttpRequest, token: str) -> HttpResponse:
     question = question_by_token(token=token)
     if question is None:
-        raise Http404("This link does not lead to a question. It may have been deleted.")
+        return _link_not_found(request)
     private_url = request.build_absolute_uri(reverse("questions:status", args=[token]))
-    _, found = question_evidence(question=question)
+    evidence, found = question_evidence(question=question)
     return render(
         request,
         "questions/status.html",
@@ -110,18 +131,35 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
             "question": question,
             "private_url": private_url,
             "just_submitted": request.GET.get("submitted") == "1",
+            "has_email": reader_has_email(question=question),
             "answer": reader_answer(question=question),
-            "evidence_sentences": found[:1],
+            "covered_by": question.covered_by if question.status == Question.Status.COVERED else None,
+            "evidence_sentences": found[:1] if story_may_answer(evidence) else [],
             "public_url": reverse("answers:public", args=[question.callout.slug]),
         },
     )
+
+
+@require_POST
+def question_decline_cover(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from the reader's private link: "This doesn't answer my question"."""
+    question = question_by_token(token=token)
+    if question is None:
+        return _link_not_found(request)
+    try:
+        services.question_decline_cover(question=question)
+    except ValidationError:
+        pass  # already back in triage (a second click): the status page says where it is
+    else:
+        messages.success(request, "Thank you. Your question is back with our editors, who will look at it again.")
+    return redirect("questions:status", token=token)
 
 
 @require_http_methods(["GET", "POST"])
 def question_delete(request: HttpRequest, token: str) -> HttpResponse:
     question = question_by_token(token=token)
     if question is None:
-        raise Http404("This link does not lead to a question. It may have been deleted.")
+        return _link_not_found(request)
     if request.method == "POST":
         story = question.callout.story
         services.question_delete_by_reader(question=question)
@@ -166,6 +204,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             context["page"] = triage_themes_page(callout=callout, page=request.GET.get("page", 1))
             context["unthemed"] = groups_without_theme(callout=callout)
+        _count_joined(context)
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
     context["group"] = QuestionGroup.objects.filter(callout=callout, pk=group).first() if group else None
@@ -178,6 +217,19 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
     )
     return render(request, "questions/triage.html", context)
+
+
+def _count_joined(context: dict[str, object]) -> None:
+    """Readers who joined each shown group without writing (``asked``, ``joined``), in one query."""
+    from askdesk.readers.templatetags.readers import with_joined
+
+    page = context["page"]
+    if context.get("theme") is not None:
+        groups = list(page.object_list)  # type: ignore[attr-defined]
+    else:
+        groups = [g for theme in page.object_list for g in theme.theme_groups]  # type: ignore[attr-defined]
+        groups += list(context.get("unthemed") or [])  # type: ignore[call-overload]
+    with_joined(groups)
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -232,6 +284,7 @@ def action_done(action: str) -> str:
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
     evidence, found = question_evidence(question=question)
+    editor = is_editor(request.user)
     return render(
         request,
         "questions/detail.html",
@@ -243,10 +296,14 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": evidence,
             "evidence_sentences": found,
             "highlight": evidence.keys if evidence else [],
-            "move_targets": groups_for_moving(question=question) if is_editor(request.user) else [],
+            "move_targets": groups_for_moving(question=question) if editor else [],
             "audit": question_history(question),
-            "byline_preview": byline_for(question),
+            # The reader's byline and consent are for editors, who decide on publication.
+            "byline_preview": byline_for(question) if editor else "",
             "can_reveal_contacts": can_reveal_contacts(request.user),
+            "cover_declined_count": question.cover_declined.count()
+            if question.status == Question.Status.PUBLISHED
+            else 0,
         },
     )
 

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.text import slugify
 
-from askdesk.audit.services import audit_record
+from askdesk.audit.services import Actor, audit_record
 from askdesk.newsrooms.models import Newsroom
 from askdesk.nlp.text import StoryText, read_story
 from askdesk.stories.models import Sentence, Story
@@ -21,9 +21,7 @@ def unique_slug(model: type[Story], base: str, *, max_length: int = 100) -> str:
 
 
 @transaction.atomic
-def story_create(
-    *, newsroom: Newsroom, text: StoryText, source_text: str, actor: User | AnonymousUser | None = None
-) -> Story:
+def story_create(*, newsroom: Newsroom, text: StoryText, source_text: str, actor: Actor = None) -> Story:
     """Store a read story and its sentences, each with a stable key (s1, s2, ...)."""
     story = Story.objects.create(
         newsroom=newsroom,

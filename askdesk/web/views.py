@@ -4,9 +4,10 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from askdesk.accounts.access import expert_for, is_editor, staff_required
+from askdesk.accounts.access import expert_for, is_editor, second_factor_verified, staff_required
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
+from askdesk.privacy.services import can_reveal_contacts
 from askdesk.questions.models import Question
 
 
@@ -38,4 +39,5 @@ def desk_home(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-created_at")
     )
-    return render(request, "web/desk_home.html", {"callouts": callouts})
+    offer = can_reveal_contacts(request.user) and not second_factor_verified(request.user)
+    return render(request, "web/desk_home.html", {"callouts": callouts, "offer_second_factor": offer})

@@ -6,7 +6,7 @@ from django.urls import reverse
 from askdesk.analysis import services as analysis
 from askdesk.analysis.models import QuestionVector, SentenceVector
 from askdesk.answers.services import answer_publish, answer_publish_from_story, answer_save, question_unpublish
-from askdesk.questions.models import Question, QuestionGroup, Theme
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, Theme
 from askdesk.questions.services import (
     QuestionRefused,
     group_apply,
@@ -88,8 +88,9 @@ def test_triage_lists_groups_largest_first_with_their_count(
     for text in ("Will Iran retaliate?", "Will Iran retaliate against Israel?", "Will Iran retaliate now?"):
         asked(text)
     asked("What is the IAEA?")
-    # Themes, their groups and the theme filter: a fixed number of queries, whatever the size.
-    with django_assert_max_num_queries(15):
+    # Constant: the page, the alert badge, the readers who joined each group without writing,
+    # and the themes with their groups and the theme filter.
+    with django_assert_max_num_queries(16):
         page = editor_client.get(reverse("questions:triage", args=[callout.pk]) + "?view=groups").content.decode()
     assert "3 readers asked this" in page and "1 reader asked this" in page
     assert page.index("3 readers asked this") < page.index("1 reader asked this")
@@ -137,7 +138,7 @@ def test_one_answer_publishes_for_every_asker_of_the_group(client, asked, callou
     Question.objects.filter(pk=third.pk).update(status="rejected")  # set aside by an editor
     question_assign(question=first, expert=expert, actor=editor)
     answer_save(question=first, expert=expert, body="Officials say there are no plans to.", submit=True)
-    answer_publish(question=first, actor=editor)
+    answer_publish(question=first, actor=editor, cover=[second.pk, third.pk])  # the editor's ticks
     second.refresh_from_db()
     third.refresh_from_db()
     assert (second.status, second.covered_by_id) == ("covered", first.pk)
@@ -154,14 +155,15 @@ def test_one_answer_publishes_for_every_asker_of_the_group(client, asked, callou
     assert (second.status, second.covered_by_id) == ("shortlisted", None)
 
 
-def test_an_editor_publishes_the_answer_from_the_story_in_one_action(editor_client, client, asked, callout):
+def test_an_editor_publishes_the_answer_from_the_story_after_a_preview(editor_client, client, asked, callout):
     question, _ = asked("Were there any casualties?")
     question.evidence.answered = True  # the decision itself is tested in tests/nlp
     question.evidence.save(update_fields=["answered"])
     detail = editor_client.get(reverse("questions:detail", args=[question.pk])).content.decode()
     assert "The story answers this" in detail
     assert 'class="sentence highlight" id="' in detail
-    editor_client.post(reverse("answers:act", args=[question.pk]), {"action": "publish_from_story"})
+    passage = question.evidence.keys[0]
+    editor_client.post(reverse("answers:publish_from_story", args=[question.pk]), {"passage": passage, "confirm": "1"})
     question.refresh_from_db()
     assert question.status == "published" and question.answer.source == "story"
     assert question.answer.body == "No casualties have been reported."
@@ -174,7 +176,7 @@ def test_publishing_from_the_story_is_refused_when_the_story_does_not_answer(ask
     question.evidence.answered = False
     question.evidence.save(update_fields=["answered"])
     with pytest.raises(QuestionRefused, match="does not answer"):
-        answer_publish_from_story(question=question, actor=editor)
+        answer_publish_from_story(question=question, actor=editor, passage=question.evidence.keys[:1])
     question.refresh_from_db()
     assert question.status == "new"
 
@@ -198,7 +200,7 @@ def test_every_group_sits_in_a_theme_and_a_question_gets_its_language(asked, cal
     first, _ = asked("Will Iran retaliate against Israel for the strike?")
     second, _ = asked("Will Iran retaliate against Israel?")
     french, _ = asked("Est-ce que l'Iran va riposter contre Israël ?")
-    assert first.language == "en" and french.language == "fr"
+    assert first.text_language == "en" and french.text_language == "fr"
     assert second.group_id == first.group_id
     # A question in another language is kept apart: the model reads English only.
     assert french.group_id != first.group_id
@@ -244,3 +246,23 @@ def test_a_regroup_keeps_an_editors_theme_placement(asked, callout, editor, sett
         assert group.theme_id == theme.pk
     assert Theme.objects.filter(callout=callout, size__gt=0).exists()
     assert sum(QuestionGroup.objects.filter(callout=callout).values_list("size", flat=True)) == 2
+
+
+def test_analysing_a_question_twice_changes_nothing(asked, callout):
+    """A worker killed mid-task leaves its task to run again: the second run must be a no-op."""
+    asked("Were there any casualties in the strike?")
+    question, _ = asked("Were there casualties after the strike?")
+
+    def snapshot():
+        return (
+            list(QuestionVector.objects.order_by("pk").values_list("pk", "question_id", "vector")),
+            list(QuestionGroup.objects.order_by("pk").values_list("pk", "size", "label", "representative_id")),
+            list(Question.objects.order_by("pk").values_list("pk", "group_id")),
+            list(QuestionEvidence.objects.order_by("pk").values_list("pk", "sentences", "computed_at")),
+        )
+
+    before = snapshot()
+    analysis.clear_caches()  # as in a fresh worker process
+    analysis.question_analyse(question_id=question.pk)
+    analysis.question_analyse(question_id=question.pk)
+    assert snapshot() == before

@@ -83,7 +83,7 @@ def test_expert_answers_editor_publishes_and_the_public_page_shows_it(
     public_url = reverse("answers:public", args=[callout.slug])
     assert "Will Iran retaliate?" not in client.get(public_url).content.decode()
 
-    editor_client.post(reverse("answers:act", args=[question.pk]), {"action": "publish"})
+    editor_client.post(reverse("answers:publish", args=[question.pk]))
     question.refresh_from_db()
     assert question.status == "published" and question.byline == "Sara, Leeds"
     assert question.answer.status == "approved" and question.answer.approved_by is not None

@@ -16,6 +16,8 @@ import pytest
 from django.contrib.auth.models import User
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
+from askdesk.analysis import services as analysis
+from askdesk.answers import suggestions
 from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("ASKDESK_CHROMIUM", "/usr/bin/chromium")
@@ -128,3 +130,19 @@ def shoot(screenshot_dir: Path) -> Callable[[Page, str], Path]:
         return path
 
     return take
+
+
+@pytest.fixture
+def real_model_for_screenshots(settings: Any) -> Iterator[None]:
+    """Screenshots for the README show groups and evidence from the real model, not the test embedder.
+
+    Only when they are being updated (ASKDESK_UPDATE_SCREENSHOTS=1); the embedder can be
+    chosen with ASKDESK_SCREENSHOT_EMBEDDER. Every other run keeps the fast test embedder.
+    """
+    if os.environ.get("ASKDESK_UPDATE_SCREENSHOTS") == "1":
+        settings.ASKDESK_EMBEDDER = os.environ.get("ASKDESK_SCREENSHOT_EMBEDDER", "minilm")
+    analysis.clear_caches()
+    suggestions.clear_caches()
+    yield
+    analysis.clear_caches()
+    suggestions.clear_caches()

@@ -15,7 +15,11 @@ from askdesk.callouts.models import Callout
 from askdesk.questions.models import ReaderContact
 from tests.conftest import submit
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("real_model_for_screenshots"),
+]
 
 PROMPT = "What do you want to understand better about the Israeli missile strike on Iran?"
 QUESTION = "Why did Israel choose Isfahan, and could this lead to a wider war?"
@@ -146,6 +150,9 @@ def test_a_readers_question_is_answered_and_published_without_their_contact_deta
     # The editor approves and publishes.
     desk.reload()
     expect(desk.locator("#question-status")).to_have_text("Answered")
+    desk.get_by_role("link", name="Approve and publish…").click()
+    # Other readers of its group are listed with tick boxes; only close matches are ticked.
+    expect(desk.locator("#cover")).to_be_visible()
     desk.get_by_role("button", name="Approve and publish").click()
     expect(desk.get_by_text("Answer approved and published.")).to_be_visible()
     expect(desk.locator("#question-status")).to_have_text("Published")

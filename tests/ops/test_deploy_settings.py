@@ -88,3 +88,40 @@ def test_env_example_lists_every_variable_the_settings_read():
     listed = set(re.findall(r"^#? ?([A-Z0-9_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     assert "DATABASE_URL" in read and "ASKDESK_CSP" in read
     assert read - listed == set()
+
+
+def test_env_example_can_be_sourced_by_a_shell_with_every_line_uncommented(tmp_path):
+    text = (ROOT / ".env.example").read_text()
+    uncommented = re.sub(r"^# ?([A-Z0-9_]+=)", r"\1", text, flags=re.MULTILINE)
+    show = 'set -eu -a; . "$1"; printf "%s\\n%s\\n" "$ASKDESK_NEWSROOM_NAME" "$DATABASE_URL"'
+    for name, content in {"as-shipped": text, "uncommented": uncommented}.items():
+        path = tmp_path / name
+        path.write_text(content)
+        result = subprocess.run(
+            ["bash", "-c", show, "-", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+        )
+        assert result.returncode == 0 and result.stderr == "", (name, result.stderr)
+        assert result.stdout.splitlines() == ["The Newsroom", "postgres://askdesk:change-me@db.internal:5432/askdesk"]
+    csp = subprocess.run(
+        ["bash", "-c", 'set -a; . "$1"; printf "%s" "$ASKDESK_CSP"', "-", tmp_path / "uncommented"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    ).stdout
+    assert csp.startswith("default-src 'self'; script-src 'self';") and csp.endswith("frame-ancestors 'none'")
+
+
+def test_make_run_takes_host_port_and_database_url_from_the_environment():
+    env = {**os.environ, "HOST": "127.0.0.2", "PORT": "8123", "DATABASE_URL": "sqlite:////tmp/second.sqlite3"}
+    dry_run = subprocess.run(["make", "-n", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert dry_run.returncode == 0, dry_run.stderr
+    assert "HOST=127.0.0.2 PORT=8123" in dry_run.stdout
+    # Nothing on the way overrides the database chosen by the environment.
+    for path in ("Makefile", "scripts/serve"):
+        assert not re.search(r"^\s*(export\s+)?DATABASE_URL\s*[:?]?=", (ROOT / path).read_text(), re.MULTILINE)
+    serve = (ROOT / "scripts" / "serve").read_text()
+    assert "${HOST" in serve and "${PORT" in serve  # read from the environment, with defaults

@@ -15,6 +15,15 @@ from askdesk.ops import health
 from askdesk.ops.heartbeat import Heartbeat, heartbeat_record
 from askdesk.ops.models import WorkerHeartbeat
 
+# The load balancer's probe, which is given the token and so sees each check.
+PROBE = {"Authorization": "Bearer probe-token-for-tests"}
+
+
+@pytest.fixture(autouse=True)
+def _readyz_token(settings):
+    settings.ASKDESK_READYZ_TOKEN = "probe-token-for-tests"
+
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "askdesk" / "templates"
 
 
@@ -29,7 +38,7 @@ def test_healthz_answers_without_touching_the_database(client):
 @pytest.mark.django_db
 def test_readyz_is_ready_when_the_database_answers_and_no_worker_is_required(client, settings):
     settings.ASKDESK_READY_REQUIRES_WORKER = False
-    response = client.get("/readyz")
+    response = client.get("/readyz", headers=PROBE)
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok" and body["checks"]["database"]["ok"] and body["checks"]["worker"]["ok"]
@@ -38,7 +47,7 @@ def test_readyz_is_ready_when_the_database_answers_and_no_worker_is_required(cli
 @pytest.mark.django_db
 def test_readyz_says_no_worker_has_reported(client, settings):
     settings.ASKDESK_READY_REQUIRES_WORKER = True
-    response = client.get("/readyz")
+    response = client.get("/readyz", headers=PROBE)
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "fail"
@@ -51,9 +60,9 @@ def test_readyz_follows_the_age_of_the_latest_worker_heartbeat(client, settings)
     settings.ASKDESK_READY_REQUIRES_WORKER = True
     settings.ASKDESK_WORKER_STALE_SECONDS = 60
     heartbeat_record(worker_id="w1", queues="*", started_at=timezone.now())
-    assert client.get("/readyz").status_code == 200
+    assert client.get("/readyz", headers=PROBE).status_code == 200
     WorkerHeartbeat.objects.update(seen_at=timezone.now() - timedelta(seconds=90))
-    response = client.get("/readyz")
+    response = client.get("/readyz", headers=PROBE)
     assert response.status_code == 503
     assert "last worker heartbeat 90 s ago" in response.json()["checks"]["worker"]["detail"]
 
@@ -66,7 +75,7 @@ def test_readyz_names_the_database_when_it_is_unreachable(client, monkeypatch):
             raise OperationalError("connection refused")
 
     monkeypatch.setattr(health, "connection", DownConnection())
-    response = client.get("/readyz")
+    response = client.get("/readyz", headers=PROBE)
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["database"] == {"ok": False, "detail": "database unreachable: OperationalError"}

@@ -27,5 +27,10 @@ def test_the_daily_retention_task_deletes_what_has_expired(callout, settings):
     submit(callout, email="a@example.com")
     callout_set_status(callout=callout, status="closed", actor=None)
     result = apply_retention.enqueue()
-    assert result.return_value == {"contacts_deleted": 1, "questions_deleted": 0}
+    assert result.return_value == {
+        "contacts_deleted": 1,
+        "questions_deleted": 0,
+        "callouts_closed": 0,
+        "texts_redacted": 0,
+    }
     assert not ReaderContact.objects.exists()

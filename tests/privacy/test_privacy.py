@@ -12,7 +12,6 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from askdesk.answers.services import answer_publish, answer_save
 from askdesk.audit.models import AuditEvent
@@ -149,10 +148,10 @@ def test_retention_deletes_contacts_then_unpublished_questions_of_closed_callout
     assert AuditEvent.objects.filter(action="retention.delete_questions").exists()
 
 
-def test_retention_leaves_open_callouts_alone(callout):
+def test_retention_leaves_undecided_questions_of_open_callouts_alone(callout):
     submit(callout, email="a@example.com")
-    report = retention_apply(now=timezone.now() + dt.timedelta(days=3650))
-    assert (report.contacts_deleted, report.questions_deleted) == (0, 0)
+    report = retention_apply(now=callout.closes_at - dt.timedelta(minutes=1))
+    assert (report.contacts_deleted, report.questions_deleted, report.callouts_closed) == (0, 0, 0)
 
 
 def test_apply_retention_command_reports_what_it_deleted(callout):

@@ -1,8 +1,8 @@
 import pytest
 
 from askdesk.callouts.services import callout_set_status
+from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question, ReaderContact
-from askdesk.questions.services import hash_token
 from tests.conftest import form_data
 
 

@@ -15,13 +15,13 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('callouts', '0002_callout_groups_version_and_more'),
-        ('questions', '0004_groups_and_evidence'),
+        ('questions', '0008_merge_contact_clock_and_reader_language'),
     ]
 
     operations = [
         migrations.AddField(
             model_name='question',
-            name='language',
+            name='text_language',
             field=models.CharField(blank=True, max_length=8),
         ),
         migrations.AddField(

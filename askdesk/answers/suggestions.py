@@ -1,0 +1,209 @@
+"""Help while the reader types: the story passage and the published answers close to a draft.
+
+This runs inside a web request, so it does little: one embedding of the scrubbed draft (the
+int8 ONNX MiniLM, loaded lazily in the web process on first use and never exported here)
+and two small matrix products against vectors kept per process:
+
+- the story's sentences, from the vectors the worker stored (embedded here, in memory
+  only, when the worker has not run yet for this story);
+- the published questions of the call-out and the questions each one covers, reread
+  every ``PUBLISHED_TTL_SECONDS``.
+
+Nothing the reader types is written anywhere: no row, no log line, no cache entry. Contact
+details are scrubbed before matching, and the reader's text is never part of the result.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Q
+
+from askdesk.analysis.models import QuestionVector, SentenceVector
+from askdesk.callouts.models import Callout
+from askdesk.nlp.embed import Embedder, OnnxMiniLMEmbedder, Vectors, get_embedder, onnx_model_path
+from askdesk.nlp.evidence import StoryIndex
+from askdesk.nlp.scrub import find_contact_details
+from askdesk.questions.models import Question
+from askdesk.questions.selectors import says_may_answer
+from askdesk.stories.models import Sentence, Story
+
+logger = logging.getLogger(__name__)
+
+# Fewer words than this say too little to match on.
+MIN_WORDS = 3
+# Cosine between the draft and a published question (or one it covers) for "Readers asked
+# something similar": looser than the same-question tick, since the reader only gets links.
+SIMILAR_THRESHOLD = 0.6
+SIMILAR_LIMIT = 3
+# The published questions (and those they cover) are reread this often: a new publication
+# shows in suggestions within this time, and a suggestion costs no query for it.
+PUBLISHED_TTL_SECONDS = 30.0
+
+_WORD = re.compile(r"\w+")
+Status = Question.Status
+
+
+@dataclass(frozen=True)
+class StoryHint:
+    """A story sentence that may answer the draft, with its anchor in the story page."""
+
+    key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SimilarAnswer:
+    """A published question (its public wording) whose answer may serve the reader."""
+
+    question_id: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    story: list[StoryHint] = field(default_factory=list)
+    similar: list[SimilarAnswer] = field(default_factory=list)
+
+
+@dataclass
+class _Published:
+    loaded_at: float
+    vectors: Vectors  # one row per published question or question it covers
+    owners: np.ndarray  # the published question each row stands for
+    texts: dict[int, str]  # public wording of each published question
+
+
+_lock = threading.Lock()
+_stories: dict[tuple[int, str], tuple[StoryIndex, list[Sentence]]] = {}
+_published: dict[tuple[int, str], _Published] = {}
+
+
+def clear_caches() -> None:
+    with _lock:
+        _stories.clear()
+        _published.clear()
+
+
+@lru_cache(maxsize=1)
+def _web_minilm(threads: int) -> OnnxMiniLMEmbedder | None:
+    if not onnx_model_path().exists():
+        logger.warning("Suggestions are off: no ONNX export of the model (run python -m askdesk.nlp.embed).")
+        return None
+    return OnnxMiniLMEmbedder(threads=threads)
+
+
+def suggestion_embedder() -> Embedder | None:
+    """The embedder for this web process, or None when it cannot be had without heavy work.
+
+    The ONNX model is loaded on the first suggestion, not at import, and only when its export
+    exists (``make setup`` makes it): exporting needs torch, which a web process never loads.
+    """
+    name = settings.ASKDESK_EMBEDDER
+    if name == "minilm":
+        return _web_minilm(settings.ASKDESK_SUGGEST_THREADS)
+    if name == "minilm-torch":
+        return None  # a torch model does not belong in a web process
+    return get_embedder(name)
+
+
+def suggestions_for(*, callout: Callout, text: str) -> Suggestions:
+    """The story passage and published answers that may answer a draft question."""
+    draft = without_contact_details(text[: settings.ASKDESK_QUESTION_MAX_LENGTH])
+    if len(_WORD.findall(draft)) < MIN_WORDS:
+        return Suggestions()
+    model = suggestion_embedder()
+    if model is None:
+        return Suggestions()
+    vector = model.embed([draft])[0]
+    story = _story_hints(callout.story, model, draft, vector)
+    return Suggestions(story=story, similar=_similar(callout, model, vector))
+
+
+def without_contact_details(text: str) -> str:
+    """The draft with every contact detail cut out (a placeholder's words would sway the match)."""
+    pieces: list[str] = []
+    position = 0
+    for span in find_contact_details(text):
+        pieces.append(text[position : span.start])
+        position = span.end
+    pieces.append(text[position:])
+    return " ".join("".join(pieces).split())
+
+
+def _story_hints(story: Story, model: Embedder, draft: str, vector: Vectors) -> list[StoryHint]:
+    index, sentences = _story_index(story, model)
+    found = index.evidence([draft], top_k=1, vectors=vector[None, :])[0]
+    if not says_may_answer(found.answered):
+        return []
+    best = sentences[found.sentences[0].index]
+    return [StoryHint(best.key, best.text)]
+
+
+def _story_index(story: Story, model: Embedder) -> tuple[StoryIndex, list[Sentence]]:
+    key = (story.pk, model.name)
+    cached = _stories.get(key)
+    if cached is not None:
+        return cached
+    with _lock:
+        sentences = list(Sentence.objects.filter(story=story).order_by("position").only("id", "key", "text"))
+        stored = dict(
+            SentenceVector.objects.filter(sentence__story=story, embedder=model.name).values_list(
+                "sentence_id", "vector"
+            )
+        )
+        if all(s.pk in stored for s in sentences):
+            vectors = np.stack([np.frombuffer(bytes(stored[s.pk]), dtype=np.float32) for s in sentences])
+        else:
+            vectors = model.embed([s.text for s in sentences])  # kept in memory only: a request writes nothing
+        entry = (StoryIndex([s.text for s in sentences], vectors, model), sentences)
+        _stories[key] = entry
+        return entry
+
+
+def _similar(callout: Callout, model: Embedder, vector: Vectors) -> list[SimilarAnswer]:
+    published = _published_index(callout, model)
+    if not len(published.owners):
+        return []
+    scores = published.vectors @ vector
+    best: dict[int, float] = {}
+    for owner, score in zip(published.owners.tolist(), scores.tolist(), strict=True):
+        if score >= SIMILAR_THRESHOLD and score > best.get(owner, -1.0):
+            best[owner] = score
+    ranked = sorted(best.items(), key=lambda item: -item[1])[:SIMILAR_LIMIT]
+    return [SimilarAnswer(pk, published.texts[pk], round(score, 3)) for pk, score in ranked if pk in published.texts]
+
+
+def _published_index(callout: Callout, model: Embedder) -> _Published:
+    key = (callout.pk, model.name)
+    cached = _published.get(key)
+    if cached is not None and time.monotonic() - cached.loaded_at < PUBLISHED_TTL_SECONDS:
+        return cached
+    with _lock:
+        texts = {
+            pk: public_text or text
+            for pk, public_text, text in Question.objects.filter(callout=callout, status=Status.PUBLISHED).values_list(
+                "id", "public_text", "text"
+            )
+        }
+        rows = QuestionVector.objects.filter(embedder=model.name, question__callout=callout).filter(
+            Q(question__status=Status.PUBLISHED)
+            | Q(question__status=Status.COVERED, question__covered_by__status=Status.PUBLISHED)
+        )
+        owners: list[int] = []
+        vectors: list[Vectors] = []
+        for pk, covered_by, raw in rows.values_list("question_id", "question__covered_by_id", "vector"):
+            owners.append(covered_by or pk)
+            vectors.append(np.frombuffer(bytes(raw), dtype=np.float32))
+        matrix = np.stack(vectors) if vectors else np.zeros((0, model.dim), dtype=np.float32)
+        entry = _Published(time.monotonic(), matrix, np.array(owners, dtype=np.int64), texts)
+        _published[key] = entry
+        return entry

@@ -1,0 +1,89 @@
+"""Pieces other pages include: "I want to know too" and open voting rounds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from askdesk.callouts.models import Callout
+from askdesk.newsrooms.models import LegalDocument
+from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.questions.models import Question, QuestionGroup
+from askdesk.readers import selectors
+from askdesk.readers.forms import VoteForm
+from askdesk.readers.models import RoundOption
+
+register = template.Library()
+
+
+@register.inclusion_tag("readers/_joinable.html", takes_context=True)
+def joinable_questions(context: dict[str, Any], callout: Callout) -> dict[str, Any]:
+    """Shortlisted, unanswered questions of a call-out, each with its "I want to know too" form."""
+    from askdesk.readers.views import also_ask_form
+
+    joinable = selectors.joinable_questions(callout=callout) if callout.is_open else []
+    return {
+        "callout": callout,
+        "joinable": joinable,
+        "also_form": also_ask_form(),
+        "csrf_token": context.get("csrf_token"),
+        **(_legal(context, callout) if joinable else {}),
+    }
+
+
+def _legal(context: dict[str, Any], callout: Callout) -> dict[str, Any]:
+    """The terms and policy a reader accepts, from the page if it has them."""
+    if context.get("terms") is not None:
+        return {"terms": context.get("terms"), "privacy": context.get("privacy")}
+    newsroom = callout.story.newsroom
+    return {
+        "terms": legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.TERMS),
+        "privacy": legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.PRIVACY),
+    }
+
+
+@register.inclusion_tag("readers/_also_ask_form.html", takes_context=True)
+def also_ask(context: dict[str, Any], question: Question) -> dict[str, Any]:
+    """The "I want to know too" form for one question (for the ask-time suggestions and the embed)."""
+    from askdesk.readers.views import also_ask_form
+
+    return {
+        "question": question,
+        "also_form": also_ask_form(),
+        "csrf_token": context.get("csrf_token"),
+        **_legal(context, question.callout),
+    }
+
+
+@register.inclusion_tag("readers/_rounds.html", takes_context=True)
+def voting_rounds(context: dict[str, Any], callout: Callout) -> dict[str, Any]:
+    """The call-out's open voting rounds, each with its vote form and live results."""
+    request = context.get("request")
+    rounds = []
+    for voting_round in selectors.open_rounds(callout=callout):
+        options = list(RoundOption.objects.filter(round=voting_round))
+        rounds.append(
+            {
+                "round": voting_round,
+                "form": VoteForm(options=options, auto_id=f"id_round{voting_round.pk}_%s"),
+                "results": selectors.round_results(voting_round=voting_round),
+            }
+        )
+    return {
+        "rounds": rounds,
+        "csrf_token": context.get("csrf_token"),
+        "next": request.path if request is not None else "",
+        "voted": request.GET.get("voted", "") if request is not None else "",
+    }
+
+
+@register.filter
+def with_joined(groups: Any) -> list[QuestionGroup]:
+    """Groups with ``joined`` (readers who joined without writing) and ``asked`` (all readers), in one query."""
+    found = list(groups)
+    counts = selectors.joined_counts(group_ids=[group.pk for group in found])
+    for group in found:
+        group.joined = counts.get(group.pk, 0)
+        group.asked = group.size + group.joined
+    return found

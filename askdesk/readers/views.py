@@ -1,0 +1,280 @@
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_POST
+
+from askdesk.accounts.access import editor_required
+from askdesk.accounts.models import Expert
+from askdesk.callouts.access import get_callout_for_editor
+from askdesk.newsrooms.models import LegalDocument
+from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.ops.limits import client_address, limit_exceeded, too_many_requests
+from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.selectors import reader_answer
+from askdesk.readers import selectors, services, voting
+from askdesk.readers.forms import AlertSettingsForm, AlsoAskedForm, RoundForm, VoteForm, round_option_rows
+from askdesk.readers.models import RoundOption, VotingRound
+
+# One random id per browser, in a signed HTTP-only cookie: a reader votes once per round and
+# joins a question once. Only hashes of it are stored.
+READER_COOKIE = "askdesk_reader"
+READER_SALT = "askdesk.readers.reader"
+
+# Public pages ---------------------------------------------------------------------------
+
+
+def also_ask_form() -> AlsoAskedForm:
+    """An "I want to know too" form (for pages of other apps that show a similar question)."""
+    return AlsoAskedForm()
+
+
+def _legal(question: Question) -> dict[str, object]:
+    newsroom = question.callout.story.newsroom
+    return {
+        "terms": legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.TERMS),
+        "privacy": legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.PRIVACY),
+    }
+
+
+@require_POST
+@sensitive_post_parameters("email")
+def also_ask(request: HttpRequest, pk: int) -> HttpResponse:
+    """Join a question already asked instead of writing it again."""
+    question = get_object_or_404(Question.objects.select_related("callout__story__newsroom", "group"), pk=pk)
+    form = AlsoAskedForm(request.POST)
+    reader_id = _reader_id(request) or secrets.token_urlsafe(24)
+    if limit_exceeded(request, "also_asked_client"):
+        return too_many_requests(request)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            _, token, created = services.also_asked_join(
+                question=question,
+                reader_id=reader_id,
+                consent=data["consent"],
+                email=data["email"],
+                language=translation.get_language() or "",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if not created:
+                response = render(request, "readers/joined_again.html", {"question": question})
+            else:
+                response = redirect(reverse("readers:joined", args=[token]) + "?submitted=1")
+            return _with_reader_cookie(response, reader_id)
+    context = {"question": question, "also_form": form, "asked": selectors.readers_asking(question=question)}
+    return render(request, "readers/also_ask.html", context | _legal(question), status=400)
+
+
+def joined_status(request: HttpRequest, token: str) -> HttpResponse:
+    joined = selectors.also_asked_by_token(token=token)
+    if joined is None:
+        raise Http404("This link does not lead to a question. It may have been deleted.")
+    question = joined.question
+    return render(
+        request,
+        "readers/joined.html",
+        {
+            "joined": joined,
+            "question": question,
+            "private_url": request.build_absolute_uri(reverse("readers:joined", args=[token])),
+            "token": token,
+            "just_submitted": request.GET.get("submitted") == "1",
+            "answer": reader_answer(question=question),
+            "asked": selectors.readers_asking(question=question),
+            "public_url": reverse("answers:public", args=[question.callout.slug]),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def joined_delete(request: HttpRequest, token: str) -> HttpResponse:
+    joined = selectors.also_asked_by_token(token=token)
+    if joined is None:
+        raise Http404("This link does not lead to a question. It may have been deleted.")
+    if request.method == "POST":
+        story = joined.question.callout.story
+        services.also_asked_delete_by_reader(also_asked=joined)
+        return render(request, "questions/deleted.html", {"story": story})
+    return render(request, "readers/joined_delete.html", {"joined": joined, "token": token})
+
+
+# RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a CSRF token. A GET only shows
+# the form, because mail scanners open links.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    digest = services.digest_from_unsubscribe_token(token)
+    if digest is None:
+        raise Http404("This unsubscribe link is not valid.")
+    if request.method == "POST":
+        services.reader_unsubscribe(email_digest=digest)
+        return render(request, "readers/unsubscribed.html")
+    return render(request, "readers/unsubscribe.html", {"token": token})
+
+
+def _reader_id(request: HttpRequest) -> str | None:
+    value = request.get_signed_cookie(READER_COOKIE, default=None, salt=READER_SALT)
+    return value if isinstance(value, str) and value else None
+
+
+def _with_reader_cookie(response: HttpResponse, reader_id: str) -> HttpResponse:
+    response.set_signed_cookie(
+        READER_COOKIE,
+        reader_id,
+        salt=READER_SALT,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+def round_page(request: HttpRequest, pk: int) -> HttpResponse:
+    voting_round = get_object_or_404(VotingRound.objects.select_related("callout__story", "winner"), pk=pk)
+    options = list(RoundOption.objects.filter(round=voting_round))
+    return render(
+        request,
+        "readers/round.html",
+        {
+            "round": voting_round,
+            "form": VoteForm(options=options),
+            "results": selectors.round_results(voting_round=voting_round),
+            "voted": request.GET.get("voted", ""),
+        },
+    )
+
+
+@require_POST
+@sensitive_post_parameters("email")
+def vote(request: HttpRequest, pk: int) -> HttpResponse:
+    voting_round = get_object_or_404(VotingRound.objects.select_related("callout__story"), pk=pk)
+    options = list(RoundOption.objects.filter(round=voting_round))
+    form = VoteForm(request.POST, options=options)
+    back = request.POST.get("next", "")
+    if not (back.startswith("/") and not back.startswith("//")):
+        back = reverse("readers:round", args=[voting_round.pk])
+    voter_id = _reader_id(request) or secrets.token_urlsafe(24)
+    outcome = "no"
+    if limit_exceeded(request, "vote_client"):
+        return too_many_requests(request)
+    if form.is_valid():
+        option = next(o for o in options if o.pk == form.cleaned_data["option"])
+        fingerprint = voting.vote_fingerprint(
+            address=client_address(request), user_agent=request.headers.get("user-agent", "")
+        )
+        try:
+            counted = voting.vote_cast(
+                voting_round=voting_round,
+                option=option,
+                voter_id=voter_id,
+                fingerprint=fingerprint,
+                email=form.cleaned_data["email"],
+                language=translation.get_language() or "",
+            )
+        except ValidationError:
+            outcome = "closed"
+        else:
+            outcome = "yes" if counted else "already"
+    separator = "&" if "?" in back else "?"
+    return _with_reader_cookie(redirect(f"{back}{separator}voted={outcome}#round-{voting_round.pk}"), voter_id)
+
+
+@never_cache
+def round_results(request: HttpRequest, pk: int) -> JsonResponse:
+    """Live results, polled by the round page, the story page and the desk."""
+    voting_round = get_object_or_404(VotingRound, pk=pk)
+    return JsonResponse(selectors.round_results_json(voting_round=voting_round))
+
+
+# Desk -------------------------------------------------------------------------------------
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def round_new(request: HttpRequest, pk: int) -> HttpResponse:
+    callout = get_callout_for_editor(request, pk)
+    groups = list(
+        QuestionGroup.objects.filter(callout=callout, size__gt=0)
+        .select_related("representative")
+        .order_by("-size", "id")[:30]
+    )
+    experts = list(Expert.objects.filter(newsroom=callout.story.newsroom))
+    form = RoundForm(request.POST or None, initial={"closes_at": timezone.localtime() + timedelta(days=1)})
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        chosen = round_option_rows(request.POST, groups, experts)
+        closes_at: datetime = form.cleaned_data["closes_at"]
+        try:
+            created = voting.round_create(
+                callout=callout,
+                title=form.cleaned_data["title"],
+                closes_at=closes_at,
+                options=[voting.OptionChoice(group, label, expert) for group, label, expert in chosen],
+                actor=request.user,  # type: ignore[arg-type]
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, "Voting round opened. Readers can vote on the story page and the round page.")
+            return redirect("readers:round_desk", pk=created.pk)
+    return render(
+        request,
+        "readers/round_new.html",
+        {
+            "callout": callout,
+            "groups": groups,
+            "experts": experts,
+            "form": form,
+            "error": error,
+            "rounds": selectors.rounds_of(callout=callout),
+        },
+        status=400 if error or form.errors else 200,
+    )
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def round_desk(request: HttpRequest, pk: int) -> HttpResponse:
+    voting_round = get_object_or_404(VotingRound.objects.select_related("callout__story", "winner"), pk=pk)
+    get_callout_for_editor(request, voting_round.callout_id)
+    if request.method == "POST" and request.POST.get("action") == "close":
+        voting.round_close(voting_round=voting_round, actor=request.user)  # type: ignore[arg-type]
+        messages.success(request, "Voting round closed.")
+        return redirect("readers:round_desk", pk=voting_round.pk)
+    return render(
+        request,
+        "readers/round_desk.html",
+        {"round": voting_round, "results": selectors.round_results(voting_round=voting_round)},
+    )
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def alerts(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    choice = services.alert_settings_for(user)  # type: ignore[arg-type]
+    form = AlertSettingsForm(request.POST or None, instance=choice)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.alert_settings_save(user=user, **data)  # type: ignore[arg-type]
+        messages.success(request, "Alert settings saved.")
+        return redirect("readers:alerts")
+    found = selectors.alerts_for(user=user)  # type: ignore[arg-type]
+    unseen = {alert.pk for alert in found if alert.seen_at is None}
+    services.editor_alerts_seen(user=user)  # type: ignore[arg-type]
+    return render(request, "readers/alerts.html", {"alerts": found, "unseen": unseen, "form": form})
