@@ -40,7 +40,7 @@ CONTACT_HEADER = ["Question id", "Submitted", "State", "Wording", "Name as given
 def _theme_field() -> str | None:
     """Groups gain themes in another part of askdesk; the column is filled once they exist."""
     try:
-        QuestionGroup._meta.get_field("theme")  # type: ignore[misc]
+        QuestionGroup._meta.get_field("theme")
     except FieldDoesNotExist:
         return None
     return "group__theme"

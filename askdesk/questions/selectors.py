@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from askdesk.accounts.models import Expert
@@ -21,6 +21,7 @@ from askdesk.questions.models import (
     QuestionEvidence,
     QuestionGroup,
     ReaderContact,
+    Theme,
 )
 from askdesk.search.selectors import search_questions
 from askdesk.stories.models import Sentence
@@ -170,14 +171,37 @@ def triage_page(
     return paginator.get_page(page)
 
 
-def triage_groups_page(*, callout: Callout, page: int | str = 1, per_page: int = 50) -> Page[QuestionGroup]:
-    """The call-out's groups, largest first, each with its representative question."""
-    groups = (
-        QuestionGroup.objects.filter(callout=callout, size__gt=0)
-        .select_related("representative")
+def triage_groups_page(
+    *, callout: Callout, page: int | str = 1, per_page: int = 50, theme: int | None = None
+) -> Page[QuestionGroup]:
+    """The call-out's groups (or one theme's), largest first, each with its representative question."""
+    groups = QuestionGroup.objects.filter(callout=callout, size__gt=0)
+    if theme is not None:
+        groups = groups.filter(theme_id=theme)
+    groups = groups.select_related("representative", "theme").order_by("-size", "id")
+    return Paginator(groups, per_page).get_page(page)
+
+
+def triage_themes_page(*, callout: Callout, page: int | str = 1, per_page: int = 20) -> Page[Any]:
+    """The call-out's themes, largest first, each with its groups (largest first) in ``theme_groups``."""
+    groups = QuestionGroup.objects.filter(size__gt=0).select_related("representative").order_by("-size", "id")
+    themes = (
+        Theme.objects.filter(callout=callout, size__gt=0)
+        .prefetch_related(Prefetch("groups", queryset=groups, to_attr="theme_groups"))
         .order_by("-size", "id")
     )
-    return Paginator(groups, per_page).get_page(page)
+    return Paginator(themes, per_page).get_page(page)
+
+
+def themes_for_filter(*, callout: Callout, limit: int = 100) -> list[Theme]:
+    """The call-out's largest themes, to filter the groups by."""
+    return list(Theme.objects.filter(callout=callout, size__gt=0).order_by("-size", "id")[:limit])
+
+
+def groups_without_theme(*, callout: Callout, limit: int = 50) -> list[QuestionGroup]:
+    """Groups not in a theme yet (made before themes existed, until the next regroup)."""
+    groups = QuestionGroup.objects.filter(callout=callout, size__gt=0, theme__isnull=True)
+    return list(groups.select_related("representative").order_by("-size", "id")[:limit])
 
 
 def ungrouped_count(*, callout: Callout) -> int:

@@ -5,13 +5,13 @@ import random
 import re
 import uuid
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, QuerySet, Value
+from django.db.models import Count, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf, TruncHour
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
@@ -27,7 +27,14 @@ from askdesk.nlp.scrub import find_contact_details, scrub
 from askdesk.questions import links
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token
-from askdesk.questions.models import CalloutHourCount, CalloutStateCount, Question, QuestionGroup, ReaderContact
+from askdesk.questions.models import (
+    CalloutHourCount,
+    CalloutStateCount,
+    Question,
+    QuestionGroup,
+    ReaderContact,
+    Theme,
+)
 from askdesk.questions.signals import group_sizes_changed, question_changed, question_deleted, question_submitted
 from askdesk.search.schema import purge_deleted
 from askdesk.search.selectors import search_questions
@@ -414,7 +421,7 @@ def questions_erase(*, questions: QuerySet[Question]) -> int:
     for _, callout_id, _, _, text, public_text in rows:
         texts_by_callout.setdefault(callout_id, []).extend([text, public_text])
     for group in QuestionGroup.objects.filter(pk__in={row[2] for row in rows if row[2] is not None}):
-        _refresh_group(group, relabel=True)
+        groups_refresh(callout_id=group.callout_id, group_ids=[group.pk])
     for callout_id, texts in texts_by_callout.items():
         _forget_in_labels(callout_id=callout_id, texts=texts)
         _groups_changed(callout_id)
@@ -458,7 +465,7 @@ def _forget_in_labels(*, callout_id: int, texts: list[str]) -> None:
     for pk, label in labels:
         plain = _plain(label)
         if _words(label) & unique or (plain and any(copy.startswith(plain) for copy in copies)):
-            _refresh_group(QuestionGroup.objects.get(pk=pk), relabel=True)
+            groups_refresh(callout_id=callout_id, group_ids=[pk])
 
 
 def _public_changed_if_shown(question: Question) -> None:
@@ -496,24 +503,53 @@ def _groups_changed(callout_id: int) -> None:
     group_sizes_changed.send(sender=QuestionGroup, callout_id=callout_id)
 
 
-def _refresh_group(group: QuestionGroup, *, relabel: bool = False) -> None:
-    """Size and representative after members moved; an emptied group is deleted.
+def groups_refresh(
+    *, callout_id: int, group_ids: Iterable[int] | None = None, representatives: dict[int, int] | None = None
+) -> None:
+    """Repair groups and themes after questions moved: the one place that recounts them.
 
-    ``relabel`` makes the label again from the representative (after a member was deleted).
+    For the groups given (every group of the call-out if None): size from its members; an
+    emptied group is deleted; the representative is the one given (the most central
+    member, from the worker), else the stored one while it is still a member, else the
+    earliest member; the label is the representative's wording (contact details scrubbed). Then every theme of the
+    call-out: its size, its label (the label of its largest group), and deleted once empty.
     """
-    members = Question.objects.filter(group=group)
-    size = members.count()
-    if size == 0:
-        group.delete()
-        return
-    group.size = size
-    if group.representative_id is None or not members.filter(pk=group.representative_id).exists():
-        group.representative = members.order_by("submitted_at", "id").first()
-    update = ["size", "representative"]
-    if relabel and group.representative is not None:
-        group.label = group_label(group.representative.display_text)
-        update.append("label")
-    group.save(update_fields=update)
+    groups = QuestionGroup.objects.filter(callout_id=callout_id)
+    if group_ids is not None:
+        groups = groups.filter(pk__in=list(group_ids))
+    chosen = representatives or {}
+    for group in groups.select_related("representative"):
+        members = Question.objects.filter(group=group)
+        size = members.count()
+        if size == 0:
+            group.delete()
+            continue
+        representative_id = chosen.get(group.pk)
+        if representative_id is None or not members.filter(pk=representative_id).exists():
+            representative_id = group.representative_id
+            if representative_id is None or not members.filter(pk=representative_id).exists():
+                representative_id = members.order_by("submitted_at", "id").values_list("pk", flat=True).first()
+        representative = members.get(pk=representative_id or 0)
+        label = group_label(representative.display_text)
+        if (group.size, group.representative_id, group.label) != (size, representative_id, label):
+            QuestionGroup.objects.filter(pk=group.pk).update(
+                size=size, representative_id=representative_id, label=label
+            )
+    sizes = dict(
+        QuestionGroup.objects.filter(callout_id=callout_id, theme__isnull=False)
+        .values_list("theme_id")
+        .annotate(n=Sum("size"))
+        .order_by()
+    )
+    for theme in Theme.objects.filter(callout_id=callout_id):
+        size = sizes.get(theme.pk) or 0
+        if size == 0:
+            theme.delete()
+            continue
+        largest = QuestionGroup.objects.filter(theme=theme).order_by("-size", "id").first()
+        label = largest.display_label if largest else ""
+        if (theme.size, theme.label) != (size, label):
+            Theme.objects.filter(pk=theme.pk).update(size=size, label=label)
 
 
 @transaction.atomic
@@ -547,7 +583,7 @@ def group_merge(*, target: QuestionGroup, others: list[QuestionGroup], actor: An
     moved = Question.objects.filter(group__in=others).update(group=target, group_locked=True)
     for group in others:
         group.delete()
-    _refresh_group(target)
+    groups_refresh(callout_id=target.callout_id, group_ids=[target.pk])
     _groups_changed(target.callout_id)
     audit_record(actor=actor, action="group.merge", target=target, merged=[g.pk for g in others], moved=moved)
     return target
@@ -561,14 +597,17 @@ def question_move(*, question: Question, target: QuestionGroup | None, actor: An
     previous = question.group
     if target is None:
         target = QuestionGroup.objects.create(
-            callout_id=question.callout_id, label=group_label(question.display_text), representative=question, size=0
+            callout_id=question.callout_id,
+            label=group_label(question.display_text),
+            representative=question,
+            size=0,
+            theme_id=previous.theme_id if previous is not None else None,
         )
     question.group = target
     question.group_locked = True
     question.save(update_fields=["group", "group_locked"])
-    _refresh_group(target)
-    if previous is not None and previous.pk != target.pk:
-        _refresh_group(previous)
+    moved = [target.pk] + ([previous.pk] if previous is not None and previous.pk != target.pk else [])
+    groups_refresh(callout_id=question.callout_id, group_ids=moved)
     _groups_changed(question.callout_id)
     audit_record(actor=actor, action="question.move", target=question, group=target.pk)
     return target
@@ -637,3 +676,19 @@ def questions_undo(*, callout: Callout, action: str, previous: Mapping[int, str]
             callout_id=callout.pk, questions=Question.objects.filter(pk__in=[q.pk for q in still]), status=status
         )
     return undone
+
+
+@transaction.atomic
+def group_move_to_theme(*, group: QuestionGroup, theme: Theme | None, actor: Any) -> Theme:
+    """Put a group in another theme of its call-out, or in a new theme of its own; regrouping keeps it there."""
+    if theme is not None and theme.callout_id != group.callout_id:
+        raise QuestionRefused("A group can only move to a theme of its own call-out.")
+    if theme is None:
+        theme = Theme.objects.create(callout_id=group.callout_id)
+    group.theme = theme
+    group.theme_locked = True
+    group.save(update_fields=["theme", "theme_locked"])
+    groups_refresh(callout_id=group.callout_id, group_ids=[group.pk])
+    _groups_changed(group.callout_id)
+    audit_record(actor=actor, action="group.move_theme", target=group, theme=theme.pk)
+    return theme

@@ -30,10 +30,11 @@ from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
 from askdesk.questions.formtoken import form_token, post_origin_refused
-from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.models import Question, QuestionGroup, Theme
 from askdesk.questions.selectors import (
     group_state_counts,
     groups_for_moving,
+    groups_without_theme,
     neighbours_in_list,
     published_count,
     question_by_token,
@@ -42,9 +43,11 @@ from askdesk.questions.selectors import (
     reader_answer,
     reader_has_email,
     story_may_answer,
+    themes_for_filter,
     triage_counts,
     triage_groups_page,
     triage_page,
+    triage_themes_page,
     ungrouped_count,
 )
 from askdesk.stories.models import Story
@@ -253,9 +256,20 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         "group": group,
     }
     if by_groups:
-        context["page"] = triage_groups_page(
-            callout=callout, page=request.GET.get("page", 1), per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE
-        )
+        theme = _int_or_none(request.GET.get("theme"))
+        context["theme"] = Theme.objects.filter(callout=callout, pk=theme).first() if theme else None
+        context["themes"] = themes_for_filter(callout=callout)
+        if context["theme"] is not None:
+            context["page"] = triage_groups_page(
+                callout=callout,
+                page=request.GET.get("page", 1),
+                per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
+                theme=theme,
+            )
+        else:
+            context["page"] = triage_themes_page(callout=callout, page=request.GET.get("page", 1))
+            context["unthemed"] = groups_without_theme(callout=callout)
+        _count_joined(context)
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
     page = triage_page(
@@ -288,6 +302,19 @@ def _filters(*, status: str, search: str, group: QuestionGroup | None) -> str:
     return urlencode({key: value for key, value in params.items() if value})
 
 
+def _count_joined(context: dict[str, object]) -> None:
+    """Readers who joined each shown group without writing (``asked``, ``joined``), in one query."""
+    from askdesk.readers.templatetags.readers import with_joined
+
+    page = context["page"]
+    if context.get("theme") is not None:
+        groups = list(page.object_list)  # type: ignore[attr-defined]
+    else:
+        groups = [g for theme in page.object_list for g in theme.theme_groups]  # type: ignore[attr-defined]
+        groups += list(context.get("unthemed") or [])  # type: ignore[call-overload]
+    with_joined(groups)
+
+
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -313,8 +340,18 @@ def group_action(request: HttpRequest, pk: int) -> HttpResponse:
             if action == "assign":
                 chosen_expert = _int_or_none(request.POST.get(f"expert_{group.pk}")) or 0
                 expert = experts_of(callout.story.newsroom_id).filter(pk=chosen_expert).first()
-            if action not in {*services.TRANSITIONS, "assign"}:
+            if action not in {*services.TRANSITIONS, "assign", "theme"}:
                 raise services.QuestionRefused("Unknown action.")
+            if action == "theme":
+                raw_theme = request.POST.get(f"theme_{group.pk}", "")
+                theme = (
+                    None
+                    if raw_theme == "new"
+                    else get_object_or_404(Theme, callout=callout, pk=_int_or_none(raw_theme) or 0)
+                )
+                services.group_move_to_theme(group=group, theme=theme, actor=request.user)
+                messages.success(request, "Group moved to another theme.")
+                return redirect(back)
             done, skipped = services.group_apply(group=group, action=action, actor=request.user, expert=expert)
             note = f" ({skipped} left as they were)" if skipped else ""
             messages.success(request, f"{done} question{'s' if done != 1 else ''} {action_done(action)}{note}.")
