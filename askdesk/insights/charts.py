@@ -2,7 +2,8 @@
 
 Each chart is a figure of its own (no pyplot state, so requests never share a figure), drawn with
 the Agg backend and DejaVu Sans (shipped with matplotlib), and saved as SVG with its text kept as
-text. The SVG gets ``role="img"`` and a ``<title>`` saying what it shows; the page puts it in an
+text. The section heading above a chart names it, so the drawing has no title of its own; the SVG
+gets ``role="img"`` and a ``<title>`` saying what it shows; the page puts it in an
 ``<img>`` (so the page's CSP needs no change) next to a table of the same figures.
 """
 
@@ -105,7 +106,6 @@ def columns(title: str, labels: Sequence[str], values: Sequence[float], *, ylabe
         axes.set_xticks(list(positions)[::step], list(labels)[::step], rotation=0)
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylabel(ylabel)
-        axes.set_title(title, loc="left", fontsize=13)
         return _to_svg(figure, title)
 
 
@@ -124,7 +124,6 @@ def bars(title: str, labels: Sequence[str], values: Sequence[float], *, value_fo
             axes.text(value + top * 0.01, position, value_format.format(value), va="center", fontsize=12)
         axes.xaxis.set_visible(False)
         axes.spines["bottom"].set_visible(False)
-        axes.set_title(title, loc="left", fontsize=13)
         return _to_svg(figure, title)
 
 
@@ -140,7 +139,6 @@ def lines(title: str, moments: Sequence[datetime], series: Sequence[tuple[str, S
         axes.set_xticks(positions[::step], [moment.strftime(fmt) for moment in moments][::step])
         axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylabel("Questions in the group")
-        axes.set_title(title, loc="left", fontsize=13)
         figure.legend(loc="outside lower left", frameon=False, fontsize=12)
         return _to_svg(figure, title)
 
@@ -156,11 +154,10 @@ def comparison(title: str, labels: Sequence[str], panels: Sequence[tuple[str, Se
             top = max(values, default=0) or 1
             axes.set_xlim(0, top * 1.45)
             for position, value in zip(positions, values, strict=True):
-                axes.text(value + top * 0.02, position, value_format.format(value), va="center", fontsize=9)
-            axes.set_title(name, fontsize=10, loc="left")
+                axes.text(value + top * 0.02, position, value_format.format(value), va="center", fontsize=11)
+            axes.set_title(name, fontsize=12, loc="left")
             axes.xaxis.set_visible(False)
             axes.spines["bottom"].set_visible(False)
-        grid[0].set_yticks(positions, [short(label)[:24] for label in labels])
+        grid[0].set_yticks(positions, [short(label) for label in labels])
         grid[0].invert_yaxis()
-        figure.suptitle(title, x=0.01, ha="left", fontsize=13)
         return _to_svg(figure, title)

@@ -245,13 +245,16 @@ def newsroom_report(*, newsroom: Newsroom, callouts: QuerySet[Callout]) -> tuple
         slug="callouts",
         heading="Call-outs compared",
         caption="Each call-out: questions received, share answered, median time from question to answer",
-        columns=("Call-out", "Questions", "Answered", "Median time to answer"),
+        columns=("Call-out", "Questions", "Answered", "Median wait"),
         rows=[
-            (row.prompt, str(row.questions), _percent(row.answered_share), duration_text(row.median)) for row in rows
+            (f"{number}. {row.prompt}", str(row.questions), _percent(row.answered_share), duration_text(row.median))
+            for number, row in enumerate(rows, start=1)
         ],
+        # The chart numbers the call-outs as the table does, so the bars keep the width of a phone.
         chart=charts.comparison(
-            f"{len(rows)} call-outs compared: questions, share answered, median hours to answer",
-            [row.prompt for row in rows],
+            f"{len(rows)} call-outs compared, numbered as in the table: questions, share answered,"
+            " median hours to answer",
+            [str(number) for number in range(1, len(rows) + 1)],
             [
                 ("Questions", [row.questions for row in rows], "{:g}"),
                 ("Answered", [round(row.answered_share * 100) for row in rows], "{:g}%"),

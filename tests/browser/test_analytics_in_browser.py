@@ -52,3 +52,4 @@ def test_an_editor_reads_what_readers_want_on_a_phone_without_scrolling_sideways
     desk.get_by_role("link", name="All call-outs of").click()
     expect(desk.get_by_role("heading", name="Call-outs compared", exact=True)).to_be_visible()
     assert desk.evaluate("document.documentElement.scrollWidth") <= desk.viewport_size["width"]
+    shoot(desk, "analytics-newsroom-phone")

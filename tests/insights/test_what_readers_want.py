@@ -246,12 +246,15 @@ def test_the_triage_page_links_to_the_analytics(editor_client, callout):
     assert f'href="{analytics_url(callout)}"' in html
 
 
-def test_the_newsroom_page_compares_its_callouts(editor_client, callout, newsroom):
+def test_the_newsroom_page_compares_its_callouts(editor_client, callout, newsroom, django_assert_num_queries):
     published(asked(callout, DAY), timedelta(hours=2))
     asked(callout, DAY)
-    response = editor_client.get(reverse("insights:newsroom", args=[newsroom.pk]))
+    # Session, user, roles, newsroom; the call-outs with their counts, then for the one with
+    # answers its answered count and median; the page's alerts badge and permissions (3).
+    with django_assert_num_queries(10):
+        response = editor_client.get(reverse("insights:newsroom", args=[newsroom.pk]))
     html = response.content.decode()
-    assert table_rows(html, "callouts") == [[callout.prompt, "2", "50%", "2 h 00 min"]]
+    assert table_rows(html, "callouts") == [[f"1. {callout.prompt}", "2", "50%", "2 h 00 min"]]
     ((role, alt, svg),) = chart_svgs(html)
     assert role == "img" and "call-outs compared" in alt and "<title" in svg
     assert f'href="{analytics_url(callout)}"' in html
