@@ -35,6 +35,8 @@ STYLE: dict[str, Any] = {
     "font.size": 13,
     "svg.fonttype": "none",
     "svg.hashsalt": "askdesk",
+    # Readers' words are drawn as typed: "$5 or $10?" is text, never mathtext to parse.
+    "text.parse_math": False,
     "axes.edgecolor": MUTED,
     "axes.labelcolor": INK,
     "text.color": INK,

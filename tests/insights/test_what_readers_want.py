@@ -274,3 +274,16 @@ def test_an_editor_of_another_newsroom_cannot_see_this_newsrooms_analytics(callo
     other = login(Client(), outsider)
     assert other.get(analytics_url(callout)).status_code in (403, 404)
     assert other.get(reverse("insights:newsroom", args=[newsroom.pk])).status_code in (403, 404)
+
+
+def test_readers_words_are_drawn_as_plain_text_in_the_charts(editor_client, callout):
+    typed = ['Paris <script>alert("x")</script>', "$5 or $10 & \\frac{", "Zürich & Köln"]
+    for location in typed:
+        asked(callout, DAY, location=location)
+
+    response = editor_client.get(analytics_url(callout))
+
+    assert response.status_code == 200
+    ((_, _, svg),) = [chart for chart in chart_svgs(response.content.decode()) if "locations" in chart[1]]
+    assert "<script" not in svg and "&lt;script&gt;" in svg
+    assert "$5 or $10 &amp;" in svg and "Zürich &amp; Köln" in svg
