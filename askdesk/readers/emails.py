@@ -58,17 +58,19 @@ def _answered(row: OutgoingEmail) -> dict[str, Any] | None:
     if answered_by is None or answer is None or answered_by.status != Question.Status.PUBLISHED:
         return None  # unpublished or deleted since: the promise no longer holds
     if row.question is not None:
-        question_text = row.question.text
+        question_text, own = row.question.text, row.question_id == answered_by.pk
         contact = ReaderContact.objects.filter(question=row.question).first()
         token = contact.private_link if contact is not None else ""
     elif row.also_asked is not None:
-        question_text = answered_by.display_text
+        # They joined a question without writing it: its wording for publication is what they saw.
+        joined = row.also_asked.question
+        question_text, own = joined.display_text, joined.pk == answered_by.pk
         token = row.also_asked.private_link
     else:
         return None
     return {
         "question_text": question_text,
-        "own": row.question_id == answered_by.pk,
+        "own": own,
         "published_text": answered_by.display_text,
         "answer": answer,
         "callout": answered_by.callout,

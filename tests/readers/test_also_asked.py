@@ -97,6 +97,7 @@ def test_a_reader_who_joined_with_an_email_gets_the_link_and_is_told_when_it_is_
     assert answered["Subject"] == "Your question has been answered" and answered["To"] == "li@example.com"
     text, _ = mail_server.bodies(answered)
     assert "Not for now, officials say." in text and f"/joined/{token}/" in text
+    assert "Will Iran retaliate?" in text and "Other readers asked the same thing" not in text
     assert AlsoAsked.objects.get().private_link == ""
 
 

@@ -245,3 +245,39 @@ def test_a_deleted_question_s_pending_message_is_not_sent(client, callout, mail_
     assert not OutgoingEmail.objects.filter(pk=row.pk).exists()
     send_email.enqueue(outbox_id=row.pk)
     assert mail_server.received == []
+
+
+def test_the_demo_writes_emails_as_files_under_var_mail_and_production_uses_smtp(tmp_path):
+    import subprocess
+    import sys
+
+    from tests.ops.test_worker_killed import ROOT, server_env
+
+    show = "from django.conf import settings; print(settings.EMAIL_BACKEND); print(settings.EMAIL_FILE_PATH)"
+    env = server_env(tmp_path)
+    demo = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", show],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert demo == ["django.core.mail.backends.filebased.EmailBackend", str(tmp_path / "mail")]
+    env.update(
+        {
+            "ASKDESK_ENV": "production",
+            "DJANGO_SECRET_KEY": "x" * 60,
+            "DJANGO_ALLOWED_HOSTS": "askdesk.example.org",
+            "ASKDESK_CONTACT_KEYS": "dGVzdC1jb250YWN0LWtleS0xLTEyMzQ1Njc4OTAxMjM=",
+            "ASKDESK_CONTACT_LOOKUP_KEY": "k",
+            "DJANGO_EMAIL_HOST": "smtp.example.org",
+        }
+    )
+    show = "from django.conf import settings; print(settings.EMAIL_BACKEND); print(settings.EMAIL_HOST)"
+    production = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-v", "0", "-c", show], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert production.stdout.split() == ["django.core.mail.backends.smtp.EmailBackend", "smtp.example.org"], (
+        production.stderr[-2000:]
+    )
