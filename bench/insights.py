@@ -2,6 +2,7 @@
 cold and from the cache, on one call-out of N questions in a fresh SQLite database.
 
     .venv/bin/python bench/insights.py [N]
+    PG_FSYNC=off scripts/with-postgres .venv/bin/python bench/insights.py [N]
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ def timed(function, rounds: int = 5) -> float:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    folder = tempfile.mkdtemp(prefix="askdesk-bench-insights-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    # A PostgreSQL DATABASE_URL (scripts/with-postgres sets one) is used as it is; otherwise a fresh SQLite file.
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        folder = tempfile.mkdtemp(prefix="askdesk-bench-insights-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
     import django
 
     django.setup()
@@ -99,7 +102,9 @@ def main() -> None:
     cold_s = timed(cold)
     warm_s = timed(lambda: reports.callout_report(callout=callout), rounds=50)
     print(describe_machine())
-    print(f"one call-out of {count:,} questions, SQLite")
+    from django.db import connection
+
+    print(f"one call-out of {count:,} questions, {connection.vendor}")
     print(f"figures (aggregate queries):        {figures_s * 1e3:8.1f} ms")
     print(f"figures and charts, cold cache:     {cold_s * 1e3:8.1f} ms")
     print(f"from the cache (same 5-min bucket): {warm_s * 1e3:8.3f} ms")
