@@ -24,6 +24,7 @@ $(VENV)/.test-installed: requirements/test.txt requirements/base.txt | $(VENV)/b
 setup: $(VENV)/.base-installed
 	mkdir -p var
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compile_translations
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
 	# The int8 ONNX export of the embedding model, made once from the packaged weights,
@@ -44,7 +45,7 @@ test-sqlite: test-setup
 	$(PY) -m pytest --import-mode=importlib
 
 test-postgres: $(VENV)/.test-installed
-	PG_FSYNC=off scripts/with-postgres $(PY) -m pytest --import-mode=importlib -p no:cacheprovider --ignore=tests/browser --ignore=tests/nlp
+	PG_FSYNC=off scripts/with-postgres scripts/with-redis $(PY) -m pytest --import-mode=importlib -p no:cacheprovider --ignore=tests/browser --ignore=tests/nlp
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

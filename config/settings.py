@@ -57,7 +57,7 @@ SECRET_KEY = env("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set in production.")
-    # Readers' private links depend on it, so it must survive restarts.
+    # Sessions and the form's resubmission check depend on it, so it must survive restarts.
     SECRET_KEY = _local_key("secret-key", lambda: secrets.token_urlsafe(50))
 
 INSTALLED_APPS = [
@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "askdesk.answers",
     "askdesk.analysis",
     "askdesk.privacy",
+    "askdesk.public",
     "askdesk.readers",
     # JSON API (django-ninja serves its reference page's static files).
     "ninja",
@@ -183,6 +184,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("ASKDESK_TIME_ZONE", "Europe/London")
 USE_I18N = True
+# Readers' pages are translated (askdesk/locale, compiled by scripts/compile-messages); a
+# newsroom sets its default and the reader's Accept-Language is honoured. Staff pages are English.
+LANGUAGES = [("en", "English"), ("fa", "فارسی"), ("ar", "العربية"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "askdesk" / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -284,6 +289,25 @@ ASKDESK_PERIODIC_TASKS = {
     "askdesk.analysis.tasks.analyse_missed_questions": int(env("ASKDESK_ANALYSIS_SWEEP_INTERVAL_SECONDS", "60")),
 }
 
+# Public pages (story, answers, embeds, feeds) are rendered once per version of their call-out
+# and kept in this cache: local memory by default, Redis shared by every web process when
+# ASKDESK_CACHE_URL is set (redis://host:port/db).
+ASKDESK_CACHE_URL = env("ASKDESK_CACHE_URL")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": ASKDESK_CACHE_URL}
+    if ASKDESK_CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 5000}}
+}
+# How long a rendered page stays in the cache (and browsers and CDNs may keep it), and how long
+# a CDN may serve it stale while it fetches the next one.
+ASKDESK_PUBLIC_CACHE_SECONDS = int(env("ASKDESK_PUBLIC_CACHE_SECONDS", "60"))
+ASKDESK_PUBLIC_STALE_SECONDS = int(env("ASKDESK_PUBLIC_STALE_SECONDS", "300"))
+# A process may trust a call-out's version number this long before asking again (the process
+# that changes a call-out forgets it at once; with Redis, so do all others).
+ASKDESK_PUBLIC_STATE_SECONDS = float(env("ASKDESK_PUBLIC_STATE_SECONDS", "1"))
+# How often open answers pages and embeds ask for new answers (seconds). Behind a CDN 5 is
+# cheap; served directly, each idle reader costs one conditional request per interval.
+ASKDESK_LIVE_POLL_SECONDS = int(env("ASKDESK_LIVE_POLL_SECONDS", "5"))
 # --- Email (askdesk.readers): readers told when answered, editors alerted --------------------
 # Production sends through SMTP; elsewhere messages are written as files under
 # ASKDESK_DATA_DIR/mail, so the demo's emails can be read.
@@ -310,13 +334,10 @@ ASKDESK_ALERT_FAST_MINUTES = int(env("ASKDESK_ALERT_FAST_MINUTES", "60"))
 # --- Abuse limits (askdesk.ops.limits) -------------------------------------------------------
 # Counters of the rate limits live in the "limits" cache, shared by every web process: by
 # default a table in the database (made by a migration), with an atomic increment.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "limits": {
-        "BACKEND": env("ASKDESK_LIMITS_CACHE_BACKEND", "askdesk.ops.cache.AtomicDatabaseCache"),
-        "LOCATION": env("ASKDESK_LIMITS_CACHE_LOCATION", "askdesk_limits_cache"),
-        "OPTIONS": {"MAX_ENTRIES": 200_000},
-    },
+CACHES["limits"] = {
+    "BACKEND": env("ASKDESK_LIMITS_CACHE_BACKEND", "askdesk.ops.cache.AtomicDatabaseCache"),
+    "LOCATION": env("ASKDESK_LIMITS_CACHE_LOCATION", "askdesk_limits_cache"),
+    "OPTIONS": {"MAX_ENTRIES": 200_000},
 }
 RATELIMIT_USE_CACHE = "limits"
 # django-ratelimit's system check knows only memcached and Redis as atomic; AtomicDatabaseCache is.

@@ -10,6 +10,8 @@ from askdesk.callouts import views as callouts
 from askdesk.insights import views as insights
 from askdesk.ops import views as ops
 from askdesk.privacy import views as privacy
+from askdesk.public import feeds
+from askdesk.public import views as public
 from askdesk.questions import views as questions
 from askdesk.readers import views as readers
 from askdesk.stories import views as stories
@@ -18,7 +20,7 @@ from askdesk.webhooks import views as webhooks
 
 questions_urls = (
     [
-        path("stories/<slug:slug>/", questions.story_page, name="story"),
+        path("stories/<slug:slug>/", public.story_page, name="story"),
         path("ask/<slug:callout_slug>/", questions.ask, name="ask"),
         path("q/<str:token>/", questions.question_status, name="status"),
         path("q/<str:token>/delete/", questions.question_delete, name="delete"),
@@ -32,7 +34,7 @@ questions_urls = (
 )
 answers_urls = (
     [
-        path("answers/<slug:callout_slug>/", answers.public_answers, name="public"),
+        path("answers/<slug:callout_slug>/", public.answers_page, name="public"),
         path("ask/<slug:callout_slug>/suggestions/", answers.suggest, name="suggest"),
         path("desk/mine/", answers.my_questions, name="queue"),
         path("desk/questions/<int:pk>/answer/", answers.answer_edit, name="edit"),
@@ -51,6 +53,23 @@ desk_urls = (
         path("desk/privacy/export/", privacy.export_reader_data, name="export_reader_data"),
     ],
     "desk",
+)
+# Embeds, oEmbed, feeds and live answers: public, cached, the same for every reader.
+public_urls = (
+    [
+        path("embed/<slug:callout_slug>/form/", public.embed_form, name="embed_form"),
+        path("embed/<slug:callout_slug>/answers/", public.embed_answers, name="embed_answers"),
+        path("answers/<slug:callout_slug>/live/", public.answers_live, name="live"),
+        path("answers/<slug:callout_slug>/feed.rss", feeds.CalloutRssFeed(), name="feed_rss"),
+        path("answers/<slug:callout_slug>/feed.atom", feeds.CalloutAtomFeed(), name="feed_atom"),
+        path("answers/<slug:callout_slug>/feed.json", feeds.callout_json_feed, name="feed_json"),
+        path("n/<slug:newsroom_slug>/feed.rss", feeds.NewsroomRssFeed(), name="newsroom_rss"),
+        path("n/<slug:newsroom_slug>/feed.atom", feeds.NewsroomAtomFeed(), name="newsroom_atom"),
+        path("n/<slug:newsroom_slug>/feed.json", feeds.newsroom_json_feed, name="newsroom_json"),
+        path("n/<slug:newsroom_slug>/theme.css", public.theme_css, name="theme"),
+        path("oembed", public.oembed, name="oembed"),
+    ],
+    "public",
 )
 readers_urls = (
     [
@@ -92,6 +111,7 @@ urlpatterns = [
     path("", include(questions_urls)),
     path("", include(answers_urls)),
     path("", include(desk_urls)),
+    path("", include(public_urls)),
     path("", include(accounts_urls)),
     path("", include(readers_urls)),
     path("", include(insights_urls)),

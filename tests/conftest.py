@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 
 from askdesk.accounts.models import Expert, Role
@@ -16,11 +17,25 @@ from askdesk.callouts.models import Callout
 from askdesk.callouts.services import story_import
 from askdesk.newsrooms.models import LegalDocument, Newsroom
 from askdesk.newsrooms.services import legal_document_publish
+from askdesk.questions.formtoken import form_token
 from askdesk.questions.models import Question
 from askdesk.questions.services import question_submit
+from askdesk.web.management.commands.compile_translations import compile_translations
 
 DEMO_STORY = Path(__file__).resolve().parents[1] / "askdesk" / "web" / "demo" / "israel-strike-isfahan.txt"
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_translations() -> None:
+    """Readers' pages in Persian, Arabic and French need the compiled catalogues."""
+    compile_translations()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Public pages are cached under their call-out's id and version: no test sees another's."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -99,5 +114,7 @@ def form_data(callout: Callout | None = None, **overrides: Any) -> dict[str, Any
         "consent": "on",
         "submission_key": str(uuid.uuid4()),
     }
+    if callout is not None:
+        data["form_token"] = form_token(callout_id=callout.pk)
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

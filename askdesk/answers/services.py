@@ -13,6 +13,7 @@ from askdesk.answers.models import Answer
 from askdesk.answers.selectors import COVERABLE
 from askdesk.answers.signals import questions_answered
 from askdesk.audit.services import actor_user, audit_record
+from askdesk.callouts.services import callout_public_changed
 from askdesk.nlp.invisible import visible_strip
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
@@ -126,6 +127,7 @@ def _publish(question: Question, actor: Any, now: Any, cover: Sequence[int]) -> 
         covered=covered,
         not_covered=len(set(cover)) - len(covered),
     )
+    callout_public_changed(callout_id=question.callout_id)
     # The one point where questions become answered (their own publication, or covered by it).
     questions_answered.send(sender=Question, question_ids=[question.pk, *covered], answered_by=question.pk)
     return question
@@ -244,5 +246,6 @@ def question_unpublish(*, question: Question, actor: Any) -> Question:
     question.byline = ""
     question.save(update_fields=[*update, "published_at", "byline"])
     released = release_covered(question)
+    callout_public_changed(callout_id=question.callout_id)
     audit_record(actor=actor, action="question.unpublish", target=question, released=released)
     return question

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from askdesk.accounts.access import editor_required, expert_for, staff_required
 from askdesk.answers import services
-from askdesk.answers.selectors import CoverCandidate, cover_candidates, passage_choices, published_questions
+from askdesk.answers.selectors import CoverCandidate, cover_candidates, passage_choices
 from askdesk.answers.suggestions import Suggestions, suggestions_for
 from askdesk.callouts.models import Callout
 from askdesk.ops.limits import limit_exceeded
@@ -55,15 +55,6 @@ def suggest(request: HttpRequest, callout_slug: str) -> JsonResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
-
-
-def public_answers(request: HttpRequest, callout_slug: str) -> HttpResponse:
-    callout = get_object_or_404(Callout.objects.select_related("story"), slug=callout_slug)
-    return render(
-        request,
-        "answers/public.html",
-        {"callout": callout, "story": callout.story, "questions": list(published_questions(callout=callout))},
-    )
 
 
 @staff_required

@@ -34,6 +34,11 @@ class Callout(models.Model):
     # that the grouping they hold in memory is stale.
     groups_version = models.PositiveIntegerField(default=0)
     questions_at_last_regroup = models.PositiveIntegerField(default=0)
+    # Bumped (callouts.services.callout_public_changed) whenever anything a reader sees on the
+    # public pages changes: publish, unpublish, close, a wording edit. Public pages are rendered
+    # once per version and kept in the cache under it.
+    public_version = models.PositiveIntegerField(default=0)
+    public_changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -2,11 +2,15 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from askdesk.audit.services import Actor, audit_record
 from askdesk.callouts.models import DEFAULT_PUBLICATION_NOTE, Callout
+from askdesk.callouts.pages import callout_scope, forget_pages, newsroom_scope
+from askdesk.callouts.selectors import state_key_for_callout, state_key_for_story
 from askdesk.newsrooms.models import Newsroom
 from askdesk.stories.models import Story
 from askdesk.stories.services import story_create, story_read, unique_slug
@@ -65,8 +69,40 @@ def callout_set_status(*, callout: Callout, status: str, actor: Actor) -> Callou
         callout.closes_at = closing_time(callout.story.newsroom, opened_at=now)
         update.append("closes_at")
     callout.save(update_fields=update)
+    callout_public_changed(callout_id=callout.pk)
     audit_record(actor=actor, action=f"callout.{status}", target=callout)
     return callout
+
+
+def callout_public_changed(*, callout_id: int) -> None:
+    """Something readers see on the call-out's public pages changed: they are rendered anew.
+
+    Called inside the transaction of the change. The version is forgotten by this process at
+    once (so a reader who reloads sees the change) and again after commit, in case another
+    request cached the old version in between; the pages cached for the old version, and the
+    newsroom's feeds, are deleted, so no cache keeps words that were just taken down.
+    """
+    found = list(  # the version before this change: its cached pages are the ones to delete
+        Callout.objects.filter(pk=callout_id).values_list(
+            "slug", "story__slug", "story__newsroom_id", "public_version", "story__newsroom__public_version"
+        )
+    )
+    Callout.objects.filter(pk=callout_id).update(
+        public_version=F("public_version") + 1, public_changed_at=timezone.now()
+    )
+    keys: list[str] = []
+    scopes: list[str] = []
+    for slug, story_slug, newsroom_id, version, newsroom_version in found:
+        keys += [state_key_for_callout(slug), state_key_for_story(story_slug)]
+        scopes += [callout_scope(callout_id, f"{version}.{newsroom_version}"), newsroom_scope(newsroom_id)]
+
+    def forget() -> None:
+        cache.delete_many(keys)
+        for scope in scopes:
+            forget_pages(scope)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def closing_time(newsroom: Newsroom, *, opened_at: dt.datetime) -> dt.datetime:
@@ -82,5 +118,6 @@ def callouts_close_due(*, now: dt.datetime) -> int:
         callout.status = Callout.Status.CLOSED
         callout.closed_at = now
         callout.save(update_fields=["status", "closed_at"])
+        callout_public_changed(callout_id=callout.pk)
         audit_record(actor=None, action="callout.closed", target=callout, reason="closing time")
     return len(due)

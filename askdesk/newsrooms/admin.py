@@ -4,12 +4,28 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from askdesk.newsrooms.models import LegalDocument, Newsroom
+from askdesk.newsrooms.services import newsroom_public_changed
 
 
 @admin.register(Newsroom)
 class NewsroomAdmin(admin.ModelAdmin[Newsroom]):
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ("name",)}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "language"]}),
+        (
+            "Public pages and embeds",
+            {
+                "fields": ["home_url", "logo_url", "accent_colour", "background_colour", "text_colour", "font"],
+                "description": "How the story, answers and embedded pages look: they should read as yours.",
+            },
+        ),
+        ("Embedding", {"fields": ["embed_origins"]}),
+    ]
+
+    def save_model(self, request: HttpRequest, obj: Newsroom, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        newsroom_public_changed(newsroom=obj)
 
 
 @admin.register(LegalDocument)

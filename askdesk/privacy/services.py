@@ -54,7 +54,6 @@ RESUBMISSION_WINDOW = dt.timedelta(days=1)
 BATCH = 500
 
 
-@transaction.atomic
 def retention_apply(*, now: dt.datetime | None = None) -> RetentionReport:
     """Carry out the retention clocks (docs/privacy.md), as the daily task does.
 
@@ -64,6 +63,9 @@ def retention_apply(*, now: dt.datetime | None = None) -> RetentionReport:
        rejected or marked spam, whichever comes first; contact details typed into the question
        (its original wording, the wording to publish, group labels) are redacted with them.
     3. Unpublished questions go ASKDESK_RETAIN_UNPUBLISHED_DAYS after the call-out closed.
+
+    Each step commits in batches, so a long run never holds the database for long; a run cut
+    short leaves nothing half done, and the next run carries on.
     """
     now = now or timezone.now()
     callouts_closed = callouts_close_due(now=now)
@@ -101,31 +103,39 @@ def _erase_contact_details(*, questions: QuerySet[Question], now: dt.datetime) -
         by_callout.setdefault(callout_id, []).append(pk)
     contacts_deleted = texts_redacted = 0
     for callout_id, ids in by_callout.items():
-        deleted = 0
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
-            number, _ = ReaderContact.objects.filter(question_id__in=batch).delete()
-            deleted += number
-            for question in Question.objects.filter(pk__in=batch).only("text", "public_text", "contact_spans"):
-                texts_redacted += _redact(question, now)
-        redacted_labels = 0
-        for group in QuestionGroup.objects.filter(callout_id=callout_id):
-            label = scrub(group.label)
-            if label.spans:
-                QuestionGroup.objects.filter(pk=group.pk).update(label=label.text)
-                redacted_labels += 1
-        contacts_deleted += deleted
-        audit_record(
-            actor=None,
-            action="retention.delete_contacts",
-            target=Callout(pk=callout_id),
-            count=deleted,
-            questions=len(ids),
-            labels_redacted=redacted_labels,
-        )
-    if texts_redacted:
-        purge_deleted(connection)  # the search index would keep the words it replaced
+            with transaction.atomic():
+                deleted, _ = ReaderContact.objects.filter(question_id__in=batch).delete()
+                redacted = 0
+                for question in Question.objects.filter(pk__in=batch).only("text", "public_text", "contact_spans"):
+                    redacted += _redact(question, now)
+                labels = _redact_labels(callout_id) if start + BATCH >= len(ids) else 0
+                if redacted:
+                    purge_deleted(connection)  # the search index would keep the words it replaced
+                audit_record(
+                    actor=None,
+                    action="retention.delete_contacts",
+                    target=Callout(pk=callout_id),
+                    count=deleted,
+                    questions=len(batch),
+                    texts_redacted=redacted,
+                    labels_redacted=labels,
+                )
+            contacts_deleted += deleted
+            texts_redacted += redacted
     return contacts_deleted, texts_redacted
+
+
+def _redact_labels(callout_id: int) -> int:
+    """Group labels of the call-out without the contact details copied into them."""
+    redacted = 0
+    for group in QuestionGroup.objects.filter(callout_id=callout_id).only("label"):
+        label = scrub(group.label)
+        if label.spans:
+            QuestionGroup.objects.filter(pk=group.pk).update(label=label.text)
+            redacted += 1
+    return redacted
 
 
 def _redact(question: Question, now: dt.datetime) -> int:

@@ -8,11 +8,15 @@ from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.validators import MaxLengthValidator
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from askdesk.callouts.models import Callout
 from askdesk.nlp.invisible import visible_strip
+from askdesk.questions.formtoken import form_token_valid
 
 MIN_AGE, MAX_AGE = 5, 120
+AGE_RANGE = format_lazy(_("Enter an age between {low} and {high}."), low=MIN_AGE, high=MAX_AGE)
 DEFAULT_PHONE_REGION = "GB"
 # The signed time the form was shown: kept small and in the form, so that a page-wide signed
 # token can carry it later. A form older than a day is refused as stale.
@@ -35,53 +39,57 @@ class QuestionForm(forms.Form):
     """The reader's form under a story."""
 
     question = VisibleCharField(
-        label="Your question",
+        label=_("Your question"),
         widget=forms.Textarea(attrs={"rows": 4}),
         min_length=3,
         error_messages={
-            "required": "Enter your question.",
-            "min_length": "Your question is too short. Write at least %(limit_value)d characters.",
+            "required": _("Enter your question."),
+            "min_length": _("Your question is too short. Write at least %(limit_value)d characters."),
         },
     )
-    name = VisibleCharField(label="Name", required=False, max_length=100)
+    name = VisibleCharField(label=_("Name"), required=False, max_length=100)
     age = forms.IntegerField(
-        label="Age",
+        label=_("Age"),
         required=False,
         min_value=MIN_AGE,
         max_value=MAX_AGE,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "size": 4}),
         error_messages={
-            "invalid": "Enter your age as a number, like 34.",
-            "min_value": f"Enter an age between {MIN_AGE} and {MAX_AGE}.",
-            "max_value": f"Enter an age between {MIN_AGE} and {MAX_AGE}.",
+            "invalid": _("Enter your age as a number, like 34."),
+            "min_value": AGE_RANGE,
+            "max_value": AGE_RANGE,
         },
     )
-    location = VisibleCharField(label="Location", required=False, max_length=100)
-    hide_name = forms.BooleanField(label="Don't publish my name", required=False)
-    hide_age = forms.BooleanField(label="Don't publish my age", required=False)
-    hide_location = forms.BooleanField(label="Don't publish my location", required=False)
+    location = VisibleCharField(label=_("Location"), required=False, max_length=100)
+    hide_name = forms.BooleanField(label=_("Don't publish my name"), required=False)
+    hide_age = forms.BooleanField(label=_("Don't publish my age"), required=False)
+    hide_location = forms.BooleanField(label=_("Don't publish my location"), required=False)
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         required=False,
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Enter an email address in the form name@example.com."},
+        error_messages={"invalid": _("Enter an email address in the form name@example.com.")},
     )
     phone = forms.CharField(
-        label="Phone",
+        label=_("Phone"),
         required=False,
         max_length=32,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
     )
     consent = forms.BooleanField(
         required=True,
-        error_messages={"required": "Tick the box to accept the terms and the privacy policy."},
+        error_messages={"required": _("Tick the box to accept the terms and the privacy policy.")},
     )
-    submission_key = forms.UUIDField(widget=forms.HiddenInput)
+    # Made in the reader's browser (askdesk/form.js), so that cached pages carry none; a reader
+    # without scripts gets one made when the form arrives.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
+    # Signed, bound to the call-out, the same for every reader within an hour (formtoken.py).
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
     # Against scripts: a field people never see (bots fill every field) and the time the form
     # was shown, signed, so that a form sent faster than a person can type is refused.
     website = forms.CharField(
-        label="Leave this field empty", required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
+        label=_("Leave this field empty"), required=False, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -95,8 +103,8 @@ class QuestionForm(forms.Form):
         assert isinstance(question, forms.CharField)
         question.max_length = limit
         question.validators.append(MaxLengthValidator(limit))
-        question.error_messages["max_length"] = (
-            f"Your question is too long. Keep it under {limit} characters (it has %(show_value)d)."
+        question.error_messages["max_length"] = format_lazy(
+            _("Your question is too long. Keep it under {limit} characters (it has %(show_value)d)."), limit=limit
         )
         question.widget.attrs["maxlength"] = str(limit)
         name_attrs = {"name": "name", "age": "off", "location": "address-level2"}
@@ -118,13 +126,13 @@ class QuestionForm(forms.Form):
         )
         if number is None or not possible:
             raise forms.ValidationError(
-                "Enter a phone number we can call, like 07700 900123 or +44 7700 900123.", code="invalid"
+                _("Enter a phone number we can call, like 07700 900123 or +44 7700 900123."), code="invalid"
             )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     def clean_website(self) -> str:
         if self.cleaned_data.get("website"):
-            raise forms.ValidationError("Leave the last field empty.", code="honeypot")
+            raise forms.ValidationError(_("Leave the last field empty."), code="honeypot")
         return ""
 
     def clean_started(self) -> float | None:
@@ -134,25 +142,33 @@ class QuestionForm(forms.Form):
         if not raw and minimum <= 0:
             return None
         try:
-            callout_pk, _, shown = signing.Signer(salt=FORM_STARTED_SALT).unsign(raw).partition(":")
+            callout_pk, _colon, shown = signing.Signer(salt=FORM_STARTED_SALT).unsign(raw).partition(":")
             spent = time.time() - float(shown)
         except (signing.BadSignature, ValueError):
             callout_pk, spent = "", -1.0
         if callout_pk != str(self.callout.pk) or not 0 <= spent <= FORM_MAX_AGE_SECONDS:
             raise forms.ValidationError(
-                "This form is out of date. Reload the page, then send your question again.", code="stale"
+                _("This form is out of date. Reload the page, then send your question again."), code="stale"
             )
         if spent < minimum:
             raise forms.ValidationError(
-                "That was very quick. Check your question, then send it again.", code="too_fast"
+                _("That was very quick. Check your question, then send it again."), code="too_fast"
             )
         return spent
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if not self.callout.is_open:
-            raise forms.ValidationError("This call-out is closed and no longer takes questions.", code="closed")
+            raise forms.ValidationError(_("This call-out is closed and no longer takes questions."), code="closed")
+        if not form_token_valid(cleaned.get("form_token", ""), callout_id=self.callout.pk):
+            raise forms.ValidationError(
+                _(
+                    "This form was open for a long time and has expired. Your question is not sent yet: "
+                    "please send it again."
+                ),
+                code="expired",
+            )
         missing_contact = not (cleaned.get("email") or cleaned.get("phone"))
         if self.callout.require_contact and missing_contact and not {"email", "phone"} & set(self.errors):
-            self.add_error("email", "Give an email address or a phone number so that we can reach you.")
+            self.add_error("email", _("Give an email address or a phone number so that we can reach you."))
         return cleaned

@@ -137,6 +137,11 @@ def reader_answer(*, question: Question) -> Any:
     return getattr(answered, "answer", None)
 
 
+def published_count(*, callout: Callout) -> int:
+    """How many of the call-out's questions are answered on its public page."""
+    return Question.objects.filter(callout=callout, status=Question.Status.PUBLISHED).count()
+
+
 def reader_has_email(*, question: Question) -> bool:
     """Whether the reader left an email address (found without decrypting it)."""
     return ReaderContact.objects.filter(question=question).exclude(email_digest="").exists()

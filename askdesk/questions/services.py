@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_variables
 from askdesk.accounts.models import Expert
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
+from askdesk.callouts.services import callout_public_changed
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.nlp.invisible import visible_strip
@@ -25,6 +26,7 @@ from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
 from askdesk.questions.signals import group_sizes_changed, question_changed, question_deleted, question_submitted
 from askdesk.search.schema import purge_deleted
+from askdesk.search.selectors import search_questions
 
 Status = Question.Status
 
@@ -71,7 +73,7 @@ def _current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
     return terms, privacy
 
 
-@sensitive_variables("email", "phone", "name", "age", "location")
+@sensitive_variables("email", "phone", "name", "age", "location", "content")
 def question_submit(
     *,
     callout: Callout,
@@ -236,6 +238,7 @@ def question_edit_wording(*, question: Question, public_text: str, actor: Any) -
     question.public_text = wording
     question.contact_spans = contact_spans_in(question.display_text)
     question.save(update_fields=["public_text", "contact_spans"])
+    _public_changed_if_shown(question)
     audit_record(actor=actor, action="question.edit_wording", target=question, reverted=not wording)
     return question
 
@@ -249,6 +252,7 @@ def question_redact_contact_details(*, question: Question, actor: Any) -> Questi
     question.public_text = result.text
     question.contact_spans = []
     question.save(update_fields=["public_text", "contact_spans"])
+    _public_changed_if_shown(question)
     audit_record(
         actor=actor, action="question.redact", target=question, kinds=sorted({span.kind for span in result.spans})
     )
@@ -300,15 +304,17 @@ def questions_erase(*, questions: QuerySet[Question]) -> int:
         if status == Status.PUBLISHED:
             release_covered(Question(pk=pk))
     Question.objects.filter(pk__in=[row[0] for row in rows]).delete()
-    words_by_callout: dict[int, set[str]] = {}
+    texts_by_callout: dict[int, list[str]] = {}
     for _, callout_id, _, _, text, public_text in rows:
-        words_by_callout.setdefault(callout_id, set()).update(_words(text), _words(public_text))
+        texts_by_callout.setdefault(callout_id, []).extend([text, public_text])
     for group in QuestionGroup.objects.filter(pk__in={row[2] for row in rows if row[2] is not None}):
         _refresh_group(group, relabel=True)
-    for callout_id, words in words_by_callout.items():
-        _forget_words_in_labels(callout_id=callout_id, words=words)
+    for callout_id, texts in texts_by_callout.items():
+        _forget_in_labels(callout_id=callout_id, texts=texts)
         _groups_changed(callout_id)
     purge_deleted(connection)
+    for callout_id in {row[1] for row in rows if row[3] in {Status.PUBLISHED, Status.COVERED}}:
+        callout_public_changed(callout_id=callout_id)  # the public pages showed or counted them
     for pk, callout_id, _, status, _, _ in rows:
         question_deleted.send(
             sender=Question, question_id=pk, callout_id=callout_id, was_published=status == Status.PUBLISHED
@@ -329,17 +335,30 @@ def group_label(text: str) -> str:
     return text if len(text) <= LABEL_LENGTH else text[: LABEL_LENGTH - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _forget_words_in_labels(*, callout_id: int, words: set[str]) -> None:
-    """Label again every group whose label has a word of ``words`` that none of its members has."""
-    for group in QuestionGroup.objects.filter(callout_id=callout_id):
-        suspect = _words(group.label) & words
-        if not suspect:
-            continue
-        members: set[str] = set()
-        for text, public_text in Question.objects.filter(group=group).values_list("text", "public_text"):
-            members |= _words(text) | _words(public_text)
-        if not suspect <= members:
-            _refresh_group(group, relabel=True)
+def _plain(text: str) -> str:
+    return " ".join(text.lower().rstrip("…").split())
+
+
+def _forget_in_labels(*, callout_id: int, texts: list[str]) -> None:
+    """Label again every group whose label copies a deleted wording, or has a word of one that no
+    question left in the call-out has (a label may come from a question that has moved since)."""
+    remaining = Question.objects.filter(callout_id=callout_id)
+    words = set().union(*map(_words, texts))
+    # One index lookup per word; a word that remains elsewhere is no trace of this reader.
+    unique = {word for word in words if not search_questions(remaining, word).exists()}
+    copies = {_plain(text) for text in texts if text}
+    # Labels only, as plain rows: a call-out can have tens of thousands of groups.
+    labels = QuestionGroup.objects.filter(callout_id=callout_id).exclude(label="").values_list("pk", "label")
+    for pk, label in labels:
+        plain = _plain(label)
+        if _words(label) & unique or (plain and any(copy.startswith(plain) for copy in copies)):
+            _refresh_group(QuestionGroup.objects.get(pk=pk), relabel=True)
+
+
+def _public_changed_if_shown(question: Question) -> None:
+    """A published question (or one counted under a published one) is on the public pages."""
+    if question.status in {Status.PUBLISHED, Status.COVERED}:
+        callout_public_changed(callout_id=question.callout_id)
 
 
 @transaction.atomic
@@ -358,6 +377,7 @@ def question_decline_cover(*, question: Question) -> Question:
     question.cover_declined_from_id = published
     question.covered_by = None
     question.save(update_fields=[*update, "status_before_cover", "cover_declined_from", "covered_by"])
+    callout_public_changed(callout_id=question.callout_id)  # the "and N other readers" count
     audit_record(actor=None, action="question.cover_declined", target=question, published=published)
     return question
 

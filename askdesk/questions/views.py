@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import uuid
 
 from django.conf import settings
@@ -9,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +18,9 @@ from askdesk.accounts.access import editor_required, is_editor, staff_required
 from askdesk.accounts.models import Expert
 from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
-from askdesk.newsrooms.models import LegalDocument
+from askdesk.newsrooms.csp import public_csp
+from askdesk.newsrooms.language import reader_language, text_direction
+from askdesk.newsrooms.models import LegalDocument, Newsroom
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.ops.limits import limit_exceeded, repeated_text, too_many_requests
 from askdesk.privacy.services import can_reveal_contacts
@@ -24,9 +28,11 @@ from askdesk.questions import services
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
+from askdesk.questions.formtoken import form_token, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.selectors import (
     groups_for_moving,
+    published_count,
     question_by_token,
     question_evidence,
     question_history,
@@ -41,54 +47,77 @@ from askdesk.questions.selectors import (
 from askdesk.stories.models import Story
 from askdesk.stories.selectors import story_paragraphs
 
+logger = logging.getLogger(__name__)
+
 # Public pages ---------------------------------------------------------------------------
 
 
-def _story_context(story: Story, callout: Callout | None, form: QuestionForm | None) -> dict[str, object]:
+def story_page_context(
+    *, story: Story, callout: Callout | None, form: QuestionForm | None, site: str
+) -> dict[str, object]:
+    """What the story page and the embedded form show; the same for every reader."""
     newsroom = story.newsroom
     return {
         "story": story,
+        "newsroom": newsroom,
+        "site": site,
         "paragraphs": story_paragraphs(story=story),
         "callout": callout,
         "form": form,
+        "form_token": form_token(callout_id=callout.pk) if callout is not None else "",
+        "answered_count": published_count(callout=callout) if callout is not None else 0,
         "terms": legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.TERMS),
         "privacy": legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.PRIVACY),
     }
 
 
-def _new_form(callout: Callout) -> QuestionForm:
-    return QuestionForm(callout=callout, initial={"submission_key": uuid.uuid4()})
+def _site(request: HttpRequest) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
 
 
-def story_page(request: HttpRequest, slug: str) -> HttpResponse:
-    story = get_object_or_404(Story.objects.select_related("newsroom"), slug=slug)
-    callout = story.callouts.order_by("-created_at").first()
-    form = _new_form(callout) if callout is not None and callout.is_open else None
-    return render(request, "questions/story.html", _story_context(story, callout, form))
+def _refused(request: HttpRequest, reason: str) -> HttpResponse:
+    logger.warning("Reader form refused: %s", reason)
+    return render(request, "questions/refused.html", status=403)
 
 
+# The form is embedded in newsrooms' pages, where third-party cookies are blocked, and served
+# from a shared cache: Django's cookie-based CSRF check is replaced by a signed form token bound
+# to the call-out and by Origin / Sec-Fetch-Site checks (formtoken.py, docs/security.md).
+@csrf_exempt
 @require_POST
 @sensitive_post_parameters("email", "phone", "name", "age", "location")
 @sensitive_variables()
 def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), slug=callout_slug)
+    embed = request.GET.get("embed") == "1"
+    newsroom = callout.story.newsroom
+    refused = post_origin_refused(request, allowed_origins=newsroom.allowed_origins)
+    if refused:
+        return _framed(_refused(request, refused), newsroom) if embed else _refused(request, refused)
     # Both limits count this request, so a client over its own limit also counts for the call-out.
     over_client = limit_exceeded(request, "ask_client")
     over_callout = limit_exceeded(request, "ask_callout", target=f"callout:{callout.pk}")
     if over_client or over_callout:
-        return too_many_requests(
+        response = too_many_requests(
             request,
             "You have sent several questions in a short time. Please wait a few minutes before sending another."
             if over_client
             else "This call-out is receiving a great many questions right now. Please try again in a few minutes.",
         )
+        return _framed(response, newsroom) if embed else response  # shown inside the newsroom's page
+    language = reader_language(request, default=callout.story.newsroom.language)
+    with translation.override(language):
+        return _ask(request, callout, embed=embed, language=language)
+
+
+def _ask(request: HttpRequest, callout: Callout, *, embed: bool, language: str) -> HttpResponse:
     form = QuestionForm(request.POST, callout=callout)
     if form.is_valid():
         data = form.cleaned_data
         try:
             _, token, _ = services.question_submit(
                 callout=callout,
-                submission_key=data["submission_key"],
+                submission_key=data["submission_key"] or uuid.uuid4(),
                 text=data["question"],
                 consent=data["consent"],
                 name=data["name"],
@@ -105,9 +134,19 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect(reverse("questions:status", args=[token]) + "?submitted=1")
-    context = _story_context(callout.story, callout, form)
-    return render(request, "questions/story.html", context, status=400)
+            status_url = reverse("questions:status", args=[token]) + f"?submitted=1&lang={language}"
+            return redirect(status_url + ("&embed=1" if embed else ""))
+    context = story_page_context(story=callout.story, callout=callout, form=form, site=_site(request))
+    context.update(lang=language, dir=text_direction(language))
+    response = render(request, "public/embed_form.html" if embed else "questions/story.html", context, status=400)
+    return _framed(response, callout.story.newsroom) if embed else response
+
+
+def _framed(response: HttpResponse, newsroom: Newsroom) -> HttpResponse:
+    """A page shown inside the newsroom's own pages: only the sites it allowed may frame it."""
+    response["Content-Security-Policy"] = public_csp(newsroom, frameable=True)
+    response.xframe_options_exempt = True
+    return response
 
 
 def _link_not_found(request: HttpRequest) -> HttpResponse:
@@ -121,20 +160,30 @@ def question_status(request: HttpRequest, token: str) -> HttpResponse:
         return _link_not_found(request)
     private_url = request.build_absolute_uri(reverse("questions:status", args=[token]))
     evidence, found = question_evidence(question=question)
-    return render(
-        request,
-        "questions/status.html",
-        {
-            "question": question,
-            "private_url": private_url,
-            "just_submitted": request.GET.get("submitted") == "1",
-            "has_email": reader_has_email(question=question),
-            "answer": reader_answer(question=question),
-            "covered_by": question.covered_by if question.status == Question.Status.COVERED else None,
-            "evidence_sentences": found[:1] if story_may_answer(evidence) else [],
-            "public_url": reverse("answers:public", args=[question.callout.slug]),
-        },
-    )
+    embed = request.GET.get("embed") == "1"
+    newsroom = question.callout.story.newsroom
+    language = reader_language(request, default=newsroom.language)
+    with translation.override(language):
+        response = render(
+            request,
+            "questions/status.html",
+            {
+                "base_template": "public/embed_base.html" if embed else "public/base.html",
+                "newsroom": newsroom,
+                "lang": language,
+                "dir": text_direction(language),
+                "question": question,
+                "private_url": private_url,
+                "just_submitted": request.GET.get("submitted") == "1",
+                "has_email": reader_has_email(question=question),
+                "answer": reader_answer(question=question),
+                "covered_by": question.covered_by if question.status == Question.Status.COVERED else None,
+                "evidence_sentences": found[:1] if story_may_answer(evidence) else [],
+                "public_url": reverse("answers:public", args=[question.callout.slug]),
+                "token": token,
+            },
+        )
+    return _framed(response, newsroom) if embed else response
 
 
 @require_POST
@@ -157,11 +206,14 @@ def question_delete(request: HttpRequest, token: str) -> HttpResponse:
     question = question_by_token(token=token)
     if question is None:
         return _link_not_found(request)
-    if request.method == "POST":
-        story = question.callout.story
-        services.question_delete_by_reader(question=question)
-        return render(request, "questions/deleted.html", {"story": story})
-    return render(request, "questions/delete_confirm.html", {"question": question, "token": token})
+    story = question.callout.story
+    language = reader_language(request, default=story.newsroom.language)
+    page = {"story": story, "newsroom": story.newsroom, "lang": language, "dir": text_direction(language)}
+    with translation.override(language):
+        if request.method == "POST":
+            services.question_delete_by_reader(question=question)
+            return render(request, "questions/deleted.html", page)
+        return render(request, "questions/delete_confirm.html", {**page, "question": question, "token": token})
 
 
 # Staff pages ----------------------------------------------------------------------------

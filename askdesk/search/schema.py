@@ -44,8 +44,8 @@ _SQLITE_TRIGGERS = {
 }
 _SQLITE_REBUILD = "INSERT INTO search_question_fts(search_question_fts) VALUES ('rebuild')"
 # FTS5 deletes by writing a tombstone next to the old entry; both keep the deleted words in
-# the index until segments merge. 'optimize' merges everything now (about 0.15 s at 100,000
-# questions), so a deleted question's words leave the index with it.
+# the index until segments merge. 'optimize' merges everything now, so a deleted question's
+# words leave the index with it (its cost grows with the index: bench/deletion.py).
 _SQLITE_PURGE = "INSERT INTO search_question_fts(search_question_fts) VALUES ('optimize')"
 _PG_INDEX_SQL = (
     "CREATE INDEX IF NOT EXISTS search_question_tsv ON questions_question "

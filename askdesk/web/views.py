@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 
 from askdesk.accounts.access import expert_for, is_editor, second_factor_verified, staff_required
 from askdesk.callouts.models import Callout
+from askdesk.newsrooms.language import reader_language, text_direction
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.privacy.services import can_reveal_contacts
 from askdesk.questions.models import Question
@@ -22,7 +24,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def legal_document(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(LegalDocument.objects.select_related("newsroom"), pk=pk)
-    return render(request, "web/legal.html", {"document": document})
+    language = reader_language(request, default=document.newsroom.language)
+    with translation.override(language):
+        return render(
+            request,
+            "web/legal.html",
+            {"document": document, "newsroom": document.newsroom, "lang": language, "dir": text_direction(language)},
+        )
 
 
 @staff_required

@@ -23,6 +23,7 @@ def test_contact_details_never_appear_in_any_api_response(client, api, anonymous
     client.post(
         f"/ask/{callout.slug}/",
         form_data(
+            callout,
             question=f"Is my town safe? Write to {CANARY_EMAIL}",
             email=CANARY_EMAIL,
             phone=CANARY_PHONE,

@@ -26,7 +26,7 @@ def test_an_empty_question_shows_the_errors_keeps_what_was_typed_and_stores_noth
 
     summary = page.locator("#error-summary")
     expect(summary).to_be_visible()
-    expect(page).to_have_title(f"Error: {callout.story.title} · askdesk")
+    expect(page).to_have_title(f"Error: {callout.story.title} · {callout.story.newsroom.name}")
     expect(summary.get_by_role("heading")).to_have_text("There is a problem")
     expected = {
         "id_question": "Enter your question.",

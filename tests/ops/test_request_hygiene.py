@@ -13,10 +13,13 @@ from tests.conftest import form_data, login, submit
 
 
 def csrf_client_and_token(callout) -> tuple[Client, str]:
-    """A browser that is held to the CSRF check, with the token its story page gave it."""
+    """A browser held to the CSRF checks, with the signed form token its story page gave it.
+
+    The reader form's own check is that token (docs/security.md); staff forms keep Django's.
+    """
     browser = Client(enforce_csrf_checks=True)
     page = browser.get(f"/stories/{callout.story.slug}/").content.decode()
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    found = re.search(r'name="form_token" value="([^"]+)"', page)
     assert found is not None
     return browser, found.group(1)
 
@@ -24,7 +27,7 @@ def csrf_client_and_token(callout) -> tuple[Client, str]:
 @pytest.mark.parametrize("charset", ["latin-1", "iso-8859-1", "utf8", "utf-16"])
 def test_a_form_body_in_another_charset_than_utf8_is_refused_with_400_before_the_csrf_check(callout, charset):
     browser, token = csrf_client_and_token(callout)
-    body = urlencode(form_data(question="Qué pasará en Isfahán?", csrfmiddlewaretoken=token), encoding="latin-1")
+    body = urlencode(form_data(callout, question="Qué pasará en Isfahán?", form_token=token), encoding="latin-1")
     response = browser.generic(
         "POST",
         f"/ask/{callout.slug}/",
@@ -37,7 +40,7 @@ def test_a_form_body_in_another_charset_than_utf8_is_refused_with_400_before_the
 
 def test_a_utf8_form_still_passes_the_csrf_check_and_is_stored(callout):
     browser, token = csrf_client_and_token(callout)
-    body = urlencode(form_data(question="Qué pasará en Isfahán?", csrfmiddlewaretoken=token))
+    body = urlencode(form_data(callout, question="Qué pasará en Isfahán?", form_token=token))
     response = browser.generic(
         "POST", f"/ask/{callout.slug}/", body.encode(), content_type="application/x-www-form-urlencoded; charset=UTF-8"
     )

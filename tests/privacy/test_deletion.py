@@ -15,6 +15,7 @@ from askdesk.answers.services import answer_publish, answer_save, question_unpub
 from askdesk.privacy.services import reader_data_export
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.services import question_assign, question_delete_by_reader, question_move, questions_erase
+from askdesk.webhooks.services import webhook_endpoint_create
 from tests.conftest import form_data, login, submit
 from tests.ops.test_background_tasks import DB_TASKS, run_worker_once
 from tests.security.traces import cache_text, database_text, table_texts
@@ -50,18 +51,28 @@ def test_after_deletion_no_table_and_no_cache_holds_the_readers_words(callout, e
     token = token_of(
         reader.post(
             f"/ask/{callout.slug}/",
-            form_data(question=CANARY_TEXT, name=f"{CANARY}name", location=f"{CANARY}ville", email="z@example.com"),
+            form_data(
+                callout, question=CANARY_TEXT, name=f"{CANARY}name", location=f"{CANARY}ville", email="z@example.com"
+            ),
         )
     )
     other = Client()
-    other_token = token_of(other.post(f"/ask/{callout.slug}/", form_data(question="Will flights to Isfahan stop?")))
+    other_token = token_of(
+        other.post(f"/ask/{callout.slug}/", form_data(callout, question="Will flights to Isfahan stop?"))
+    )
     run_worker_once()  # analysis: vectors, evidence, groups labelled from the first question
     canary_question = Question.objects.get(text=CANARY_TEXT)
     other_question = Question.objects.exclude(pk=canary_question.pk).get()
     canary_group = canary_question.group
     assert canary_group is not None and CANARY in canary_group.label.lower()
     question_move(question=other_question, target=canary_group, actor=editor)
-    # Published, so that public pages (and any cache of them) carry the words too.
+    # Published, so that public pages (and any cache of them) and a webhook delivery carry the words too.
+    webhook_endpoint_create(
+        newsroom=callout.story.newsroom,
+        url="https://hooks.example.org/askdesk",
+        events=["answer.published"],
+        actor=None,
+    )
     question_assign(question=canary_question, expert=expert, actor=editor)
     answer_save(question=canary_question, expert=expert, body="Flights continue, airlines say.", submit=True)
     answer_publish(question=canary_question, actor=editor)
@@ -81,7 +92,7 @@ def test_after_deletion_no_table_and_no_cache_holds_the_readers_words(callout, e
     # The search finds it, and a dump shows it in the table, the label and the search index.
     assert CANARY_TEXT in pages[6].content.decode()
     holding = {table for table, text in table_texts().items() if CANARY in text}
-    assert {"questions_question", "questions_questiongroup"} <= holding
+    assert {"questions_question", "questions_questiongroup", "webhooks_webhookdelivery"} <= holding
     if connection.vendor == "sqlite":
         assert "search_question_fts_data" in holding
     assert DBTaskResult.objects.exists()
@@ -130,6 +141,20 @@ def test_a_group_label_made_from_a_deleted_question_is_made_again_from_the_other
     stray.refresh_from_db()
     assert group.label == "Will flights to Isfahan stop?" and group.representative_id == second.pk
     assert stray.label == "What does Iran say?"
+
+
+def test_a_label_copied_from_a_deleted_question_goes_even_when_its_words_are_common(callout, editor):
+    deleted, _ = submit(callout, "Will Iran retaliate against Israel this week?")
+    kept, _ = submit(callout, "Iran: will it retaliate against Israel this week or later?")
+    question_move(question=kept, target=None, actor=editor)
+    # The label a worker made from the deleted question before it moved to a group of its own.
+    QuestionGroup.objects.filter(pk=kept.group_id).update(label="Will Iran retaliate against Israel this…")
+    unrelated = QuestionGroup.objects.create(callout=callout, label="iran, israel, week", size=0)
+
+    question_delete_by_reader(question=deleted)
+
+    assert QuestionGroup.objects.get(pk=kept.group_id).label == kept.text
+    assert QuestionGroup.objects.get(pk=unrelated.pk).label == "iran, israel, week"
 
 
 def test_deleting_the_last_question_of_a_group_deletes_the_group(callout, editor):

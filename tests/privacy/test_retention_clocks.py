@@ -51,7 +51,7 @@ def test_the_daily_run_closes_a_callout_at_its_closing_time_and_the_contact_cloc
     # Past its closing time the form takes nothing, even before the daily run.
     callout.closes_at = timezone.now() - DAY
     callout.save(update_fields=["closes_at"])
-    assert client.post(f"/ask/{callout.slug}/", form_data()).status_code == 400
+    assert client.post(f"/ask/{callout.slug}/", form_data(callout)).status_code == 400
     callout.closes_at = closes_at
     callout.save(update_fields=["closes_at"])
 
@@ -141,7 +141,7 @@ def test_contact_details_typed_into_the_question_are_redacted_by_the_same_clock(
 
 
 def test_the_form_key_and_sealed_link_are_forgotten_after_a_day(client, callout):
-    data = form_data()
+    data = form_data(callout)
     first = client.post(f"/ask/{callout.slug}/", data)
     retention_apply(now=timezone.now() + 2 * DAY)
     question = Question.objects.get()

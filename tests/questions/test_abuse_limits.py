@@ -33,7 +33,7 @@ def reader(address: str) -> Client:
 
 
 def ask(client: Client, callout, **overrides):
-    return client.post(reverse("questions:ask", args=[callout.slug]), form_data(**overrides))
+    return client.post(reverse("questions:ask", args=[callout.slug]), form_data(callout, **overrides))
 
 
 def started(callout, seconds_ago: float) -> str:

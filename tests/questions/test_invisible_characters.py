@@ -14,7 +14,7 @@ INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202e\u00ad\u3164\u2800"
 
 @pytest.mark.parametrize("text", [INVISIBLE, INVISIBLE * 50, f" {INVISIBLE} \u200b\u200b ", "\u200b?\u200b"])
 def test_a_question_made_of_invisible_characters_is_refused_as_empty_or_too_short(client, callout, text):
-    response = client.post(f"/ask/{callout.slug}/", form_data(question=text))
+    response = client.post(f"/ask/{callout.slug}/", form_data(callout, question=text))
     assert response.status_code == 400
     assert not Question.objects.exists()
 
@@ -22,7 +22,7 @@ def test_a_question_made_of_invisible_characters_is_refused_as_empty_or_too_shor
 def test_invisible_characters_do_not_count_towards_the_length_limit(client, callout, settings):
     settings.ASKDESK_QUESTION_MAX_LENGTH = 40
     text = "\u200b".join("Will Iran retaliate?")  # 20 visible characters, 19 invisible
-    response = client.post(f"/ask/{callout.slug}/", form_data(question=text, name="\u200bSara\u200b"))
+    response = client.post(f"/ask/{callout.slug}/", form_data(callout, question=text, name="\u200bSara\u200b"))
     assert response.status_code == 302
     question = Question.objects.get()
     assert question.text == "Will Iran retaliate?" and question.name == "Sara"

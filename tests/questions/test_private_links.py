@@ -23,8 +23,8 @@ def token_of(response) -> str:
 
 
 def test_the_private_link_is_random_and_only_its_hash_is_stored(client, callout):
-    first = token_of(client.post(ask_url(callout), form_data(question="Will Iran retaliate?")))
-    second = token_of(client.post(ask_url(callout), form_data(question="Will Iran retaliate?")))
+    first = token_of(client.post(ask_url(callout), form_data(callout, question="Will Iran retaliate?")))
+    second = token_of(client.post(ask_url(callout), form_data(callout, question="Will Iran retaliate?")))
     assert first != second and len(first) >= 43  # 32 random bytes, url-safe base64
     assert set(Question.objects.values_list("access_token_hash", flat=True)) == {hash_token(first), hash_token(second)}
 
@@ -33,12 +33,16 @@ def test_two_readers_given_the_same_key_by_a_cached_page_each_get_their_own_ques
     shared_key = str(uuid.uuid4())
     sara = client.post(
         ask_url(callout),
-        form_data(submission_key=shared_key, question="Will oil prices rise?", email="sara@example.com"),
+        form_data(callout, submission_key=shared_key, question="Will oil prices rise?", email="sara@example.com"),
     )
     omar = client.post(
         ask_url(callout),
         form_data(
-            submission_key=shared_key, question="Is Isfahan safe to visit?", name="Omar", email="omar@example.com"
+            callout,
+            submission_key=shared_key,
+            question="Is Isfahan safe to visit?",
+            name="Omar",
+            email="omar@example.com",
         ),
     )
     assert token_of(sara) != token_of(omar)
@@ -53,11 +57,13 @@ def test_two_readers_given_the_same_key_by_a_cached_page_each_get_their_own_ques
 
 def test_knowing_a_readers_key_and_posting_other_content_gives_no_access_to_their_link(client, callout):
     key = str(uuid.uuid4())
-    reader = token_of(client.post(ask_url(callout), form_data(submission_key=key, question="Will Iran retaliate?")))
+    reader = token_of(
+        client.post(ask_url(callout), form_data(callout, submission_key=key, question="Will Iran retaliate?"))
+    )
     # The attacker knows the key (a cached page gave it to both) and guesses all but one field.
     changes = [{"question": "Will Iran retaliate soon?"}, {"name": "Sarah"}, {"age": "35"}, {"hide_name": "on"}]
     for change in changes:
-        data = form_data(submission_key=key, question="Will Iran retaliate?")
+        data = form_data(callout, submission_key=key, question="Will Iran retaliate?")
         data.update(change)
         assert token_of(client.post(ask_url(callout), data)) != reader
     assert Question.objects.count() == 1 + len(changes)
@@ -65,7 +71,7 @@ def test_knowing_a_readers_key_and_posting_other_content_gives_no_access_to_thei
 
 
 def test_the_same_submission_sent_twice_stores_one_question_and_shows_the_same_link(client, callout):
-    data = form_data(email="sara@example.com", phone="07700 900123")
+    data = form_data(callout, email="sara@example.com", phone="07700 900123")
     first = client.post(ask_url(callout), data)
     second = client.post(ask_url(callout), data)
     assert Question.objects.count() == 1 and ReaderContact.objects.count() == 1
@@ -75,7 +81,7 @@ def test_the_same_submission_sent_twice_stores_one_question_and_shows_the_same_l
 
 def test_a_database_dump_holds_no_link_and_nothing_a_link_can_be_derived_from(client, callout):
     key = str(uuid.uuid4())
-    token = token_of(client.post(ask_url(callout), form_data(submission_key=key)))
+    token = token_of(client.post(ask_url(callout), form_data(callout, submission_key=key)))
     dump = raw_database_text()
     assert token not in dump
     assert key not in dump and key.replace("-", "") not in dump
@@ -88,4 +94,4 @@ def test_a_database_dump_holds_no_link_and_nothing_a_link_can_be_derived_from(cl
     # The key and the exact content, with the dump, open nothing without the server's secret:
     # replaying the whole submission under another secret makes a new question, not this link.
     with override_settings(SECRET_KEY="another-" + settings.SECRET_KEY):
-        assert token_of(client.post(ask_url(callout), form_data(submission_key=key))) != token
+        assert token_of(client.post(ask_url(callout), form_data(callout, submission_key=key))) != token

@@ -28,7 +28,7 @@ def test_story_page_shows_the_story_the_prompt_and_the_form(client, callout):
 
 
 def test_a_valid_question_is_stored_with_consent_and_the_reader_gets_a_private_link(client, callout):
-    data = form_data(email="sara@example.com", phone="07700 900123", hide_age="on")
+    data = form_data(callout, email="sara@example.com", phone="07700 900123", hide_age="on")
     response = client.post(ask_url(callout), data)
     assert response.status_code == 302
     question = Question.objects.get()
@@ -48,7 +48,7 @@ def test_a_valid_question_is_stored_with_consent_and_the_reader_gets_a_private_l
 
 
 def test_submitting_the_same_form_twice_stores_one_question(client, callout):
-    data = form_data()
+    data = form_data(callout)
     first = client.post(ask_url(callout), data)
     second = client.post(ask_url(callout), data)
     assert Question.objects.count() == 1
@@ -70,7 +70,7 @@ BAD_INPUT = [
 def test_bad_input_is_explained_next_to_the_field_keeps_what_was_typed_and_saves_nothing(
     client, callout, override, field, message
 ):
-    data = form_data(**override)
+    data = form_data(callout, **override)
     response = client.post(ask_url(callout), data)
     page = response.content.decode()
     assert response.status_code == 400
@@ -85,7 +85,7 @@ def test_bad_input_is_explained_next_to_the_field_keeps_what_was_typed_and_saves
 
 def test_a_closed_callout_takes_no_questions(client, callout):
     callout_set_status(callout=callout, status="closed", actor=None)
-    response = client.post(ask_url(callout), form_data())
+    response = client.post(ask_url(callout), form_data(callout))
     assert response.status_code == 400
     assert "This call-out is closed" in response.content.decode()
     assert Question.objects.count() == 0
@@ -95,16 +95,16 @@ def test_a_closed_callout_takes_no_questions(client, callout):
 def test_a_callout_can_require_a_way_to_reach_the_reader(client, callout):
     callout.require_contact = True
     callout.save(update_fields=["require_contact"])
-    refused = client.post(ask_url(callout), form_data())
+    refused = client.post(ask_url(callout), form_data(callout))
     assert refused.status_code == 400
     assert "Give an email address or a phone number" in refused.content.decode()
-    accepted = client.post(ask_url(callout), form_data(phone="+44 7700 900123"))
+    accepted = client.post(ask_url(callout), form_data(callout, phone="+44 7700 900123"))
     assert accepted.status_code == 302
     assert Question.objects.count() == 1
 
 
 def test_the_private_link_shows_status_and_deletes_everything(client, callout):
-    response = client.post(ask_url(callout), form_data(email="sara@example.com"))
+    response = client.post(ask_url(callout), form_data(callout, email="sara@example.com"))
     status_url = response["Location"].split("?")[0]
     page = client.get(status_url).content.decode()
     assert "Received, waiting to be read" in page

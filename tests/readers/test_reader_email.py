@@ -35,7 +35,7 @@ def committed(django_capture_on_commit_callbacks):
 
 
 def ask(client, callout, **fields):
-    response = client.post(f"/ask/{callout.slug}/", form_data(**fields))
+    response = client.post(f"/ask/{callout.slug}/", form_data(callout, **fields))
     assert response.status_code == 302, response.content.decode()[:500]
     token = response["Location"].split("/q/")[1].split("/")[0]
     return Question.objects.get(access_token_hash=hash_token(token)), token
@@ -229,11 +229,11 @@ def test_the_email_is_written_in_the_language_of_the_page_the_reader_asked_from(
 
 
 def test_the_thank_you_page_says_how_the_reader_will_hear_and_offers_to_copy_the_link(client, callout, committed):
-    response = committed(client.post, f"/ask/{callout.slug}/", form_data(email=ADDRESS))
+    response = committed(client.post, f"/ask/{callout.slug}/", form_data(callout, email=ADDRESS))
     page = client.get(response["Location"]).content.decode()
     assert "We have emailed you this private link" in page
     assert 'data-copy-target="private-link"' in page and "askdesk/js/copy-link.js" in page
-    silent = client.post(f"/ask/{callout.slug}/", form_data())
+    silent = client.post(f"/ask/{callout.slug}/", form_data(callout))
     page = client.get(silent["Location"]).content.decode()
     assert "You left no email address, so we will not write to you" in page
 

@@ -32,6 +32,7 @@ FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     derandomize=True,
+    database=None,  # nothing written to the worktree; the fixed seed makes each run the same
 )
 
 # Text a browser can send: any Unicode except lone surrogates (not encodable as UTF-8).

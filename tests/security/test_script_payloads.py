@@ -33,6 +33,7 @@ def test_script_payloads_in_every_reader_field_are_shown_escaped_on_every_page(c
         response = reader.post(
             f"/ask/{callout.slug}/",
             form_data(
+                callout,
                 question=f"{payload} Will Iran retaliate?",
                 name=payload[:100],
                 location=payload[:100],
@@ -75,7 +76,9 @@ def test_script_payloads_in_every_reader_field_are_shown_escaped_on_every_page(c
     assert all(page.status == 200 for page in pages), [(p.label, p.status) for p in pages if p.status != 200]
 
     # Pages answered to a POST: the form shown again with what was typed, contact details, the export.
-    refused = form_data(question=PAYLOADS[1], name=PAYLOADS[6], location=PAYLOADS[7], email=PAYLOADS[0], consent=None)
+    refused = form_data(
+        callout, question=PAYLOADS[1], name=PAYLOADS[6], location=PAYLOADS[7], email=PAYLOADS[0], consent=None
+    )
     pages.append(seen("form again", "ask", reader.post(f"/ask/{callout.slug}/", refused)))
     contact_url = reverse("desk:reveal_contact", args=[published.pk])
     pages.append(seen("contact", contact_url, staff.post(contact_url)))

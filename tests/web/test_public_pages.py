@@ -14,7 +14,7 @@ CANARY_FRAGMENTS = ["canary-7f3a", "7700900987", "7700 900987", "900987"]
 def test_contact_details_never_appear_on_any_public_page(client, callout, expert, editor):
     response = client.post(
         f"/ask/{callout.slug}/",
-        form_data(question="Is my town safe?", email=CANARY_EMAIL, phone=CANARY_PHONE),
+        form_data(callout, question="Is my town safe?", email=CANARY_EMAIL, phone=CANARY_PHONE),
     )
     status_url = response["Location"]
     question = callout.questions.get()
@@ -26,6 +26,16 @@ def test_contact_details_never_appear_on_any_public_page(client, callout, expert
         reverse("home"),
         reverse("questions:story", args=[callout.story.slug]),
         reverse("answers:public", args=[callout.slug]),
+        reverse("public:embed_form", args=[callout.slug]),
+        reverse("public:embed_answers", args=[callout.slug]),
+        reverse("public:live", args=[callout.slug]),
+        reverse("public:feed_rss", args=[callout.slug]),
+        reverse("public:feed_atom", args=[callout.slug]),
+        reverse("public:feed_json", args=[callout.slug]),
+        reverse("public:newsroom_rss", args=[callout.story.newsroom.slug]),
+        reverse("public:newsroom_atom", args=[callout.story.newsroom.slug]),
+        reverse("public:newsroom_json", args=[callout.story.newsroom.slug]),
+        "/oembed?url=" + reverse("answers:public", args=[callout.slug]),
         status_url,
         status_url.split("?")[0] + "delete/",
         reverse("legal", args=[question.terms_id]),
@@ -37,7 +47,8 @@ def test_contact_details_never_appear_on_any_public_page(client, callout, expert
         body = page.content.decode()
         for fragment in CANARY_FRAGMENTS:
             assert fragment not in body, f"{fragment!r} leaked on {url}"
-    assert "Is my town safe?" in client.get(reverse("answers:public", args=[callout.slug])).content.decode()
+    for shown in ("answers:public", "public:embed_answers", "public:feed_rss", "public:feed_json"):
+        assert "Is my town safe?" in client.get(reverse(shown, args=[callout.slug])).content.decode(), shown
 
 
 def test_home_lists_callouts_with_links_to_their_stories(client, callout):

@@ -33,7 +33,7 @@ def test_question_reaches_a_real_receiver_signed_and_is_retried_while_it_is_down
             newsroom=callout.story.newsroom, url=receiver.url, events=["question.received"], actor=None
         )
         response = client.post(
-            f"/ask/{callout.slug}/", form_data(question="Will Iran retaliate?", email="canary@example.invalid")
+            f"/ask/{callout.slug}/", form_data(callout, question="Will Iran retaliate?", email="canary@example.invalid")
         )
         assert response.status_code == 302
         assert receiver.received == [], "delivery happens in the worker, never in the request"
@@ -49,7 +49,7 @@ def test_question_reaches_a_real_receiver_signed_and_is_retried_while_it_is_down
         assert first.status == "succeeded" and first.attempts == 1 and first.last_status_code == 204
 
         receiver.stop()
-        client.post(f"/ask/{callout.slug}/", form_data(question="Will oil prices rise?"))
+        client.post(f"/ask/{callout.slug}/", form_data(callout, question="Will oil prices rise?"))
         run_worker_once()
         second = WebhookDelivery.objects.exclude(pk=first.pk).get()
         assert second.status == "pending" and second.attempts == 1 and second.last_status_code is None

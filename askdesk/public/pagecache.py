@@ -1,0 +1,118 @@
+"""Public pages rendered once per version of their call-out, served from Django's cache.
+
+A page is the same for every reader, so it is rendered without the request (no session, no
+cookie, no CSRF token can slip in) and kept under a key naming its call-out's version, the
+host it is served on, the reader's language (``?lang=``, else Accept-Language, else the
+newsroom's), and the current cache period (counts of received
+questions may change without a new version; they are at most one period old). Responses carry
+an ETag and Last-Modified, answer conditional requests with 304, and say how long browsers and
+CDNs may keep them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+
+from askdesk.callouts.pages import callout_scope, remember_page
+from askdesk.callouts.selectors import PublicState
+from askdesk.newsrooms.language import reader_language
+
+# Stands for a reader's CSRF token in cached pages that carry readers' own small forms.
+CSRF_PLACEHOLDER = "askdesk-csrf-placeholder-0c9f"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    body: bytes
+    content_type: str = "text/html; charset=utf-8"
+    headers: dict[str, str] = field(default_factory=dict)
+    frameable: bool = False
+
+
+@dataclass(frozen=True)
+class CachedPage:
+    rendered: Rendered
+    etag: str
+
+
+def cache_control() -> str:
+    seconds = settings.ASKDESK_PUBLIC_CACHE_SECONDS
+    return (
+        f"public, max-age={seconds}, s-maxage={seconds}, stale-while-revalidate={settings.ASKDESK_PUBLIC_STALE_SECONDS}"
+    )
+
+
+def page_key(request: HttpRequest, *, kind: str, state: PublicState, variant: str = "") -> str:
+    period = int(time.time()) // max(settings.ASKDESK_PUBLIC_CACHE_SECONDS, 1)
+    host = request.get_host()
+    return f"askdesk:page:{kind}:{state.callout_id}:{state.version}:{variant}:{host}:{period}"
+
+
+def _not_modified(request: HttpRequest, page: CachedPage, last_modified: int) -> bool:
+    if_none_match = request.headers.get("If-None-Match")
+    if if_none_match is not None:
+        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+        return "*" in tags or page.etag in tags
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    return since is not None and last_modified <= since
+
+
+def serve(
+    request: HttpRequest,
+    *,
+    kind: str,
+    state: PublicState,
+    render: Callable[[], Rendered],
+    variant: str = "",
+    scope: str = "",
+) -> HttpResponse:
+    """The cached page of this version, rendering it first if no process has yet."""
+    language = reader_language(request, default=state.language)
+    key = page_key(request, kind=kind, state=state, variant=f"{variant}:{language}")
+    page = cache.get(key)
+    if not isinstance(page, CachedPage):
+        with translation.override(language):
+            rendered = render()
+        digest = hashlib.blake2b(rendered.body, digest_size=12).hexdigest()
+        page = CachedPage(rendered=rendered, etag=f'"{digest}"')
+        cache.set(key, page, settings.ASKDESK_PUBLIC_CACHE_SECONDS)
+        remember_page(scope or callout_scope(state.callout_id, state.version), key)
+    last_modified = int(state.changed_at.timestamp())
+    if CSRF_PLACEHOLDER.encode() in page.rendered.body:
+        return _per_reader(request, page)
+    if request.method in {"GET", "HEAD"} and _not_modified(request, page, last_modified):
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(page.rendered.body, content_type=page.rendered.content_type)
+    for name, value in page.rendered.headers.items():
+        response[name] = value
+    response["ETag"] = page.etag
+    response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = cache_control()
+    patch_vary_headers(response, ["Accept-Language"])
+    if page.rendered.frameable:
+        response.xframe_options_exempt = True
+    return response
+
+
+def _per_reader(request: HttpRequest, page: CachedPage) -> HttpResponse:
+    """A cached page with readers' own forms on it: their CSRF token filled in, kept private."""
+    body = page.rendered.body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
+    response = HttpResponse(body, content_type=page.rendered.content_type)
+    for name, value in page.rendered.headers.items():
+        response[name] = value
+    response["Cache-Control"] = "private, no-cache"
+    if page.rendered.frameable:
+        response.xframe_options_exempt = True
+    return response

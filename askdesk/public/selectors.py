@@ -1,0 +1,38 @@
+"""Reads for public pages: only what readers may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q
+
+from askdesk.answers.models import Answer
+from askdesk.answers.selectors import published_questions
+from askdesk.callouts.models import Callout
+from askdesk.questions.models import Question
+
+ANSWERED = [Question.Status.PUBLISHED, Question.Status.COVERED]
+
+
+def callout_with_counts(*, callout_id: int) -> Callout:
+    """The call-out with its story and newsroom, and how many questions it received and answered."""
+    return (
+        Callout.objects.select_related("story__newsroom")
+        .annotate(
+            received=Count("questions"),
+            answered=Count("questions", filter=Q(questions__status__in=ANSWERED)),
+        )
+        .get(pk=callout_id)
+    )
+
+
+def answers_context(*, callout: Callout) -> dict[str, Any]:
+    """Published Q&As split into experts' answers and answers from the story, with counts."""
+    questions = list(published_questions(callout=callout))
+    return {
+        "expert_questions": [q for q in questions if q.answer.source != Answer.Source.STORY],
+        "story_questions": [q for q in questions if q.answer.source == Answer.Source.STORY],
+        "received": getattr(callout, "received", 0),
+        "answered": getattr(callout, "answered", 0),
+        "updated_at": questions[0].published_at if questions else None,
+    }

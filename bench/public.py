@@ -1,0 +1,247 @@
+"""Public pages at breaking-news traffic: wrk against a served askdesk on PostgreSQL.
+
+Starts a fresh askdesk (migrate, collectstatic, load_demo, one published Q&A) under uvicorn
+with --web-workers processes on a free port of 127.0.0.1, as scripts/serve does, then:
+
+  1. wrk (Debian's package, installed if missing) at --connections connections for
+     --seconds each: /healthz, the story page, the embedded form, the answers embed. Prints
+     requests/s, p99, and each page's throughput as a ratio of /healthz
+     (goal: >= 0.5, p99 < 100 ms at 64 connections);
+  2. the same story page and embed runs again while --live-readers idle readers keep the
+     answers page open: each holds a connection and polls the live answers list every
+     --poll-seconds with If-None-Match, as askdesk/live.js does (goal: the figures above hold);
+  3. --questions submissions at --concurrency concurrent readers (GET the page, POST the form;
+     only the POST is timed; goal p99 < 250 ms at 16), then the rows are counted as
+     bench/load.py counts them: "lost" must be 0.
+
+    scripts/with-postgres .venv/bin/python bench/public.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from _machine import describe_machine  # bench/ is on the path when a script here runs
+from load import HOST, Server, count_rows, postgres_database, submission_phase
+
+PUBLISH_ONE = """
+from askdesk.answers.services import answer_publish, answer_save
+from askdesk.accounts.models import Expert
+from askdesk.callouts.models import Callout
+from askdesk.questions.services import question_assign, question_submit
+import uuid
+c = Callout.objects.get()
+expert = Expert.objects.filter(newsroom=c.story.newsroom).first()
+q, _, _ = question_submit(callout=c, submission_key=uuid.uuid4(), text='Will flights resume?', consent=True,
+                          location='Norwich')
+question_assign(question=q, expert=expert, actor=None)
+answer_save(question=q, expert=expert, body='Airlines expect to fly again this week.', submit=True)
+answer_publish(question=q, actor=None)
+print(c.story.slug, c.slug, c.pk)
+"""
+
+
+def ensure_wrk() -> str:
+    found = shutil.which("wrk")
+    if found:
+        return found
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    print("Installing Debian's wrk...", flush=True)
+    subprocess.run([*sudo, "apt-get", "update", "-qq"], check=True)
+    subprocess.run(
+        [*sudo, "apt-get", "install", "-y", "-qq", "wrk"],
+        check=True,
+        env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+    )
+    found = shutil.which("wrk")
+    if not found:
+        raise SystemExit("wrk is missing and could not be installed")
+    return found
+
+
+def to_ms(value: str) -> float:
+    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+
+def wrk(binary: str, url: str, connections: int, seconds: int) -> tuple[float, float, int, int, int]:
+    """requests/s, p99 in ms, requests, non-2xx/3xx answers and socket errors (timeouts: 2 s) of one run."""
+    out = subprocess.run(
+        [binary, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p99 = to_ms(re.search(r"99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    failed = sum(int(n) for n in socket_errors.groups()) if socket_errors else 0
+    return rps, p99, total, bad, failed
+
+
+IN_PROCESS = """
+import time
+from django.test import Client
+from askdesk.callouts.models import Callout
+c = Callout.objects.get()
+client = Client(HTTP_HOST="127.0.0.1")
+paths = {"/healthz": "/healthz", "story page": f"/stories/{c.story.slug}/", "embed form": f"/embed/{c.slug}/form/",
+         "answers embed": f"/embed/{c.slug}/answers/", "live (304)": f"/answers/{c.slug}/live/"}
+etag = client.get(paths["live (304)"])["ETag"]
+for name, path in paths.items():
+    headers = {"HTTP_IF_NONE_MATCH": etag} if name == "live (304)" else {}
+    client.get(path, **headers)
+    start = time.perf_counter()
+    for _ in range(2000):
+        client.get(path, **headers)
+    print(f"{name:<16}{(time.perf_counter() - start) / 2000 * 1000:>8.3f} ms")
+"""
+
+
+class LiveReaders:
+    """Idle readers with the answers page open: each keeps a connection and polls every few seconds."""
+
+    def __init__(self, port: int, path: str, readers: int, every: float) -> None:
+        self.port, self.path, self.readers, self.every = port, path, readers, every
+        self.polls = self.not_modified = self.failures = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=lambda: asyncio.run(self.main()), daemon=True)
+
+    async def reader(self, n: int) -> None:
+        await asyncio.sleep(self.every * n / self.readers)  # spread out, as readers arrive
+        etag = ""
+        connection = _Connection(self.port, self.path)
+        while not self.stop.is_set():
+            try:
+                status, etag = await connection.poll(etag)
+                self.polls += 1
+                self.not_modified += status == 304
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                self.failures += 1
+            await asyncio.sleep(self.every)
+
+    async def main(self) -> None:
+        await asyncio.gather(*(self.reader(n) for n in range(self.readers)))
+
+    def __enter__(self) -> LiveReaders:
+        self.thread.start()
+        time.sleep(self.every + 1)  # every reader connected and polling
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(self.every + 30)
+
+
+class _Connection:
+    """One reader's kept-alive connection, as a browser keeps one."""
+
+    def __init__(self, port: int, path: str) -> None:
+        self.port, self.path = port, path
+        self.conn: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+
+    async def poll(self, etag: str) -> tuple[int, str]:
+        """One conditional GET on the reader's kept-alive connection (a new one if the server closed it)."""
+        for attempt in (1, 2):
+            try:
+                if self.conn is None:
+                    self.conn = await asyncio.open_connection(HOST, self.port)
+                reader, writer = self.conn
+                conditional = f"If-None-Match: {etag}\r\n" if etag else ""
+                writer.write(f"GET {self.path} HTTP/1.1\r\nHost: {HOST}\r\n{conditional}\r\n".encode())
+                await writer.drain()
+                head = await reader.readuntil(b"\r\n\r\n")
+                sized = re.search(rb"content-length: (\d+)", head, re.IGNORECASE)
+                if sized:
+                    await reader.readexactly(int(sized.group(1)))
+                found = re.search(rb"etag: (\S+)", head, re.IGNORECASE)
+                return int(head.split()[1]), found.group(1).decode() if found else etag
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                self.conn = None  # an idle connection the server closed: a browser reconnects
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--seconds", type=int, default=15)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--live-readers", type=int, default=1000)
+    parser.add_argument("--poll-seconds", type=float, default=5.0)
+    parser.add_argument("--questions", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--max-seconds", type=float, default=120)
+    parser.add_argument("--postgres-url", default=os.environ.get("DATABASE_URL", ""))
+    args = parser.parse_args()
+    if not args.postgres_url.startswith(("postgres://", "postgresql://")):
+        parser.error("run under scripts/with-postgres or pass --postgres-url")
+    binary = ensure_wrk()
+    print(f"machine: {describe_machine()}")
+    print(f"{args.web_workers} uvicorn workers; wrk {args.connections} connections, {args.seconds} s a run")
+    url, drop = postgres_database(args.postgres_url)
+    try:
+        with tempfile.TemporaryDirectory(prefix="askdesk-bench-") as tmp:
+            server = Server(url, Path(tmp), args.web_workers)
+            server.prepare()
+            story_slug, callout_slug, callout_id = server.manage("shell", "-c", PUBLISH_ONE).split()[-3:]
+            server.start()
+            try:
+                base = f"http://{HOST}:{server.port}"
+                pages = {
+                    "/healthz": "/healthz",
+                    "story page": f"/stories/{story_slug}/",
+                    "embed form": f"/embed/{callout_slug}/form/",
+                    "answers embed": f"/embed/{callout_slug}/answers/",
+                }
+                print("\nin-process cost of one request (Django test client, cached pages):")
+                timings = server.manage("shell", "-c", IN_PROCESS).splitlines()
+                print("\n".join(line for line in timings if line.endswith(" ms")))
+                results: dict[str, tuple[float, float, int, int, int]] = {}
+                for name, path in pages.items():
+                    wrk(binary, base + path, args.connections, 2)  # warm: caches filled, connections made
+                    results[name] = wrk(binary, base + path, args.connections, args.seconds)
+                healthz = results["/healthz"][0]
+                print(f"\n{'wrk':<16}{'req/s':>10}{'ratio':>8}{'p99 ms':>9}{'requests':>10}{'non-2xx':>8}{'socket':>8}")
+                for name, (rps, p99, total, bad, failed) in results.items():
+                    print(f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{bad:>8}{failed:>8}")
+
+                live_path = f"/answers/{callout_slug}/live/"
+                with LiveReaders(server.port, live_path, args.live_readers, args.poll_seconds) as live:
+                    print(f"\nwith {args.live_readers} idle live readers polling every {args.poll_seconds:g} s:")
+                    for name in ("story page", "embed form"):
+                        rps, p99, total, bad, failed = wrk(binary, base + pages[name], args.connections, args.seconds)
+                        print(f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{bad:>8}{failed:>8}")
+                print(
+                    f"live polls {live.polls} ({live.not_modified} answered 304 Not Modified), failures {live.failures}"
+                )
+
+                submit, accepted = submission_phase(
+                    server, pages["story page"], args.questions, args.concurrency, args.max_seconds
+                )
+            finally:
+                server.stop()
+            print(f"\nsubmissions, {args.concurrency} concurrent readers (PostgreSQL, fsync on):")
+            print(submit.line())
+            print(count_rows(server, callout_id, accepted))
+    finally:
+        drop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""Readers' pages in English, Persian (right to left), Arabic and French."""
+
+from __future__ import annotations
+
+import ast
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.urls import reverse
+from django.utils.translation.template import templatize
+
+from askdesk.newsrooms.models import Newsroom
+from askdesk.newsrooms.services import newsroom_public_changed
+from askdesk.questions.models import Question
+from tests.conftest import form_data
+from tests.public.helpers import published
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATES = REPO / "askdesk" / "templates"
+# Every template a reader sees: story, form, embeds, thank-you and status, answers, refusals.
+READER_TEMPLATES = [
+    "public/base.html",
+    "public/embed_base.html",
+    "public/_form.html",
+    "public/_answers.html",
+    "public/_qa.html",
+    "public/embed_form.html",
+    "public/embed_answers.html",
+    "questions/story.html",
+    "questions/_reader_status.html",
+    "questions/refused.html",
+    "questions/delete_confirm.html",
+    "questions/deleted.html",
+    "answers/public.html",
+    "web/legal.html",
+    "includes/error_summary.html",
+    "includes/field.html",
+]
+READER_MODULES = ["askdesk/questions/forms.py", "askdesk/public/templatetags/public_tags.py"]
+LANGUAGES = ["fa", "ar", "fr"]
+CALL = re.compile(r"\b(n?gettext)\((u'(?:[^'\\]|\\.)*')(?:, (u'(?:[^'\\]|\\.)*'))?")
+
+
+def template_messages() -> set[str | tuple[str, str]]:
+    found: set[str | tuple[str, str]] = set()
+    for name in READER_TEMPLATES:
+        for function, singular, plural in CALL.findall(templatize((TEMPLATES / name).read_text())):
+            text = ast.literal_eval(singular)
+            found.add((text, ast.literal_eval(plural)) if function == "ngettext" else text)
+    return found
+
+
+def module_messages() -> set[str | tuple[str, str]]:
+    found: set[str | tuple[str, str]] = set()
+    for name in READER_MODULES:
+        for node in ast.walk(ast.parse((REPO / name).read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in {"_", "gettext", "gettext_lazy"}:
+                found.add(ast.literal_eval(node.args[0]))
+    return found
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_string_a_reader_sees_is_translated(language):
+    with (REPO / "askdesk" / "locale" / language / "LC_MESSAGES" / "django.po").open("rb") as po:
+        catalogue = read_po(po, locale=language)
+    wanted = template_messages() | module_messages()
+    assert len(wanted) > 60  # the extraction itself works
+    missing = []
+    for msgid in wanted:
+        message = catalogue.get(msgid)
+        strings = message.string if message is not None else ""
+        if not (all(strings) if isinstance(strings, tuple) else strings) or (message and message.fuzzy):
+            missing.append(msgid)
+    assert missing == [], f"not translated into {language}: {missing}"
+
+
+class VisibleText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.skip += tag in {"script", "style", "textarea"}
+
+    def handle_endtag(self, tag):
+        self.skip -= tag in {"script", "style", "textarea"}
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def english_left(html: str, content: list[str]) -> list[str]:
+    """Latin words on a page once the newsroom's own content (story, prompt, answers) is taken out."""
+    parser = VisibleText()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    for piece in sorted(content, key=len, reverse=True):
+        text = text.replace(piece, " ")
+    return re.findall(r"[A-Za-z]{3,}", text)
+
+
+def test_the_persian_pages_have_no_english_left_but_the_newsrooms_own_content(client, callout, expert, editor):
+    question = published(callout, expert, editor, "Is Isfahan safe?", name="Sara", location="Leeds")
+    story = callout.story
+    content = [
+        story.title,
+        *story.sentences.values_list("text", flat=True),
+        callout.prompt,
+        callout.publication_note,
+        question.display_text,
+        question.byline,
+        question.answer.body,
+        expert.name,
+        expert.title,
+        story.newsroom.name,
+        "name@example.com",
+    ]
+    fa = {"HTTP_ACCEPT_LANGUAGE": "fa-IR,fa;q=0.9,en;q=0.5"}
+    pages = {
+        "story": client.get(reverse("questions:story", args=[story.slug]), **fa),
+        "answers": client.get(reverse("answers:public", args=[callout.slug]), **fa),
+        "embed form": client.get(reverse("public:embed_form", args=[callout.slug]), **fa),
+        "embed answers": client.get(reverse("public:embed_answers", args=[callout.slug]), **fa),
+        "errors": client.post(f"/ask/{callout.slug}/", form_data(callout, question="", email="x@"), **fa),
+    }
+    # The thank-you and status page is translated in part (the private link's panel and the
+    # answer's notes are not yet): it is checked for its direction only.
+    sent = client.post(f"/ask/{callout.slug}/", form_data(callout, question="Will it end?"), **fa)
+    assert '<html lang="fa" dir="rtl">' in client.get(sent["Location"], **fa).content.decode()
+    for name, response in pages.items():
+        html = response.content.decode()
+        assert '<html lang="fa" dir="rtl">' in html, name
+        assert english_left(html, content) == [], name
+    assert "فرستادن پرسش" in pages["story"].content.decode()
+    assert "پرسش خود را بنویسید." in pages["errors"].content.decode()
+
+
+def test_the_readers_browser_language_wins_over_the_newsrooms_and_an_embed_may_ask_for_one(client, callout, newsroom):
+    Newsroom.objects.filter(pk=newsroom.pk).update(language="fa")
+    newsroom_public_changed(newsroom=newsroom)
+    story = reverse("questions:story", args=[callout.story.slug])
+    assert 'lang="fa" dir="rtl"' in client.get(story).content.decode()
+    french = client.get(story, HTTP_ACCEPT_LANGUAGE="fr-FR,fr;q=0.9")
+    assert 'lang="fr" dir="ltr"' in french.content.decode() and "Envoyer votre question" in french.content.decode()
+    assert "Accept-Language" in french["Vary"]
+    assert 'lang="ar" dir="rtl"' in client.get(story + "?lang=ar", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    english = client.get(story, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9").content.decode()
+    assert 'lang="en" dir="ltr"' in english and "Send your question" in english
+
+
+def test_a_question_sent_from_the_persian_form_is_stored_as_typed(client, callout):
+    response = client.post(
+        f"/ask/{callout.slug}/?lang=fa", form_data(callout, question="آیا پروازها از سر گرفته می‌شوند؟")
+    )
+    assert response.status_code == 302 and "lang=fa" in response["Location"]
+    assert Question.objects.get().text == "آیا پروازها از سر گرفته می‌شوند؟"
