@@ -214,6 +214,8 @@ def test_every_chart_is_an_svg_image_with_a_title_beside_a_table_of_the_same_fig
     with django_assert_num_queries(16):
         response = editor_client.get(analytics_url(callout))
     html = response.content.decode()
+    # Readers' locations are on it: never kept by a browser or a shared cache.
+    assert "no-store" in response["Cache-Control"]
 
     charts = chart_svgs(html)
     assert len(charts) >= 3
