@@ -8,6 +8,7 @@ from askdesk.api import views as api
 from askdesk.api.v1 import api as api_v1
 from askdesk.callouts import views as callouts
 from askdesk.exports import views as exports
+from askdesk.insights import views as insights
 from askdesk.ops import views as ops
 from askdesk.privacy import views as privacy
 from askdesk.public import feeds
@@ -96,6 +97,13 @@ readers_urls = (
     ],
     "readers",
 )
+insights_urls = (
+    [
+        path("desk/callouts/<int:pk>/analytics/", insights.callout_analytics, name="callout"),
+        path("desk/newsrooms/<int:pk>/analytics/", insights.newsroom_analytics, name="newsroom"),
+    ],
+    "insights",
+)
 accounts_urls = (
     [
         path("desk/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
@@ -118,6 +126,7 @@ urlpatterns = [
     path("", include(exports_urls)),
     path("", include(accounts_urls)),
     path("", include(readers_urls)),
+    path("", include(insights_urls)),
     path("admin/", admin.site.urls),
     # JSON API: /api/v1/ (reference page /api/v1/docs), its OpenAPI document, problems elsewhere.
     path("desk/api-keys/", api.api_keys, name="api_keys"),

@@ -173,6 +173,9 @@ RULES: dict[str, Rule] = {
     # The second sign-in step concerns one's own account: any signed-in account, no newsroom data.
     "accounts:two_factor_setup": Rule(no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
     "accounts:two_factor_verify": Rule(no_kwargs, get=SIGNED_IN, post=SIGNED_IN),
+    # What readers want: editors of the newsroom only (the memberships lookup costs one query).
+    "insights:callout": Rule(callout_pk, get=frozenset({EDITOR})),
+    "insights:newsroom": Rule(lambda w, p: {"pk": w.newsroom.pk}, get=frozenset({EDITOR})),
     # Voting rounds, editor alerts, API keys and webhooks: editors, each for their own newsrooms.
     "readers:round_new": Rule(callout_pk, get=frozenset({EDITOR}), post=frozenset({EDITOR})),
     "readers:alerts": Rule(
