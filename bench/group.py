@@ -121,6 +121,15 @@ def newsquizqa(data: Path, embedder_name: str, cache: Path | None) -> None:
             cells += [f"{best:5.2f}", f"{measured[-1]:8.3f}"]
         whole = adjusted_rand_score(truth, method(texts, vectors, chosen[0]))
         print(f"{name:<34} {' '.join(cells)} {np.mean(measured):6.3f} {whole:11.3f}")
+    # Themes as the product makes them (two_levels): regroup at its shipped threshold, with
+    # same-question groups nested inside.
+    cells = []
+    for half in (0, 1):
+        rows = np.flatnonzero(halves == half)
+        half_texts, half_vectors = [texts[i] for i in rows], vectors[rows]
+        _, themes = grp.two_levels(half_vectors, half_texts)
+        cells.append(f"half {'AB'[half]} {adjusted_rand_score(truth[rows], themes):.3f}")
+    print(f"themes of the two levels (shipped thresholds): {', '.join(cells)}")
 
 
 def pair_ap(data: Path, embedder_name: str, cache: Path | None) -> None:

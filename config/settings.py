@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "ninja",
     "askdesk.api",
     "askdesk.webhooks",
+    "askdesk.exports",
 ]
 
 MIDDLEWARE = [

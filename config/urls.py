@@ -7,6 +7,8 @@ from askdesk.answers import views as answers
 from askdesk.api import views as api
 from askdesk.api.v1 import api as api_v1
 from askdesk.callouts import views as callouts
+from askdesk.exports import views as exports
+from askdesk.insights import views as insights
 from askdesk.ops import views as ops
 from askdesk.privacy import views as privacy
 from askdesk.public import feeds
@@ -28,6 +30,8 @@ questions_urls = (
         path("desk/questions/<int:pk>/", questions.question_detail, name="detail"),
         path("desk/questions/<int:pk>/act/", questions.question_action, name="act"),
         path("desk/callouts/<int:pk>/groups/", questions.group_action, name="group_act"),
+        path("desk/callouts/<int:pk>/questions/", questions.bulk_action, name="bulk_act"),
+        path("desk/callouts/<int:pk>/undo/", questions.undo_action, name="undo"),
     ],
     "questions",
 )
@@ -48,6 +52,7 @@ desk_urls = (
         path("desk/", web.desk_home, name="home"),
         path("desk/stories/new/", stories.story_import_page, name="story_import"),
         path("desk/callouts/<int:pk>/status/", callouts.callout_status, name="callout_status"),
+        path("desk/callouts/<int:pk>/settings/", callouts.callout_settings, name="callout_settings"),
         path("desk/questions/<int:pk>/contact/", privacy.reveal_contact, name="reveal_contact"),
         path("desk/privacy/export/", privacy.export_reader_data, name="export_reader_data"),
     ],
@@ -70,6 +75,13 @@ public_urls = (
     ],
     "public",
 )
+exports_urls = (
+    [
+        path("desk/callouts/<int:pk>/exports/", exports.callout_exports, name="callout"),
+        path("desk/callouts/<int:pk>/exports/contacts/", exports.callout_contacts_export, name="contacts"),
+    ],
+    "exports",
+)
 readers_urls = (
     [
         path("also/<int:pk>/", readers.also_ask, name="also_ask"),
@@ -84,6 +96,13 @@ readers_urls = (
         path("desk/alerts/", readers.alerts, name="alerts"),
     ],
     "readers",
+)
+insights_urls = (
+    [
+        path("desk/callouts/<int:pk>/analytics/", insights.callout_analytics, name="callout"),
+        path("desk/newsrooms/<int:pk>/analytics/", insights.newsroom_analytics, name="newsroom"),
+    ],
+    "insights",
 )
 accounts_urls = (
     [
@@ -104,8 +123,10 @@ urlpatterns = [
     path("", include(answers_urls)),
     path("", include(desk_urls)),
     path("", include(public_urls)),
+    path("", include(exports_urls)),
     path("", include(accounts_urls)),
     path("", include(readers_urls)),
+    path("", include(insights_urls)),
     path("admin/", admin.site.urls),
     # JSON API: /api/v1/ (reference page /api/v1/docs), its OpenAPI document, problems elsewhere.
     path("desk/api-keys/", api.api_keys, name="api_keys"),

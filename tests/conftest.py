@@ -38,12 +38,17 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
-@pytest.fixture
-def newsroom(db: Any) -> Newsroom:
-    room = Newsroom.objects.create(name="The Daily Test", slug="daily")
+def make_newsroom(name: str, slug: str) -> Newsroom:
+    """A newsroom with its terms and privacy policy published, ready to take questions."""
+    room = Newsroom.objects.create(name=name, slug=slug)
     legal_document_publish(newsroom=room, kind=LegalDocument.Kind.TERMS, version="1", body="Be civil.")
     legal_document_publish(newsroom=room, kind=LegalDocument.Kind.PRIVACY, version="1", body="We keep little.")
     return room
+
+
+@pytest.fixture
+def newsroom(db: Any) -> Newsroom:
+    return make_newsroom("The Daily Test", "daily")
 
 
 @pytest.fixture

@@ -9,9 +9,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
-from askdesk.accounts.models import Expert, Role
+from askdesk.accounts.models import Expert, Membership, Role
+from askdesk.newsrooms.models import Newsroom
 
 # Seeing readers' contact details is a permission of its own, on the model that holds them
 # (questions.ReaderContact), given to staff one by one.
@@ -33,6 +35,37 @@ def user_roles(user: Any) -> frozenset[str]:
     return cached
 
 
+def newsroom_ids(user: Any) -> frozenset[int]:
+    """The newsrooms whose stories, call-outs and questions a staff account may see.
+
+    A superuser (the people who run askdesk) sees every newsroom; an account without a role
+    sees none, whatever its memberships.
+    """
+    if not user_roles(user):
+        return frozenset()
+    cached = getattr(user, "_askdesk_newsrooms", None)
+    if cached is None:
+        if user.is_superuser:
+            cached = frozenset(Newsroom.objects.values_list("id", flat=True))
+        else:
+            cached = frozenset(Membership.objects.filter(user=user).values_list("newsroom_id", flat=True))
+        user._askdesk_newsrooms = cached
+    return cached
+
+
+def works_for(user: Any, newsroom_id: int) -> bool:
+    return newsroom_id in newsroom_ids(user)
+
+
+def is_editor_of(user: Any, newsroom_id: int) -> bool:
+    return is_editor(user) and works_for(user, newsroom_id)
+
+
+def experts_of(newsroom_id: int) -> Any:
+    """The experts who answer for a newsroom, to offer when assigning its questions."""
+    return Expert.objects.filter(user__newsroom_memberships__newsroom_id=newsroom_id).order_by("name", "id")
+
+
 def is_editor(user: Any) -> bool:
     return Role.EDITOR in user_roles(user)
 
@@ -49,11 +82,11 @@ def expert_for(user: Any) -> Expert | None:
 
 def _role_required(
     check: Callable[[Any], bool],
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not check(request.user):
                 raise PermissionDenied("Your role does not allow this page.")
             return view(request, *args, **kwargs)

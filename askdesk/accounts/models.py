@@ -11,10 +11,25 @@ class Role(models.TextChoices):
     EXPERT = "expert", "Expert"
 
 
+class Membership(models.Model):
+    """A staff account works for a newsroom: it sees that newsroom's stories, call-outs and questions only."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="newsroom_memberships")
+    newsroom = models.ForeignKey(Newsroom, on_delete=models.CASCADE, related_name="memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "newsroom"], name="membership_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.newsroom}"
+
+
 class Expert(models.Model):
     """A correspondent or analyst who answers readers' questions."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="expert")
+    # The newsroom the expert's byline belongs to; which newsrooms they answer for is their membership.
     newsroom = models.ForeignKey(Newsroom, on_delete=models.CASCADE, related_name="experts")
     name = models.CharField(max_length=120)
     title = models.CharField(

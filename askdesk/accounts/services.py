@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from askdesk.accounts.access import REVEAL_CONTACT_CODENAME
-from askdesk.accounts.models import Expert, Role
+from askdesk.accounts.models import Expert, Membership, Role
 from askdesk.audit.services import audit_record
 from askdesk.newsrooms.models import Newsroom
 
@@ -23,7 +25,7 @@ def staff_create(
     areas: str = "",
     can_see_contacts: bool = False,
 ) -> User:
-    """A staff account with one role; an expert also gets the profile shown with answers.
+    """A staff account with one role in one newsroom; an expert also gets the profile shown with answers.
 
     Seeing readers' contact details is a separate permission, given only when asked for.
     """
@@ -34,9 +36,28 @@ def staff_create(
         user.user_permissions.add(
             Permission.objects.get(codename=REVEAL_CONTACT_CODENAME, content_type__app_label="questions")
         )
+    Membership.objects.create(user=user, newsroom=newsroom)
     if role == Role.EXPERT:
         Expert.objects.create(user=user, newsroom=newsroom, name=name or username, title=title, areas=areas)
     return user
+
+
+@transaction.atomic
+def membership_add(*, user: User, newsroom: Newsroom, actor: Any) -> Membership:
+    """Let a staff account work for one more newsroom."""
+    membership, created = Membership.objects.get_or_create(user=user, newsroom=newsroom)
+    if created:
+        audit_record(actor=actor, action="membership.add", target=membership, user=user.pk, newsroom=newsroom.pk)
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, user: User, newsroom: Newsroom, actor: Any) -> None:
+    """Take a staff account off a newsroom: it no longer sees that newsroom's questions."""
+    membership = Membership.objects.filter(user=user, newsroom=newsroom).first()
+    if membership is not None:
+        audit_record(actor=actor, action="membership.remove", target=membership, user=user.pk, newsroom=newsroom.pk)
+        membership.delete()
 
 
 RECOVERY_CODES = 10

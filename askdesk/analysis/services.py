@@ -8,25 +8,28 @@ the call-out's ``groups_version`` says editors or a regroup changed the groups.
 from __future__ import annotations
 
 import threading
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import F
 from django.utils import timezone
 
 from askdesk.analysis.models import QuestionVector, SentenceVector
 from askdesk.callouts.models import Callout
 from askdesk.nlp.embed import Embedder, Vectors, get_embedder
 from askdesk.nlp.evidence import StoryIndex
-from askdesk.nlp.group import GroupIndex, GroupSummary, carry_over, describe_groups, regroup
-from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
+from askdesk.nlp.group import GroupIndex, carry_over, join_group, regroup, same_question_groups, themes_of_groups
+from askdesk.nlp.language import detect_language
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, Theme
+from askdesk.questions.services import groups_refresh
 from askdesk.questions.signals import group_sizes_changed
 from askdesk.stories.models import Sentence, Story
 
 TOP_EVIDENCE = 3
-LABEL_LENGTH = 200
 
 
 def embedder() -> Embedder:
@@ -134,6 +137,9 @@ def question_analyse(*, question_id: int) -> None:
         QuestionVector.objects.bulk_create(
             [QuestionVector(question=question, embedder=model.name, vector=to_bytes(vector))], ignore_conflicts=True
         )
+    language = detect_language(question.text)
+    if question.text_language != language:
+        Question.objects.filter(pk=question.pk).update(text_language=language)
     with _lock:
         if question.group_id is None:
             _assign_group(question, vector, model)
@@ -142,22 +148,49 @@ def question_analyse(*, question_id: int) -> None:
     _maybe_regroup(question.callout_id)
 
 
+# How many nearest questions the pair model compares a new question with.
+JOIN_CANDIDATES = 300
+
+
 def _assign_group(question: Question, vector: Vectors, model: Embedder) -> None:
+    """A question arriving alone joins the same-question group the pair model finds, or starts one.
+
+    The new question is compared with its JOIN_CANDIDATES nearest grouped questions (the
+    whole call-out while it is smaller) by the same pair model and average-link rule as a
+    full regroup. A new group goes into the theme of the nearest question when it is close
+    enough (the theme-level threshold), else into a theme of its own.
+    """
     callout = question.callout
     index = _group_index(callout, model)
-    nearest = index.nearest(vector, 1)
+    candidates = index.nearest(vector, JOIN_CANDIDATES)
+    texts: dict[Hashable, str] = dict(
+        Question.objects.filter(pk__in=[c.question_id for c in candidates]).values_list("pk", "text")
+    )
+    candidates = [c for c in candidates if c.question_id in texts]
+    joined = None
+    if candidates:
+        joined = join_group(
+            np.stack([index.vector_of(c.question_id) for c in candidates]),
+            [texts[c.question_id] for c in candidates],
+            [c.group_id for c in candidates],
+            vector,
+            question.text,
+        )
     with transaction.atomic():
         # Checked again inside the transaction: a run in another process may have placed it.
         if Question.objects.select_for_update().filter(pk=question.pk, group__isnull=False).exists():
             return
-        if nearest and nearest[0].similarity >= index.threshold:
-            group = QuestionGroup.objects.select_for_update().get(pk=nearest[0].group_id)
-            QuestionGroup.objects.filter(pk=group.pk).update(size=F("size") + 1)
-        else:
-            group = QuestionGroup.objects.create(
-                callout=callout, label=_label(question.text), representative=question, size=1
-            )
+        group = QuestionGroup.objects.select_for_update().filter(pk=joined, callout=callout).first() if joined else None
+        if group is None:
+            nearest = candidates[0] if candidates else None
+            theme_id = None
+            if nearest is not None and nearest.similarity >= index.threshold:
+                theme_id = QuestionGroup.objects.filter(pk=nearest.group_id).values_list("theme_id", flat=True).first()
+            if theme_id is None:
+                theme_id = Theme.objects.create(callout=callout).pk
+            group = QuestionGroup.objects.create(callout=callout, representative=question, size=0, theme_id=theme_id)
         Question.objects.filter(pk=question.pk).update(group=group)
+        groups_refresh(callout_id=callout.pk, group_ids=[group.pk])
         group_sizes_changed.send(sender=QuestionGroup, callout_id=callout.pk)
     index.insert(question.pk, vector, group.pk)
 
@@ -170,17 +203,13 @@ def _record_evidence(question: Question, vector: Vectors, model: Embedder) -> No
         question=question,
         defaults={
             "answered": found.answered,
+            "verdict": found.verdict,
             "confidence": round(found.confidence, 4),
             "sentences": [[keys[s.index], round(s.score, 4)] for s in found.sentences],
             "embedder": model.name,
             "computed_at": timezone.now(),
         },
     )
-
-
-def _label(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= 80 else text[:79].rsplit(" ", 1)[0] + "…"
 
 
 def _maybe_regroup(callout_id: int) -> None:
@@ -198,58 +227,92 @@ def _maybe_regroup(callout_id: int) -> None:
 
 
 def callout_regroup(*, callout_id: int) -> int:
-    """Cluster the call-out's questions again (editors' hand placements stay); returns the number of groups."""
+    """Recompute both levels of a call-out; returns the number of groups.
+
+    Same-question groups are recomputed for the questions no editor placed by hand, and
+    themes for every group whose theme no editor chose. Ids carry over (a cluster takes
+    the stored id most of its members had), so groups and themes editors already know
+    keep their id.
+    """
     model = embedder()
     callout = Callout.objects.get(pk=callout_id)
     total = Question.objects.filter(callout=callout).count()
     rows = list(
-        QuestionVector.objects.filter(question__callout=callout, question__group_locked=False, embedder=model.name)
+        QuestionVector.objects.filter(question__callout=callout, embedder=model.name)
         .order_by("question_id")
-        .values_list("question_id", "question__text", "vector", "question__group_id")
+        .values_list("question_id", "question__text", "vector", "question__group_id", "question__group_locked")
     )
+    representatives: dict[int, int] = {}
     if rows:
         ids = [r[0] for r in rows]
         texts = [r[1] for r in rows]
         vectors = np.stack([from_bytes(r[2], model.dim) for r in rows])
-        # Clusters take the id of the stored group most of their members were in, so groups
-        # editors already know keep their id; ids above every stored one are new groups.
-        previous = [r[3] if r[3] is not None else -1 for r in rows]
-        labels = carry_over(previous, regroup(vectors, texts))
-        summaries = describe_groups(texts, vectors, labels)
+        locked = np.array([r[4] for r in rows], dtype=bool)
+        subjects = regroup(vectors, texts)
+        free = np.flatnonzero(~locked)
+        final_groups = np.array([r[3] if r[3] is not None else -1 for r in rows], dtype=np.int64)
         with transaction.atomic():
-            _write_groups(callout, ids, set(previous), summaries)
+            if len(free):
+                labels = same_question_groups(vectors[free], [texts[i] for i in free], themes=subjects[free])
+                previous = final_groups[free]
+                carried = carry_over(previous, labels)
+                # Fresh ids are above every previous one but may be a stored group's pk: only
+                # the previous ids of these questions are carried over.
+                stored = set(previous.tolist()) - {-1}
+                for cluster in np.unique(carried).tolist():
+                    members = free[carried == cluster]
+                    if cluster in stored:
+                        group_id = cluster
+                    else:
+                        group_id = QuestionGroup.objects.create(callout=callout, representative_id=ids[members[0]]).pk
+                    Question.objects.filter(pk__in=[ids[i] for i in members]).update(group_id=group_id)
+                    final_groups[members] = group_id
+            representatives = _central_members(ids, vectors, final_groups)
+            _write_themes(callout, final_groups, subjects)
     with transaction.atomic():
         Callout.objects.filter(pk=callout.pk).update(
             groups_version=F("groups_version") + 1, questions_at_last_regroup=total
         )
-        _refresh_sizes(callout)
+        groups_refresh(callout_id=callout.pk, representatives=representatives)
         group_sizes_changed.send(sender=QuestionGroup, callout_id=callout.pk)
     return QuestionGroup.objects.filter(callout=callout).count()
 
 
-def _write_groups(callout: Callout, ids: list[int], stored: set[int], summaries: list[GroupSummary]) -> None:
-    """Store the clusters: update the groups that carried over, create the new ones."""
-    for summary in summaries:
-        representative = ids[summary.representative_index]
-        label = summary.label[:LABEL_LENGTH]
-        if summary.group in stored:
-            group_id = summary.group
-            QuestionGroup.objects.filter(pk=group_id).update(label=label, representative_id=representative)
-        else:
-            group_id = QuestionGroup.objects.create(callout=callout, label=label, representative_id=representative).pk
-        Question.objects.filter(pk__in=[ids[i] for i in summary.member_indices]).update(group_id=group_id)
+def _central_members(ids: list[int], vectors: Vectors, groups: npt.NDArray[np.int64]) -> dict[int, int]:
+    """Each group's most central question: the member most similar to the group's mean vector."""
+    out: dict[int, int] = {}
+    for group in np.unique(groups[groups >= 0]).tolist():
+        members = np.flatnonzero(groups == group)
+        centroid = vectors[members].mean(axis=0)
+        out[int(group)] = ids[int(members[int(np.argmax(vectors[members] @ centroid))])]
+    return out
 
 
-def _refresh_sizes(callout: Callout) -> None:
-    sizes = dict(
-        Question.objects.filter(callout=callout, group__isnull=False)
-        .values_list("group_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for group in QuestionGroup.objects.filter(callout=callout):
-        size = sizes.get(group.pk, 0)
-        if size == 0:
-            group.delete()
-        elif size != group.size:
-            QuestionGroup.objects.filter(pk=group.pk).update(size=size)
+def _write_themes(callout: Callout, groups: npt.NDArray[np.int64], subjects: npt.NDArray[np.int64]) -> None:
+    """Put every group whose theme no editor chose in the theme most of its members are in."""
+    grouped = groups >= 0
+    by_group = themes_of_groups(groups[grouped], subjects[grouped])
+    group_ids = groups[grouped]
+    theme_of: dict[int, int] = {}
+    for group, theme in zip(group_ids.tolist(), by_group.tolist(), strict=True):
+        theme_of[group] = theme
+    stored = {
+        pk: (theme_id, locked)
+        for pk, theme_id, locked in QuestionGroup.objects.filter(callout=callout).values_list(
+            "pk", "theme_id", "theme_locked"
+        )
+    }
+    free = [g for g in sorted(theme_of) if g in stored and not stored[g][1]]
+    if not free:
+        return
+    previous = [stored[g][0] if stored[g][0] is not None else -1 for g in free]
+    carried = carry_over(previous, [theme_of[g] for g in free])
+    existing = set(previous) - {-1}
+    created: dict[int, int] = {}
+    for group, theme in zip(free, carried.tolist(), strict=True):
+        if theme not in existing:
+            if theme not in created:
+                created[theme] = Theme.objects.create(callout=callout).pk
+            theme = created[theme]
+        if stored[group][0] != theme:
+            QuestionGroup.objects.filter(pk=group).update(theme_id=theme)

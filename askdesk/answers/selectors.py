@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -7,9 +8,12 @@ import numpy as np
 from django.db.models import Count, Q, QuerySet
 
 from askdesk.analysis.models import QuestionVector
+from askdesk.answers.models import Answer
+from askdesk.audit.models import AuditEvent
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import Newsroom
 from askdesk.nlp.same import TICK_THRESHOLD, same_question_scores
+from askdesk.nlp.scrub import find_contact_details, scrub
 from askdesk.questions.models import Question
 from askdesk.stories.models import Sentence
 
@@ -56,6 +60,55 @@ def _published(questions: QuerySet[Question]) -> QuerySet[Question]:
         .annotate(also_asked=Count("covered", filter=Q(covered__status=Question.Status.COVERED)))
         .only(*PUBLIC_FIELDS)
         .order_by("-published_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class ExpertBrief:
+    """What an expert needs beside the question they answer."""
+
+    readers: int  # how many readers asked this (its group)
+    other_wordings: list[str]
+    original: str  # the reader's own words, when the editors changed the wording
+    assigned_at: dt.datetime | None
+    editor_note: str  # the note of the last "send back", if the answer came back
+
+
+def _without_contact_details(text: str) -> str:
+    return scrub(text).text if find_contact_details(text) else text
+
+
+def expert_brief(*, question: Question, other_wordings: int = 10) -> ExpertBrief:
+    """The group's size and other wordings, the reader's original words and the editor's note.
+
+    Experts see neither contact details (any typed into a wording are replaced) nor the
+    reader's byline (docs/privacy.md).
+    """
+    others: list[str] = []
+    readers = 1
+    if question.group_id is not None:
+        members = Question.objects.filter(group_id=question.group_id).exclude(pk=question.pk)
+        readers += members.count()
+        rows = members.order_by("submitted_at", "id").only("text", "public_text")[:other_wordings]
+        others = [_without_contact_details(member.display_text) for member in rows]
+    original = _without_contact_details(question.text) if question.public_text else ""
+    note = ""
+    answer = Answer.objects.filter(question=question).first()
+    if answer is not None:
+        returned = (
+            AuditEvent.objects.filter(object_type=answer._meta.label_lower, object_id=str(answer.pk))
+            .filter(action__in=["answer.return", "answer.submit"])
+            .order_by("-at", "-id")
+            .first()
+        )
+        if returned is not None and returned.action == "answer.return":
+            note = str(returned.detail.get("note", ""))
+    return ExpertBrief(
+        readers=readers,
+        other_wordings=others,
+        original=original,
+        assigned_at=question.assigned_at,
+        editor_note=note,
     )
 
 

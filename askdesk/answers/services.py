@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
@@ -19,7 +20,7 @@ from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
 from askdesk.questions.selectors import story_may_answer
-from askdesk.questions.services import QuestionRefused, release_covered, set_status
+from askdesk.questions.services import QuestionRefused, release_covered, set_status, state_counts_add
 from askdesk.stories.models import Sentence
 
 Status = Question.Status
@@ -71,6 +72,29 @@ def answer_return(*, question: Question, actor: Any, note: str = "") -> Answer:
     return answer
 
 
+@transaction.atomic
+def answer_edit_by_editor(*, question: Question, body: str, actor: Any) -> Answer:
+    """An editor fixes an answer waiting for approval (a typo, a name) before approving it.
+
+    The expert's words before the change stay in the audit trail.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    answer = Answer.objects.filter(question=question).first()
+    if answer is None or question.status != Status.ANSWERED or answer.status != Answer.Status.SUBMITTED:
+        raise QuestionRefused("Only an answer waiting for approval can be edited here.")
+    text = body.strip()
+    if not text:
+        raise QuestionRefused("The answer cannot be empty.")
+    if text == answer.body:
+        return answer
+    previous = answer.body
+    answer.body = text
+    answer.updated_at = timezone.now()
+    answer.save(update_fields=["body", "updated_at"])
+    audit_record(actor=actor, action="answer.edit", target=answer, previous=previous)
+    return answer
+
+
 CONTEXT_LENGTH = 300
 # A passage from the story is one of the top sentences, extended by at most one neighbour each side.
 PASSAGE_MAX_SENTENCES = 3
@@ -94,11 +118,17 @@ def _cover(question: Question, cover: Sequence[int], actor: Any) -> list[int]:
     wanted = {pk for pk in cover if pk != question.pk}
     if not wanted:
         return []
-    ids = list(
+    rows = list(
         Question.objects.select_for_update()
         .filter(pk__in=wanted, callout_id=question.callout_id, status__in=COVERABLE)
         .order_by("id")
-        .values_list("id", flat=True)
+        .values_list("id", "status")
+    )
+    ids = [pk for pk, _ in rows]
+    deltas = Counter(status for _, status in rows)
+    state_counts_add(
+        callout_id=question.callout_id,
+        deltas={**{status: -n for status, n in deltas.items()}, Status.COVERED: len(rows)},
     )
     targets = Question.objects.filter(pk__in=ids)
     targets.update(status_before_cover=F("status"))

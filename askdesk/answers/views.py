@@ -9,11 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from askdesk.accounts.access import editor_required, expert_for, staff_required
+from askdesk.accounts.access import editor_required, expert_for, newsroom_ids, staff_required
 from askdesk.answers import services
-from askdesk.answers.selectors import CoverCandidate, cover_candidates, passage_choices
+from askdesk.answers.selectors import (
+    CoverCandidate,
+    cover_candidates,
+    expert_brief,
+    passage_choices,
+)
 from askdesk.answers.suggestions import Suggestions, suggestions_for
 from askdesk.callouts.models import Callout
 from askdesk.ops.limits import limit_exceeded
@@ -58,11 +63,16 @@ def suggest(request: HttpRequest, callout_slug: str) -> JsonResponse:
 
 
 @staff_required
+@require_safe
 def my_questions(request: HttpRequest) -> HttpResponse:
     expert = expert_for(request.user)
     if expert is None:
         raise Http404("Only experts have questions assigned to them.")
-    return render(request, "answers/queue.html", {"expert": expert, "questions": list(expert_queue(expert=expert))})
+    return render(
+        request,
+        "answers/queue.html",
+        {"expert": expert, "questions": list(expert_queue(expert=expert, newsroom_ids=newsroom_ids(request.user)))},
+    )
 
 
 @staff_required
@@ -100,6 +110,7 @@ def answer_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "paragraphs": story_paragraphs(story=question.callout.story),
             "evidence_sentences": found,
             "highlight": [sentence.key for sentence, _ in found],
+            "brief": expert_brief(question=question),
         },
         status=400 if error else 200,
     )
@@ -218,12 +229,15 @@ def answer_action(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
     action = request.POST.get("action", "")
     try:
-        if action == "unpublish":
+        if action == "edit":
+            services.answer_edit_by_editor(question=question, body=request.POST.get("body", ""), actor=request.user)
+            messages.success(request, "Answer saved. It is still waiting for approval.")
+        elif action == "unpublish":
             services.question_unpublish(question=question, actor=request.user)
             messages.success(request, "Taken off the public page.")
         elif action == "return":
             services.answer_return(question=question, actor=request.user, note=request.POST.get("note", ""))
-            messages.success(request, "Answer sent back to the expert.")
+            messages.success(request, "Answer sent back to the expert, with your note.")
         else:
             # Publishing goes through a page that shows who else the answer would answer.
             messages.error(request, "Unknown action.")

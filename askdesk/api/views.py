@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_http_methods
 
-from askdesk.accounts.access import editor_required
+from askdesk.accounts.access import editor_required, newsroom_ids
 from askdesk.api.models import ApiKey, Scope
 from askdesk.api.selectors import api_keys_of
 from askdesk.api.services import api_key_create, api_key_revoke
@@ -37,8 +37,8 @@ class ApiKeyForm(forms.Form):
 
 
 def editor_newsrooms(request: HttpRequest) -> object:
-    """The newsrooms whose keys an editor manages (every newsroom, until editors belong to one)."""
-    return Newsroom.objects.order_by("name")
+    """The newsrooms whose keys an editor manages: the ones they work for."""
+    return Newsroom.objects.filter(pk__in=newsroom_ids(request.user)).order_by("name")
 
 
 @editor_required

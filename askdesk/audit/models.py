@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "answer.draft": "saved a draft answer",
     "answer.submit": "sent the answer for approval",
     "answer.return": "sent the answer back",
+    "answer.edit": "edited the answer before approval",
     "answer.approve": "approved the answer",
     "answer.from_story": "chose the passage of the story to publish as the answer",
     "contact.view": "viewed the contact details",

@@ -25,6 +25,9 @@ class Callout(models.Model):
     require_contact = models.BooleanField(
         default=False, help_text="Readers must give an email address or a phone number."
     )
+    languages = models.CharField(
+        max_length=100, blank=True, help_text="Languages readers may ask in, as codes: 'en, fa'. Empty: any."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     # When it stops taking questions: set on opening from the newsroom's callout_open_days, and
@@ -50,3 +53,13 @@ class Callout(models.Model):
     def is_open(self) -> bool:
         """Taking questions: open, and its closing time (if any) not yet come."""
         return self.status == self.Status.OPEN and (self.closes_at is None or self.closes_at > timezone.now())
+
+    @property
+    def state_label(self) -> str:
+        if self.status == self.Status.OPEN and not self.is_open:
+            return "Closed at its closing time"
+        return self.get_status_display()
+
+    @property
+    def language_list(self) -> list[str]:
+        return [code.strip() for code in self.languages.split(",") if code.strip()]

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +17,8 @@ from askdesk.callouts.selectors import state_key_for_callout, state_key_for_stor
 from askdesk.newsrooms.models import Newsroom
 from askdesk.stories.models import Story
 from askdesk.stories.services import story_create, story_read, unique_slug
+
+LANGUAGE_CODE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
 
 
 @transaction.atomic
@@ -103,6 +108,41 @@ def callout_public_changed(*, callout_id: int) -> None:
 
     forget()
     transaction.on_commit(forget)
+
+
+@transaction.atomic
+def callout_update(
+    *,
+    callout: Callout,
+    prompt: str,
+    publication_note: str,
+    closes_at: dt.datetime | None,
+    require_contact: bool,
+    languages: str,
+    actor: User | AnonymousUser | None,
+) -> Callout:
+    """Change what readers are asked and on what terms; the audit trail names what changed."""
+    prompt = prompt.strip()
+    if not prompt:
+        raise ValidationError("The call-out needs a prompt.")
+    codes = [code.strip().lower() for code in languages.replace(" ", ",").split(",") if code.strip()]
+    if any(not LANGUAGE_CODE.fullmatch(code) for code in codes):
+        raise ValidationError("Give languages as codes such as 'en' or 'pt-br', separated by commas.")
+    values = {
+        "prompt": prompt,
+        "publication_note": publication_note.strip() or DEFAULT_PUBLICATION_NOTE,
+        "closes_at": closes_at,
+        "require_contact": require_contact,
+        "languages": ", ".join(dict.fromkeys(codes)),
+    }
+    changed = [name for name, value in values.items() if getattr(callout, name) != value]
+    if not changed:
+        return callout
+    for name in changed:
+        setattr(callout, name, values[name])
+    callout.save(update_fields=changed)
+    audit_record(actor=actor, action="callout.update", target=callout, changed=changed)
+    return callout
 
 
 def closing_time(newsroom: Newsroom, *, opened_at: dt.datetime) -> dt.datetime:

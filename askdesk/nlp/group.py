@@ -321,6 +321,11 @@ class GroupIndex:
         top = top[np.lexsort((rows[top], -sims[top]))]
         return [Neighbour(self._ids[rows[i]], int(self._groups[rows[i]]), float(sims[i])) for i in top]
 
+    def vector_of(self, question_id: Hashable) -> Vectors:
+        """The stored vector of an indexed question (a copy)."""
+        out: Vectors = self._vectors[self._row_of[question_id]].copy()
+        return out
+
     def group_of(self, question_id: Hashable) -> int:
         """The group of an indexed question."""
         return int(self._groups[self._row_of[question_id]])
@@ -579,6 +584,116 @@ def carry_over(previous: npt.ArrayLike, labels: npt.ArrayLike) -> Labels:
     return np.array([renamed[g] for g in new.tolist()], dtype=np.int64)
 
 
+# --- two levels: same-question groups inside themes ------------------------------------------
+
+# Above this many questions a call-out's pair matrix is built theme by theme.
+MAX_PAIR_BLOCK = 3000
+
+
+def _cluster_scores(scores: npt.NDArray[np.float32], threshold: float) -> Labels:
+    """Average-link clustering of a symmetric [0, 1] score matrix, cut below ``threshold``."""
+    n = len(scores)
+    if n <= 1:
+        return np.zeros(n, dtype=np.int64)
+    distances = np.clip(1.0 - scores, 0.0, None)
+    np.fill_diagonal(distances, 0.0)
+    tree = linkage(squareform(distances, checks=False).astype(np.float64), method="average")
+    return np.asarray(fcluster(tree, t=1.0 - threshold, criterion="distance"), dtype=np.int64) - 1
+
+
+def same_question_groups(
+    vectors: npt.ArrayLike,
+    texts: Sequence[str],
+    *,
+    themes: npt.ArrayLike | None = None,
+    model: Any = None,
+) -> Labels:
+    """Groups of questions that one answer serves: one label per question, 0 for the largest.
+
+    Average link over the pair scores of ``askdesk.nlp.same``, inside themes: two questions
+    of different themes (``themes``, computed with :func:`regroup` if not given) are never
+    in one group, so groups nest in themes. The pair scores are computed over blocks of up
+    to MAX_PAIR_BLOCK questions: the whole call-out while it is that small, else theme by
+    theme (a theme still too big is cut in chunks).
+    """
+    from askdesk.nlp.same import PAIR_MODEL, same_question_matrix
+
+    pair_model = model or PAIR_MODEL
+    matrix = np.asarray(vectors, dtype=np.float32)
+    n = len(matrix)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    subjects = regroup(matrix, texts) if themes is None else np.asarray(themes, dtype=np.int64)
+    if n <= MAX_PAIR_BLOCK:
+        blocks = [np.arange(n, dtype=np.int64)]
+    else:
+        blocks = []
+        for theme in np.unique(subjects):
+            members = np.flatnonzero(subjects == theme)
+            blocks.extend(members[i : i + MAX_PAIR_BLOCK] for i in range(0, len(members), MAX_PAIR_BLOCK))
+    labels = np.empty(n, dtype=np.int64)
+    offset = 0
+    for block in blocks:
+        scores = same_question_matrix([texts[i] for i in block.tolist()], matrix[block], pair_model)
+        block_subjects = subjects[block]
+        scores[block_subjects[:, None] != block_subjects[None, :]] = pair_model.apart
+        local = _cluster_scores(scores, pair_model.threshold)
+        labels[block] = local + offset
+        offset += int(local.max()) + 1
+    return _ordered_by_size(labels)
+
+
+def themes_of_groups(groups: npt.ArrayLike, themes: npt.ArrayLike) -> Labels:
+    """One theme per question such that every group sits in one theme: the theme most of its members are in."""
+    group_labels = np.asarray(groups, dtype=np.int64)
+    theme_labels = np.asarray(themes, dtype=np.int64)
+    out = np.empty_like(theme_labels)
+    for group in np.unique(group_labels):
+        members = group_labels == group
+        values, counts = np.unique(theme_labels[members], return_counts=True)
+        out[members] = values[int(np.argmax(counts))]
+    return _ordered_by_size(out)
+
+
+def two_levels(vectors: npt.ArrayLike, texts: Sequence[str]) -> tuple[Labels, Labels]:
+    """(group, theme) of each question: same-question groups, each inside one theme."""
+    themes = regroup(vectors, texts)
+    groups = same_question_groups(vectors, texts, themes=themes)
+    return groups, themes_of_groups(groups, themes)
+
+
+def join_group(
+    vectors: npt.ArrayLike,
+    texts: Sequence[str],
+    groups: npt.ArrayLike,
+    new_vector: npt.ArrayLike,
+    new_text: str,
+    *,
+    model: Any = None,
+) -> int | None:
+    """The group a question arriving alone joins, or None when it starts a group of its own.
+
+    ``vectors``, ``texts`` and ``groups`` are the call-out's grouped questions (or the
+    nearest few hundred of them). The new question joins the group whose members it is, on
+    average, most likely the same question as, if that average reaches the pair model's
+    threshold: the same rule as the average link of a full regroup.
+    """
+    from askdesk.nlp.same import PAIR_MODEL, same_question_matrix
+
+    pair_model = model or PAIR_MODEL
+    labels = np.asarray(groups, dtype=np.int64)
+    if not len(labels):
+        return None
+    stacked = np.vstack([np.asarray(vectors, dtype=np.float32), np.asarray(new_vector, dtype=np.float32)[None, :]])
+    scores = same_question_matrix([*texts, new_text], stacked, pair_model)[-1, :-1]
+    best_group, best_score = None, pair_model.threshold
+    for group in np.unique(labels).tolist():
+        score = float(scores[labels == group].mean())
+        if score >= best_score:
+            best_group, best_score = int(group), score
+    return best_group
+
+
 # --- description -------------------------------------------------------------------------
 
 
@@ -645,23 +760,32 @@ def describe_groups(
 
 
 def cli(argv: list[str]) -> int:
-    """``python -m askdesk.nlp group``: one ``{"question", "group"}`` JSON line per question on stdin."""
+    """``python -m askdesk.nlp group``: one JSON line per question on stdin, with its group and theme.
+
+    ``group``: questions one answer serves (same question); ``theme``: groups about the
+    same subject. Both are numbered from 0 for the largest.
+    """
     parser = argparse.ArgumentParser(
-        prog="python -m askdesk.nlp group", description="Group questions (one per line on stdin) by meaning."
+        prog="python -m askdesk.nlp group",
+        description="Group questions (one per line on stdin): same-question groups inside themes.",
     )
     parser.add_argument("--embedder", choices=["minilm", "hashing"], default="minilm")
-    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="average similarity to merge")
+    parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="average similarity to merge themes")
     parser.add_argument(
-        "--lexical-weight", type=float, default=DEFAULT_LEXICAL_WEIGHT, help="share of TF-IDF in the similarity"
+        "--lexical-weight", type=float, default=DEFAULT_LEXICAL_WEIGHT, help="share of TF-IDF in the theme similarity"
     )
     args = parser.parse_args(argv)
     questions = [line.strip() for line in sys.stdin if line.strip()]
     if not questions:
         return 0
     from askdesk.nlp.embed import get_embedder
+    from askdesk.nlp.language import detect_language
 
     vectors = get_embedder(args.embedder).embed(questions)
-    labels = regroup(vectors, questions, threshold=args.threshold, lexical_weight=args.lexical_weight)
-    for question, group in zip(questions, labels.tolist(), strict=True):
-        sys.stdout.write(json.dumps({"question": question, "group": group}, ensure_ascii=False) + "\n")
+    subjects = regroup(vectors, questions, threshold=args.threshold, lexical_weight=args.lexical_weight)
+    groups = same_question_groups(vectors, questions, themes=subjects)
+    themes = themes_of_groups(groups, subjects)
+    for question, group, theme in zip(questions, groups.tolist(), themes.tolist(), strict=True):
+        record = {"question": question, "group": group, "theme": theme, "language": detect_language(question)}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -155,16 +156,20 @@ def _redact(question: Question, now: dt.datetime) -> int:
     return int(redacted)
 
 
-def reader_data_export(*, email: str, actor: Any) -> dict[str, Any]:
-    """Everything held about the reader who gave this email address (a data-subject request)."""
+def reader_data_export(*, email: str, actor: Any, newsroom_ids: Collection[int] | None = None) -> dict[str, Any]:
+    """Everything held about the reader who gave this email address (a data-subject request).
+
+    ``newsroom_ids`` limits it to the newsrooms the person exporting works for.
+    """
     digest = lookup_digest(email)
     if not digest:
         raise QuestionRefused("Give the email address the reader used.")
-    contacts = (
-        ReaderContact.objects.filter(email_digest=digest)
-        .select_related("question__callout__story", "question__terms", "question__privacy_policy")
-        .order_by("question__submitted_at")
-    )
+    contacts = ReaderContact.objects.filter(email_digest=digest)
+    if newsroom_ids is not None:
+        contacts = contacts.filter(question__callout__story__newsroom_id__in=newsroom_ids)
+    contacts = contacts.select_related(
+        "question__callout__story", "question__terms", "question__privacy_policy"
+    ).order_by("question__submitted_at")
     questions = []
     for contact in contacts:
         question = contact.question

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from askdesk.accounts.access import editor_required
+from askdesk.accounts.access import editor_required, newsroom_ids
 from askdesk.privacy.services import can_reveal_contacts, contact_reveal, reader_data_export
 from askdesk.questions.access import get_question_for_staff
 
@@ -35,7 +35,7 @@ def export_reader_data(request: HttpRequest) -> HttpResponse:
     email = request.POST.get("email", "").strip()
     if request.method == "POST":
         try:
-            data = reader_data_export(email=email, actor=request.user)
+            data = reader_data_export(email=email, actor=request.user, newsroom_ids=newsroom_ids(request.user))
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:

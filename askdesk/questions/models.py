@@ -9,21 +9,51 @@ from askdesk.newsrooms.models import LegalDocument
 from askdesk.questions.crypto import EncryptedTextField
 
 
-class QuestionGroup(models.Model):
-    """Questions of one call-out that ask the same thing: "N readers asked this"."""
+class Theme(models.Model):
+    """Groups of one call-out about the same subject: an overview and a filter, one level above groups."""
 
-    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="groups")
+    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="themes")
+    # The representative question of its largest group.
     label = models.CharField(max_length=200, blank=True)
-    representative = models.ForeignKey("Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    # Kept up to date by the services that move questions, so triage can sort without counting.
+    # Questions in all its groups; kept up to date with the groups' sizes.
     size = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        indexes = [models.Index(fields=["callout", "-size"], name="group_largest")]
+        indexes = [models.Index(fields=["callout", "-size"], name="theme_largest")]
 
     def __str__(self) -> str:
-        return f"{self.label or 'group'} ({self.size})"
+        return f"{self.label or 'theme'} ({self.size})"
+
+
+class QuestionGroup(models.Model):
+    """Questions of one call-out that ask the same thing, so one answer serves all: "N readers asked this"."""
+
+    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="groups")
+    # The representative question's wording, kept for lists; ``title`` when an editor gave one wins.
+    label = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True, help_text="An editor's name for the group.")
+    # The member nearest the group's mean vector: the question shown for the group.
+    representative = models.ForeignKey("Question", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Kept up to date by the services that move questions, so triage can sort without counting.
+    size = models.PositiveIntegerField(default=0)
+    theme = models.ForeignKey(Theme, null=True, blank=True, on_delete=models.SET_NULL, related_name="groups")
+    # An editor put the group in its theme by hand: regrouping leaves it there.
+    theme_locked = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["callout", "-size"], name="group_largest"),
+            models.Index(fields=["theme", "-size"], name="group_theme_largest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.display_label or 'group'} ({self.size})"
+
+    @property
+    def display_label(self) -> str:
+        return self.title or self.label
 
 
 class Question(models.Model):
@@ -34,7 +64,7 @@ class Question(models.Model):
         NEW = "new", "New"
         SHORTLISTED = "shortlisted", "Shortlisted"
         ASSIGNED = "assigned", "Assigned"
-        ANSWERED = "answered", "Answered"
+        ANSWERED = "answered", "Waiting for approval"
         PUBLISHED = "published", "Published"
         REJECTED = "rejected", "Rejected"
         SPAM = "spam", "Spam"
@@ -80,6 +110,8 @@ class Question(models.Model):
     group = models.ForeignKey(QuestionGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
     # An editor placed it in its group by hand: regrouping leaves it there.
     group_locked = models.BooleanField(default=False)
+    # ISO 639-1 code of the wording, guessed by the worker (askdesk.nlp.language); "" until analysed.
+    text_language = models.CharField(max_length=8, blank=True)
     # Answered by the published question of its group.
     covered_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="covered")
     # The language of the page the reader asked from: emails to them are written in it.
@@ -94,8 +126,9 @@ class Question(models.Model):
     class Meta:
         ordering = ["-submitted_at", "-id"]
         indexes = [
-            models.Index(fields=["callout", "status", "-submitted_at"], name="question_triage"),
-            models.Index(fields=["callout", "-submitted_at"], name="question_callout_recent"),
+            # Triage lists order by (-submitted_at, -id): the id in the index spares a sort.
+            models.Index(fields=["callout", "status", "-submitted_at", "-id"], name="question_triage_state"),
+            models.Index(fields=["callout", "-submitted_at", "-id"], name="question_triage_recent"),
             models.Index(fields=["assigned_to", "status"], name="question_expert"),
             models.Index(fields=["group", "status"], name="question_group"),
             models.Index(
@@ -114,8 +147,54 @@ class Question(models.Model):
         return self.public_text or self.text
 
     @property
+    def state_label_for_reader(self) -> str:
+        """The state's one name, as the desk shows it; only "rejected" and "spam" are not said to the reader."""
+        if self.status in {self.Status.REJECTED, self.Status.SPAM}:
+            return "Not selected for an answer"
+        return self.get_status_display()
+
+    @property
     def has_contact_in_text(self) -> bool:
         return bool(self.contact_spans)
+
+
+class CalloutStateCount(models.Model):
+    """How many of a call-out's questions are in one state, so triage never counts rows.
+
+    Kept by the services, in the transaction that changes a state (``state_counts_add``). A
+    state's count is the sum over a few slots: concurrent submissions add to different rows
+    instead of queueing on one.
+    """
+
+    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="state_counts")
+    status = models.CharField(max_length=16, choices=Question.Status.choices)
+    slot = models.PositiveSmallIntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["callout", "status", "slot"], name="state_count_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.status} of call-out {self.callout_id} (slot {self.slot}): {self.count}"
+
+
+class CalloutHourCount(models.Model):
+    """How many questions reached a call-out in one hour (UTC), kept by ``question_submit``.
+
+    A history of arrivals: deleting a question later does not change it. Split over slots
+    like ``CalloutStateCount``.
+    """
+
+    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="hour_counts")
+    hour = models.DateTimeField()
+    slot = models.PositiveSmallIntegerField(default=0)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["callout", "hour", "slot"], name="hour_count_slot")]
+
+    def __str__(self) -> str:
+        return f"{self.count} questions to call-out {self.callout_id} at {self.hour:%Y-%m-%d %H}h"
 
 
 class ReaderContact(models.Model):
@@ -140,7 +219,15 @@ class QuestionEvidence(models.Model):
     """The story sentences that may answer a question, computed in the background."""
 
     question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="evidence")
-    answered = models.BooleanField(help_text="The story answers this question.")
+
+    class Verdict(models.TextChoices):
+        YES = "yes", "The story answers this"
+        MAYBE = "maybe", "The story may answer this"
+        NO = "no", "The story does not answer this"
+
+    answered = models.BooleanField(help_text="The story answers this question (verdict is yes).")
+    # Three levels: "maybe" where the model is unsure, shown as a pointer, never as a verdict.
+    verdict = models.CharField(max_length=8, choices=Verdict.choices, default=Verdict.NO)
     confidence = models.FloatField()
     # [[sentence key, score], ...], best first.
     sentences = models.JSONField(default=list)

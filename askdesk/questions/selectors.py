@@ -1,16 +1,28 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection
+from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from askdesk.accounts.models import Expert
 from askdesk.audit.models import AuditEvent
 from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
 from askdesk.questions.links import hash_token
-from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, ReaderContact
+from askdesk.questions.models import (
+    CalloutHourCount,
+    CalloutStateCount,
+    Question,
+    QuestionEvidence,
+    QuestionGroup,
+    ReaderContact,
+    Theme,
+)
 from askdesk.search.selectors import search_questions
 from askdesk.stories.models import Sentence
 
@@ -23,12 +35,67 @@ def question_by_token(*, token: str) -> Question | None:
 
 
 def triage_counts(*, callout: Callout) -> dict[str, int]:
-    """Number of questions in each state (every state present, zeros included)."""
+    """Number of questions in each state (every state present, zeros included).
+
+    Read from the counters the services keep, so it costs the same whatever the call-out's size.
+    """
     counts = dict.fromkeys(Question.Status.values, 0)
-    rows = Question.objects.filter(callout=callout).values_list("status").annotate(n=Count("id")).order_by()
+    rows = CalloutStateCount.objects.filter(callout=callout).values_list("status").annotate(n=Sum("count")).order_by()
     for status, number in rows:
         counts[status] = number
     return counts
+
+
+def group_state_counts(*, group: QuestionGroup) -> dict[str, int]:
+    """Number of the group's questions in each state: as costly as the group is large, not the call-out."""
+    counts = dict.fromkeys(Question.Status.values, 0)
+    counts.update(Question.objects.filter(group=group).values_list("status").annotate(n=Count("id")).order_by())
+    return counts
+
+
+def arrivals_by_hour(*, callout_ids: Collection[int], hours: int = 12) -> list[tuple[dt.datetime, int]]:
+    """Questions that reached these call-outs in each of the last ``hours`` hours, oldest first (zeros included)."""
+    now = timezone.now().astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    first = now - dt.timedelta(hours=hours - 1)
+    found = dict(
+        CalloutHourCount.objects.filter(callout_id__in=callout_ids, hour__gte=first)
+        .values_list("hour")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    slots = [first + dt.timedelta(hours=i) for i in range(hours)]
+    return [(hour, found.get(hour, 0)) for hour in slots]
+
+
+def expert_load(*, experts: Collection[Expert]) -> list[tuple[Expert, int, int]]:
+    """Each expert with the questions they still have to answer and the answers waiting for approval."""
+    rows = (
+        Question.objects.filter(
+            assigned_to__in=experts, status__in=[Question.Status.ASSIGNED, Question.Status.ANSWERED]
+        )
+        .values_list("assigned_to_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    load: dict[tuple[int, str], int] = {(expert_id, status): n for expert_id, status, n in rows}
+    return [
+        (expert, load.get((expert.pk, Question.Status.ASSIGNED), 0), load.get((expert.pk, Question.Status.ANSWERED), 0))
+        for expert in experts
+    ]
+
+
+def state_counts_for(*, callout_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per-state question counts of several call-outs, from the counters."""
+    result = {pk: dict.fromkeys(Question.Status.values, 0) for pk in callout_ids}
+    rows = (
+        CalloutStateCount.objects.filter(callout_id__in=callout_ids)
+        .values_list("callout_id", "status")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+    for callout_id, status, number in rows:
+        result[callout_id][status] = number
+    return result
 
 
 def triage_questions(
@@ -45,6 +112,39 @@ def triage_questions(
     return questions.order_by("-submitted_at", "-id")
 
 
+def neighbours_in_list(
+    *, question: Question, status: str = "", search: str = "", group: int | None = None
+) -> tuple[int | None, int | None]:
+    """The questions before and after this one in the triage list it was opened from (newest first).
+
+    Found from the question's own place, so they are right even after the question left the list.
+    """
+    questions = triage_questions(callout=question.callout, status=status, search=search, group=group)
+    at, pk = question.submitted_at, question.pk
+    older = questions.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=pk))
+    newer = questions.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, id__gt=pk))
+    previous = newer.order_by("submitted_at", "id").values_list("pk", flat=True).first()
+    following = older.order_by("-submitted_at", "-id").values_list("pk", flat=True).first()
+    return previous, following
+
+
+# A search counts its matches up to here and then says "more than".
+SEARCH_COUNT_CAP = 1000
+
+
+class CountedPaginator(Paginator):  # type: ignore[type-arg]
+    """A paginator told its count (from the state counters, or a capped count) instead of counting."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int, capped: bool = False) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = max(count, 0)
+        self.capped = capped
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 def triage_page(
     *,
     callout: Callout,
@@ -53,19 +153,55 @@ def triage_page(
     group: int | None = None,
     page: int | str = 1,
     per_page: int = 50,
+    counts: dict[str, int] | None = None,
 ) -> Page[Question]:
-    paginator = Paginator(triage_questions(callout=callout, status=status, search=search, group=group), per_page)
+    """One page of the triage list; its total comes from the counters whenever the list is a whole state."""
+    questions = triage_questions(callout=callout, status=status, search=search, group=group)
+    paginator: Paginator[Question]
+    if search.strip():
+        found = questions.order_by()[: SEARCH_COUNT_CAP + 1].count()
+        paginator = CountedPaginator(
+            questions, per_page, count=min(found, SEARCH_COUNT_CAP), capped=found > SEARCH_COUNT_CAP
+        )
+    elif group is None:
+        counts = counts if counts is not None else triage_counts(callout=callout)
+        paginator = CountedPaginator(questions, per_page, count=counts[status] if status else sum(counts.values()))
+    else:
+        paginator = Paginator(questions, per_page)  # one group: as large as the group, not the call-out
     return paginator.get_page(page)
 
 
-def triage_groups_page(*, callout: Callout, page: int | str = 1, per_page: int = 50) -> Page[QuestionGroup]:
-    """The call-out's groups, largest first, each with its representative question."""
-    groups = (
-        QuestionGroup.objects.filter(callout=callout, size__gt=0)
-        .select_related("representative")
+def triage_groups_page(
+    *, callout: Callout, page: int | str = 1, per_page: int = 50, theme: int | None = None
+) -> Page[QuestionGroup]:
+    """The call-out's groups (or one theme's), largest first, each with its representative question."""
+    groups = QuestionGroup.objects.filter(callout=callout, size__gt=0)
+    if theme is not None:
+        groups = groups.filter(theme_id=theme)
+    groups = groups.select_related("representative", "theme").order_by("-size", "id")
+    return Paginator(groups, per_page).get_page(page)
+
+
+def triage_themes_page(*, callout: Callout, page: int | str = 1, per_page: int = 20) -> Page[Any]:
+    """The call-out's themes, largest first, each with its groups (largest first) in ``theme_groups``."""
+    groups = QuestionGroup.objects.filter(size__gt=0).select_related("representative").order_by("-size", "id")
+    themes = (
+        Theme.objects.filter(callout=callout, size__gt=0)
+        .prefetch_related(Prefetch("groups", queryset=groups, to_attr="theme_groups"))
         .order_by("-size", "id")
     )
-    return Paginator(groups, per_page).get_page(page)
+    return Paginator(themes, per_page).get_page(page)
+
+
+def themes_for_filter(*, callout: Callout, limit: int = 100) -> list[Theme]:
+    """The call-out's largest themes, to filter the groups by."""
+    return list(Theme.objects.filter(callout=callout, size__gt=0).order_by("-size", "id")[:limit])
+
+
+def groups_without_theme(*, callout: Callout, limit: int = 50) -> list[QuestionGroup]:
+    """Groups not in a theme yet (made before themes existed, until the next regroup)."""
+    groups = QuestionGroup.objects.filter(callout=callout, size__gt=0, theme__isnull=True)
+    return list(groups.select_related("representative").order_by("-size", "id")[:limit])
 
 
 def ungrouped_count(*, callout: Callout) -> int:
@@ -81,13 +217,17 @@ def groups_for_moving(*, question: Question, limit: int = 30) -> list[QuestionGr
     return list(groups.order_by("-size", "id")[:limit])
 
 
-def expert_queue(*, expert: Expert) -> QuerySet[Question]:
-    """Questions assigned to an expert that still need or have their answer, oldest first."""
-    return (
-        Question.objects.filter(assigned_to=expert, status__in=[Question.Status.ASSIGNED, Question.Status.ANSWERED])
-        .select_related("callout__story", "answer")
-        .order_by("assigned_at", "id")
+def expert_queue(*, expert: Expert, newsroom_ids: Collection[int] | None = None) -> QuerySet[Question]:
+    """Questions assigned to an expert that still need or have their answer, oldest first.
+
+    ``newsroom_ids`` keeps only the newsrooms the expert still answers for.
+    """
+    questions = Question.objects.filter(
+        assigned_to=expert, status__in=[Question.Status.ASSIGNED, Question.Status.ANSWERED]
     )
+    if newsroom_ids is not None:
+        questions = questions.filter(callout__story__newsroom_id__in=newsroom_ids)
+    return questions.select_related("callout__story", "answer").order_by("assigned_at", "id")
 
 
 def question_history(question: Question) -> list[AuditEvent]:

@@ -1,18 +1,22 @@
 from __future__ import annotations
 
+import datetime as dt
+import random
 import re
 import uuid
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
+from django.db.models import Count, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, NullIf, TruncHour
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 
-from askdesk.accounts.models import Expert
+from askdesk.accounts.models import Expert, Membership
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
 from askdesk.callouts.services import callout_public_changed
@@ -23,7 +27,14 @@ from askdesk.nlp.scrub import find_contact_details, scrub
 from askdesk.questions import links
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token
-from askdesk.questions.models import Question, QuestionGroup, ReaderContact
+from askdesk.questions.models import (
+    CalloutHourCount,
+    CalloutStateCount,
+    Question,
+    QuestionGroup,
+    ReaderContact,
+    Theme,
+)
 from askdesk.questions.signals import group_sizes_changed, question_changed, question_deleted, question_submitted
 from askdesk.search.schema import purge_deleted
 from askdesk.search.selectors import search_questions
@@ -49,10 +60,97 @@ DECIDED = frozenset({Status.ANSWERED, Status.PUBLISHED, Status.COVERED, Status.R
 
 
 def set_status(question: Question, status: str) -> list[str]:
-    """Set a question's state, starting or stopping its contact clock; returns the fields to save."""
+    """Set a question's state, starting or stopping its contact clock; returns the fields to save.
+
+    The call-out's state counts move with it, in the caller's transaction.
+    """
+    state_counts_move(callout_id=question.callout_id, previous=question.status, status=status)
     question.status = status
     question.decided_at = (question.decided_at or timezone.now()) if status in DECIDED else None
     return ["status", "decided_at"]
+
+
+STATE_COUNT_SLOTS = 8
+
+
+def _counter_add(model: type[CalloutStateCount | CalloutHourCount], delta: int, **key: Any) -> None:
+    """Add to one counter row, creating it when it is the first; safe when transactions race to create it."""
+    counter = model.objects.filter(**key)
+    if counter.update(count=F("count") + delta):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(count=delta, **key)
+    except IntegrityError:
+        # Another transaction created this slot's row first: add to it.
+        counter.update(count=F("count") + delta)
+
+
+def state_counts_add(*, callout_id: int, deltas: Mapping[str, int]) -> None:
+    """Add to the call-out's per-state question counts; call it in the transaction that changes the states.
+
+    Every change of a question's state (or its deletion) goes through here, so triage reads
+    counts that cost the same at a thousand questions and at a million.
+    """
+    slot = random.randrange(STATE_COUNT_SLOTS)  # noqa: S311 - spreads writes, not a secret
+    for status, delta in deltas.items():
+        if delta:
+            _counter_add(CalloutStateCount, delta, callout_id=callout_id, status=status, slot=slot)
+
+
+def arrival_count_add(*, callout_id: int, at: dt.datetime) -> None:
+    """Count one question arriving at a call-out in the hour of ``at`` (UTC)."""
+    hour = at.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+    slot = random.randrange(STATE_COUNT_SLOTS)  # noqa: S311 - spreads writes, not a secret
+    _counter_add(CalloutHourCount, 1, callout_id=callout_id, hour=hour, slot=slot)
+
+
+def state_counts_move(*, callout_id: int, previous: str, status: str, number: int = 1) -> None:
+    """``number`` questions of the call-out went from state ``previous`` to ``status``."""
+    if previous != status and number:
+        state_counts_add(callout_id=callout_id, deltas={previous: -number, status: number})
+
+
+def questions_set_status(*, callout_id: int, questions: QuerySet[Question], status: str, **fields: Any) -> int:
+    """Put many questions of one call-out in one state, keeping its state counts; returns how many.
+
+    The rows are locked first, so the counts move by exactly what changed.
+    """
+    rows = list(questions.select_for_update().values_list("pk", "status"))
+    if not rows:
+        return 0
+    # The contact clock, as set_status keeps it for one question.
+    decided = Coalesce(F("decided_at"), Value(timezone.now())) if status in DECIDED else None
+    Question.objects.filter(pk__in=[pk for pk, _ in rows]).update(status=status, decided_at=decided, **fields)
+    deltas: Counter[str] = Counter()
+    for _, previous in rows:
+        deltas[previous] -= 1
+        deltas[status] += 1
+    state_counts_add(callout_id=callout_id, deltas=deltas)
+    return len(rows)
+
+
+@transaction.atomic
+def state_counts_rebuild(*, callout: Callout) -> dict[str, int]:
+    """Count the call-out's questions by state and by hour of arrival once, and store the result.
+
+    A repair, and the start for questions loaded in bulk; the services keep the counts after that.
+    """
+    counts = dict(Question.objects.filter(callout=callout).values_list("status").annotate(n=Count("id")).order_by())
+    CalloutStateCount.objects.filter(callout=callout).delete()
+    CalloutStateCount.objects.bulk_create(
+        [CalloutStateCount(callout=callout, status=status, slot=0, count=n) for status, n in counts.items()]
+    )
+    hours = (
+        Question.objects.filter(callout=callout)
+        .annotate(hour=TruncHour("submitted_at", tzinfo=dt.UTC))
+        .values_list("hour")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    CalloutHourCount.objects.filter(callout=callout).delete()
+    CalloutHourCount.objects.bulk_create([CalloutHourCount(callout=callout, hour=h, slot=0, count=n) for h, n in hours])
+    return counts
 
 
 class QuestionRefused(ValidationError):
@@ -150,6 +248,8 @@ def question_submit(
                 status=Status.SPAM if spam else Status.NEW,
                 decided_at=now if spam else None,
             )
+            state_counts_add(callout_id=callout.pk, deltas={question.status: 1})
+            arrival_count_add(callout_id=callout.pk, at=now)
             if not spam:
                 question_changed.send(sender=Question, question_id=question.pk)
             if email or phone:
@@ -178,8 +278,11 @@ def _resubmitted(submission: links.Submission) -> tuple[Question, str] | None:
 
 
 def _check_callout_scope(question: Question, expert: Expert | None) -> None:
-    if expert is not None and expert.newsroom_id != question.callout.story.newsroom_id:
-        raise QuestionRefused("This expert belongs to another newsroom.")
+    if expert is None:
+        return
+    newsroom_id = question.callout.story.newsroom_id
+    if not Membership.objects.filter(user_id=expert.user_id, newsroom_id=newsroom_id).exists():
+        raise QuestionRefused("This expert does not answer for this newsroom.")
 
 
 @transaction.atomic
@@ -277,7 +380,10 @@ def release_covered(question: Question) -> int:
     """The questions a published question answered go back where they were before it covered them
     (the shortlist when that is unknown): unpublish, deletion."""
     covered = Question.objects.filter(covered_by=question, status=Status.COVERED)
-    ids = list(covered.values_list("pk", flat=True))
+    rows = list(covered.select_for_update().values_list("pk", "callout_id", "status_before_cover"))
+    ids = [pk for pk, _, _ in rows]
+    for _, callout_id, before in rows:
+        state_counts_move(callout_id=callout_id, previous=Status.COVERED, status=before or Status.SHORTLISTED)
     released = covered.update(
         status=Coalesce(NullIf(F("status_before_cover"), Value("")), Value(Status.SHORTLISTED)),
         status_before_cover="",
@@ -303,12 +409,19 @@ def questions_erase(*, questions: QuerySet[Question]) -> int:
     for pk, _, _, status, _, _ in rows:
         if status == Status.PUBLISHED:
             release_covered(Question(pk=pk))
-    Question.objects.filter(pk__in=[row[0] for row in rows]).delete()
+    going = Question.objects.filter(pk__in=[row[0] for row in rows])
+    # Counted from the states they have now: releasing a cover above may have changed some.
+    gone: dict[int, Counter[str]] = {}
+    for callout_id, status in going.values_list("callout_id", "status"):
+        gone.setdefault(callout_id, Counter())[status] -= 1
+    going.delete()
+    for callout_id, deltas in gone.items():
+        state_counts_add(callout_id=callout_id, deltas=deltas)
     texts_by_callout: dict[int, list[str]] = {}
     for _, callout_id, _, _, text, public_text in rows:
         texts_by_callout.setdefault(callout_id, []).extend([text, public_text])
     for group in QuestionGroup.objects.filter(pk__in={row[2] for row in rows if row[2] is not None}):
-        _refresh_group(group, relabel=True)
+        groups_refresh(callout_id=group.callout_id, group_ids=[group.pk])
     for callout_id, texts in texts_by_callout.items():
         _forget_in_labels(callout_id=callout_id, texts=texts)
         _groups_changed(callout_id)
@@ -352,7 +465,7 @@ def _forget_in_labels(*, callout_id: int, texts: list[str]) -> None:
     for pk, label in labels:
         plain = _plain(label)
         if _words(label) & unique or (plain and any(copy.startswith(plain) for copy in copies)):
-            _refresh_group(QuestionGroup.objects.get(pk=pk), relabel=True)
+            groups_refresh(callout_id=callout_id, group_ids=[pk])
 
 
 def _public_changed_if_shown(question: Question) -> None:
@@ -390,24 +503,53 @@ def _groups_changed(callout_id: int) -> None:
     group_sizes_changed.send(sender=QuestionGroup, callout_id=callout_id)
 
 
-def _refresh_group(group: QuestionGroup, *, relabel: bool = False) -> None:
-    """Size and representative after members moved; an emptied group is deleted.
+def groups_refresh(
+    *, callout_id: int, group_ids: Iterable[int] | None = None, representatives: dict[int, int] | None = None
+) -> None:
+    """Repair groups and themes after questions moved: the one place that recounts them.
 
-    ``relabel`` makes the label again from the representative (after a member was deleted).
+    For the groups given (every group of the call-out if None): size from its members; an
+    emptied group is deleted; the representative is the one given (the most central
+    member, from the worker), else the stored one while it is still a member, else the
+    earliest member; the label is the representative's wording (contact details scrubbed). Then every theme of the
+    call-out: its size, its label (the label of its largest group), and deleted once empty.
     """
-    members = Question.objects.filter(group=group)
-    size = members.count()
-    if size == 0:
-        group.delete()
-        return
-    group.size = size
-    if group.representative_id is None or not members.filter(pk=group.representative_id).exists():
-        group.representative = members.order_by("submitted_at", "id").first()
-    update = ["size", "representative"]
-    if relabel and group.representative is not None:
-        group.label = group_label(group.representative.display_text)
-        update.append("label")
-    group.save(update_fields=update)
+    groups = QuestionGroup.objects.filter(callout_id=callout_id)
+    if group_ids is not None:
+        groups = groups.filter(pk__in=list(group_ids))
+    chosen = representatives or {}
+    for group in groups.select_related("representative"):
+        members = Question.objects.filter(group=group)
+        size = members.count()
+        if size == 0:
+            group.delete()
+            continue
+        representative_id = chosen.get(group.pk)
+        if representative_id is None or not members.filter(pk=representative_id).exists():
+            representative_id = group.representative_id
+            if representative_id is None or not members.filter(pk=representative_id).exists():
+                representative_id = members.order_by("submitted_at", "id").values_list("pk", flat=True).first()
+        representative = members.get(pk=representative_id or 0)
+        label = group_label(representative.display_text)
+        if (group.size, group.representative_id, group.label) != (size, representative_id, label):
+            QuestionGroup.objects.filter(pk=group.pk).update(
+                size=size, representative_id=representative_id, label=label
+            )
+    sizes = dict(
+        QuestionGroup.objects.filter(callout_id=callout_id, theme__isnull=False)
+        .values_list("theme_id")
+        .annotate(n=Sum("size"))
+        .order_by()
+    )
+    for theme in Theme.objects.filter(callout_id=callout_id):
+        size = sizes.get(theme.pk) or 0
+        if size == 0:
+            theme.delete()
+            continue
+        largest = QuestionGroup.objects.filter(theme=theme).order_by("-size", "id").first()
+        label = largest.display_label if largest else ""
+        if (theme.size, theme.label) != (size, label):
+            Theme.objects.filter(pk=theme.pk).update(size=size, label=label)
 
 
 @transaction.atomic
@@ -441,7 +583,7 @@ def group_merge(*, target: QuestionGroup, others: list[QuestionGroup], actor: An
     moved = Question.objects.filter(group__in=others).update(group=target, group_locked=True)
     for group in others:
         group.delete()
-    _refresh_group(target)
+    groups_refresh(callout_id=target.callout_id, group_ids=[target.pk])
     _groups_changed(target.callout_id)
     audit_record(actor=actor, action="group.merge", target=target, merged=[g.pk for g in others], moved=moved)
     return target
@@ -455,14 +597,98 @@ def question_move(*, question: Question, target: QuestionGroup | None, actor: An
     previous = question.group
     if target is None:
         target = QuestionGroup.objects.create(
-            callout_id=question.callout_id, label=group_label(question.display_text), representative=question, size=0
+            callout_id=question.callout_id,
+            label=group_label(question.display_text),
+            representative=question,
+            size=0,
+            theme_id=previous.theme_id if previous is not None else None,
         )
     question.group = target
     question.group_locked = True
     question.save(update_fields=["group", "group_locked"])
-    _refresh_group(target)
-    if previous is not None and previous.pk != target.pk:
-        _refresh_group(previous)
+    moved = [target.pk] + ([previous.pk] if previous is not None and previous.pk != target.pk else [])
+    groups_refresh(callout_id=question.callout_id, group_ids=moved)
     _groups_changed(question.callout_id)
     audit_record(actor=actor, action="question.move", target=question, group=target.pk)
     return target
+
+
+BULK_LIMIT = 500
+
+
+@transaction.atomic
+def questions_apply(
+    *, callout: Callout, question_ids: list[int], action: str, actor: Any, expert: Expert | None = None
+) -> tuple[int, int]:
+    """One editorial action on many questions of a call-out, in one transaction; returns (done, skipped).
+
+    Each question is audited as if acted on alone; a question the action cannot apply to now
+    is left as it was and counted as skipped.
+    """
+    if action not in {*TRANSITIONS, "assign"}:
+        raise QuestionRefused(f"Unknown action {action!r}.")
+    if action == "assign" and expert is None:
+        raise QuestionRefused("Choose an expert to assign the questions to.")
+    if len(question_ids) > BULK_LIMIT:
+        raise QuestionRefused(f"Choose at most {BULK_LIMIT} questions at a time.")
+    chosen = list(Question.objects.filter(callout=callout, pk__in=question_ids).order_by("id"))
+    if not chosen:
+        raise QuestionRefused("Tick the questions to act on first.")
+    outcomes = [_try(question, action, actor, expert) for question in chosen]
+    done = sum(outcomes)
+    return done, len(outcomes) - done
+
+
+def _try(question: Question, action: str, actor: Any, expert: Expert | None) -> bool:
+    try:
+        with transaction.atomic():
+            if expert is not None and action == "assign":
+                question_assign(question=question, expert=expert, actor=actor)
+            else:
+                question_transition(question=question, action=action, actor=actor)
+    except QuestionRefused:
+        return False
+    return True
+
+
+# States an undo can return a question to: none of them holds an assignment to restore.
+UNDOABLE_FROM = {Status.NEW, Status.SHORTLISTED, Status.REJECTED, Status.SPAM}
+
+
+@transaction.atomic
+def questions_undo(*, callout: Callout, action: str, previous: Mapping[int, str], actor: Any) -> int:
+    """Put questions back in the states they had before ``action``; returns how many went back.
+
+    A question that changed again since (another editor acted on it) is left as it is now.
+    """
+    if action not in TRANSITIONS:
+        raise QuestionRefused("This action cannot be undone.")
+    target = TRANSITIONS[action][0]
+    undone = 0
+    for status in sorted(set(previous.values()) & UNDOABLE_FROM):
+        ids = [pk for pk, was in previous.items() if was == status]
+        still = list(
+            Question.objects.select_for_update().filter(callout=callout, pk__in=ids, status=target).order_by("id")
+        )
+        for question in still:
+            audit_record(actor=actor, action="question.undo", target=question, undid=action, back_to=status)
+        undone += questions_set_status(
+            callout_id=callout.pk, questions=Question.objects.filter(pk__in=[q.pk for q in still]), status=status
+        )
+    return undone
+
+
+@transaction.atomic
+def group_move_to_theme(*, group: QuestionGroup, theme: Theme | None, actor: Any) -> Theme:
+    """Put a group in another theme of its call-out, or in a new theme of its own; regrouping keeps it there."""
+    if theme is not None and theme.callout_id != group.callout_id:
+        raise QuestionRefused("A group can only move to a theme of its own call-out.")
+    if theme is None:
+        theme = Theme.objects.create(callout_id=group.callout_id)
+    group.theme = theme
+    group.theme_locked = True
+    group.save(update_fields=["theme", "theme_locked"])
+    groups_refresh(callout_id=group.callout_id, group_ids=[group.pk])
+    _groups_changed(group.callout_id)
+    audit_record(actor=actor, action="group.move_theme", target=group, theme=theme.pk)
+    return theme

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,13 +11,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from askdesk.accounts.access import editor_required, is_editor, staff_required
-from askdesk.accounts.models import Expert
+from askdesk.accounts.access import editor_required, experts_of, is_editor, staff_required
 from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.csp import public_csp
@@ -29,9 +30,12 @@ from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
 from askdesk.questions.formtoken import form_token, post_origin_refused
-from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.models import Question, QuestionGroup, Theme
 from askdesk.questions.selectors import (
+    group_state_counts,
     groups_for_moving,
+    groups_without_theme,
+    neighbours_in_list,
     published_count,
     question_by_token,
     question_evidence,
@@ -39,9 +43,11 @@ from askdesk.questions.selectors import (
     reader_answer,
     reader_has_email,
     story_may_answer,
+    themes_for_filter,
     triage_counts,
     triage_groups_page,
     triage_page,
+    triage_themes_page,
     ungrouped_count,
 )
 from askdesk.stories.models import Story
@@ -219,42 +225,94 @@ def question_delete(request: HttpRequest, token: str) -> HttpResponse:
 # Staff pages ----------------------------------------------------------------------------
 
 
+# The triage list opens on the questions that need an editor's decision.
+DEFAULT_TAB = Question.Status.NEW
+ALL_TAB = "all"
+
+
 @editor_required
+@require_safe
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     callout = get_callout_for_editor(request, pk)
-    status = request.GET.get("status", "")
-    if status not in Question.Status.values:
-        status = ""
     search = request.GET.get("q", "").strip()[:200]
-    group = _int_or_none(request.GET.get("group"))
-    by_groups = request.GET.get("view") == "groups" and not (status or search or group)
-    counts = triage_counts(callout=callout)
+    group_id = _int_or_none(request.GET.get("group"))
+    status = request.GET.get("status", "")
+    if status not in {*Question.Status.values, ALL_TAB}:
+        # A search or one group looks through every state unless a tab was chosen.
+        status = ALL_TAB if (search or group_id) else DEFAULT_TAB
+    by_groups = request.GET.get("view") == "groups" and not (search or group_id)
+    group = QuestionGroup.objects.filter(callout=callout, pk=group_id).first() if group_id else None
+    counts = group_state_counts(group=group) if group else triage_counts(callout=callout)
     context: dict[str, object] = {
         "callout": callout,
         "counts": counts,
         "total": sum(counts.values()),
         "status": status,
+        "all_tab": ALL_TAB,
         "search": search,
         "statuses": Question.Status.choices,
-        "experts": Expert.objects.filter(newsroom=callout.story.newsroom),
+        "experts": experts_of(callout.story.newsroom_id),
         "by_groups": by_groups,
+        "group": group,
     }
     if by_groups:
-        context["page"] = triage_groups_page(
-            callout=callout, page=request.GET.get("page", 1), per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE
-        )
+        theme = _int_or_none(request.GET.get("theme"))
+        context["theme"] = Theme.objects.filter(callout=callout, pk=theme).first() if theme else None
+        context["themes"] = themes_for_filter(callout=callout)
+        if context["theme"] is not None:
+            context["page"] = triage_groups_page(
+                callout=callout,
+                page=request.GET.get("page", 1),
+                per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
+                theme=theme,
+            )
+        else:
+            context["page"] = triage_themes_page(callout=callout, page=request.GET.get("page", 1))
+            context["unthemed"] = groups_without_theme(callout=callout)
+        _count_joined(context)
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
-    context["group"] = QuestionGroup.objects.filter(callout=callout, pk=group).first() if group else None
-    context["page"] = triage_page(
+    page = triage_page(
         callout=callout,
-        status=status,
+        status="" if status == ALL_TAB else status,
         search=search,
-        group=group,
+        group=group.pk if group else group_id,
         page=request.GET.get("page", 1),
         per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
+        counts=None if group else counts,
     )
+    rows = list(page.object_list)
+    # After an action the list comes back at the row that takes the acted-on row's place.
+    context["rows"] = [
+        (question, rows[i + 1].pk if i + 1 < len(rows) else (rows[i - 1].pk if i else None))
+        for i, question in enumerate(rows)
+    ]
+    context["page"] = page
+    context["filters"] = _filters(status=status, search=search, group=group)
+    last = _undoable(request, callout.pk)
+    if last is not None:
+        context["undo"] = {"action": action_done(last["action"]), "count": len(last["previous"])}
     return render(request, "questions/triage.html", context)
+
+
+def _filters(*, status: str, search: str, group: QuestionGroup | None) -> str:
+    """The list's query string without the page, for tabs, pages and "back to the list" links."""
+
+    params = {"status": status, "q": search, "group": group.pk if group else ""}
+    return urlencode({key: value for key, value in params.items() if value})
+
+
+def _count_joined(context: dict[str, object]) -> None:
+    """Readers who joined each shown group without writing (``asked``, ``joined``), in one query."""
+    from askdesk.readers.templatetags.readers import with_joined
+
+    page = context["page"]
+    if context.get("theme") is not None:
+        groups = list(page.object_list)  # type: ignore[attr-defined]
+    else:
+        groups = [g for theme in page.object_list for g in theme.theme_groups]  # type: ignore[attr-defined]
+        groups += list(context.get("unthemed") or [])  # type: ignore[call-overload]
+    with_joined(groups)
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -280,9 +338,20 @@ def group_action(request: HttpRequest, pk: int) -> HttpResponse:
             group = get_object_or_404(groups, pk=_int_or_none(raw_id) or 0)
             expert = None
             if action == "assign":
-                expert = Expert.objects.filter(pk=_int_or_none(request.POST.get(f"expert_{group.pk}")) or 0).first()
-            if action not in {*services.TRANSITIONS, "assign"}:
+                chosen_expert = _int_or_none(request.POST.get(f"expert_{group.pk}")) or 0
+                expert = experts_of(callout.story.newsroom_id).filter(pk=chosen_expert).first()
+            if action not in {*services.TRANSITIONS, "assign", "theme"}:
                 raise services.QuestionRefused("Unknown action.")
+            if action == "theme":
+                raw_theme = request.POST.get(f"theme_{group.pk}", "")
+                theme = (
+                    None
+                    if raw_theme == "new"
+                    else get_object_or_404(Theme, callout=callout, pk=_int_or_none(raw_theme) or 0)
+                )
+                services.group_move_to_theme(group=group, theme=theme, actor=request.user)
+                messages.success(request, "Group moved to another theme.")
+                return redirect(back)
             done, skipped = services.group_apply(group=group, action=action, actor=request.user, expert=expert)
             note = f" ({skipped} left as they were)" if skipped else ""
             messages.success(request, f"{done} question{'s' if done != 1 else ''} {action_done(action)}{note}.")
@@ -291,22 +360,111 @@ def group_action(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+# How long the last list action can be undone.
+UNDO_SECONDS = 120
+UNDO_KEY = "askdesk_undo"
+
+
+def _remember_for_undo(request: HttpRequest, callout_id: int, action: str, previous: dict[int, str]) -> None:
+    """Keep what the last action changed, in the editor's session, so it can be undone for a short while."""
+    if action not in services.TRANSITIONS or not previous:
+        request.session.pop(UNDO_KEY, None)
+        return
+    request.session[UNDO_KEY] = {
+        "callout": callout_id,
+        "action": action,
+        "previous": {str(pk): status for pk, status in previous.items()},
+        "at": timezone.now().timestamp(),
+    }
+
+
+def _undoable(request: HttpRequest, callout_id: int) -> dict[str, Any] | None:
+    last = request.session.get(UNDO_KEY)
+    if not last or last.get("callout") != callout_id or timezone.now().timestamp() - last["at"] > UNDO_SECONDS:
+        return None
+    return last  # type: ignore[no-any-return]
+
+
+@editor_required
+@require_POST
+def undo_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """Undo the editor's last shortlist, reject, spam or restore in this call-out's list, if recent."""
+    callout = get_callout_for_editor(request, pk)
+    last = _undoable(request, callout.pk)
+    if last is None:
+        messages.error(request, "There is nothing to undo any more.")
+    else:
+        previous = {int(key): status for key, status in last["previous"].items()}
+        undone = services.questions_undo(callout=callout, action=last["action"], previous=previous, actor=request.user)
+        request.session.pop(UNDO_KEY, None)
+        messages.success(request, f"Undone: {undone} question{'s' if undone != 1 else ''} back as before.")
+    target = request.POST.get("next", "")
+    if target.startswith("/desk/") and "//" not in target:
+        return redirect(target)
+    return redirect("questions:triage", pk=callout.pk)
+
+
+@editor_required
+@require_POST
+def bulk_action(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ticked questions of the list, shortlisted, rejected, marked as spam or assigned in one request."""
+    callout = get_callout_for_editor(request, pk)
+    action = request.POST.get("bulk_action", "")
+    chosen = [int(value) for value in request.POST.getlist("selected") if value.isdigit()]
+    expert = experts_of(callout.story.newsroom_id).filter(pk=_int_or_none(request.POST.get("expert")) or 0).first()
+    previous = dict(Question.objects.filter(callout=callout, pk__in=chosen).values_list("pk", "status"))
+    try:
+        done, skipped = services.questions_apply(
+            callout=callout, question_ids=chosen, action=action, actor=request.user, expert=expert
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        note = f" ({skipped} left as they were)" if skipped else ""
+        messages.success(request, f"{done} question{'s' if done != 1 else ''} {action_done(action)}{note}.")
+        _remember_for_undo(request, callout.pk, action, previous)
+    target = request.POST.get("next", "")
+    if target.startswith("/desk/") and "//" not in target:
+        return redirect(target)
+    return redirect("questions:triage", pk=callout.pk)
+
+
 def action_done(action: str) -> str:
     return "assigned" if action == "assign" else services.action_label(action)
 
 
 @staff_required
+@require_safe
 def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
     question = get_question_for_staff(request, pk)
     evidence, found = question_evidence(question=question)
     editor = is_editor(request.user)
+    previous = following = None
+    filters = ""
+    if editor:
+        status = request.GET.get("status", "")
+        status = status if status in {*Question.Status.values, ALL_TAB} else DEFAULT_TAB
+        search = request.GET.get("q", "").strip()[:200]
+        group = QuestionGroup.objects.filter(
+            callout_id=question.callout_id, pk=_int_or_none(request.GET.get("group")) or 0
+        ).first()
+        previous, following = neighbours_in_list(
+            question=question,
+            status="" if status == ALL_TAB else status,
+            search=search,
+            group=group.pk if group else None,
+        )
+        filters = _filters(status=status, search=search, group=group)
     return render(
         request,
         "questions/detail.html",
         {
+            "previous_question": previous,
+            "next_question": following,
+            "filters": filters,
             "question": question,
             "answer": getattr(question, "answer", None),
-            "experts": Expert.objects.filter(newsroom=question.callout.story.newsroom),
+            "experts": experts_of(question.callout.story.newsroom_id),
             "paragraphs": story_paragraphs(story=question.callout.story),
             "evidence": evidence,
             "evidence_sentences": found,
@@ -337,10 +495,13 @@ def question_action(request: HttpRequest, pk: int) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action in services.TRANSITIONS:
+            previous = question.status
             services.question_transition(question=question, action=action, actor=request.user)
+            _remember_for_undo(request, question.callout_id, action, {question.pk: previous})
             messages.success(request, f"Question {services.action_label(action)}.")
         elif action == "assign":
-            expert = get_object_or_404(Expert, pk=request.POST.get("expert") or 0)
+            experts = experts_of(question.callout.story.newsroom_id)
+            expert = get_object_or_404(experts, pk=_int_or_none(request.POST.get("expert")) or 0)
             services.question_assign(question=question, expert=expert, actor=request.user)
             messages.success(request, f"Question assigned to {expert.name}.")
         elif action == "move":

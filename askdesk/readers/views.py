@@ -15,8 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from askdesk.accounts.access import editor_required
-from askdesk.accounts.models import Expert
+from askdesk.accounts.access import editor_required, experts_of
 from askdesk.callouts.access import get_callout_for_editor
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
@@ -213,7 +212,7 @@ def round_new(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("representative")
         .order_by("-size", "id")[:30]
     )
-    experts = list(Expert.objects.filter(newsroom=callout.story.newsroom))
+    experts = list(experts_of(callout.story.newsroom_id))
     form = RoundForm(request.POST or None, initial={"closes_at": timezone.localtime() + timedelta(days=1)})
     error = ""
     if request.method == "POST" and form.is_valid():

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from askdesk.accounts.access import editor_required
+from askdesk.accounts.access import editor_required, newsroom_ids
 from askdesk.newsrooms.models import Newsroom
 from askdesk.webhooks.models import Event, WebhookDelivery
 from askdesk.webhooks.selectors import delivery_log, newsroom_endpoints
@@ -36,8 +36,8 @@ class SettingsForm(forms.Form):
 
 
 def _newsroom(request: HttpRequest) -> Newsroom:
-    """The newsroom whose webhooks are shown (every editor sees every newsroom for now)."""
-    rooms = Newsroom.objects.order_by("name")
+    """The newsroom whose webhooks are shown: one the editor works for."""
+    rooms = Newsroom.objects.filter(pk__in=newsroom_ids(request.user)).order_by("name")
     chosen = request.GET.get("newsroom") or request.POST.get("newsroom")
     if chosen:
         return get_object_or_404(rooms, slug=chosen)

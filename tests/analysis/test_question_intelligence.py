@@ -6,8 +6,15 @@ from django.urls import reverse
 from askdesk.analysis import services as analysis
 from askdesk.analysis.models import QuestionVector, SentenceVector
 from askdesk.answers.services import answer_publish, answer_publish_from_story, answer_save, question_unpublish
-from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup
-from askdesk.questions.services import QuestionRefused, group_apply, group_merge, question_assign, question_move
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, Theme
+from askdesk.questions.services import (
+    QuestionRefused,
+    group_apply,
+    group_merge,
+    group_move_to_theme,
+    question_assign,
+    question_move,
+)
 from tests.conftest import submit
 
 
@@ -81,8 +88,9 @@ def test_triage_lists_groups_largest_first_with_their_count(
     for text in ("Will Iran retaliate?", "Will Iran retaliate against Israel?", "Will Iran retaliate now?"):
         asked(text)
     asked("What is the IAEA?")
-    # Constant: the page, the alert badge and the readers who joined each group without writing.
-    with django_assert_max_num_queries(13):
+    # Constant: the page, the alert badge, the readers who joined each group without writing,
+    # the newsrooms the editor works for, and the themes with their groups and the theme filter.
+    with django_assert_max_num_queries(17):
         page = editor_client.get(reverse("questions:triage", args=[callout.pk]) + "?view=groups").content.decode()
     assert "3 readers asked this" in page and "1 reader asked this" in page
     assert page.index("3 readers asked this") < page.index("1 reader asked this")
@@ -139,7 +147,7 @@ def test_one_answer_publishes_for_every_asker_of_the_group(client, asked, callou
     assert public.count("Will Iran retaliate") == 1
     assert "Asked by Sara, Leeds" in public and "and 1 other reader" in public
     status = client.get(reverse("questions:status", args=[second_token])).content.decode()
-    assert "Answered, together with other readers" in status
+    assert "Answered with its group" in status
     assert "Officials say there are no plans to." in status
 
     question_unpublish(question=first, actor=editor)
@@ -186,6 +194,58 @@ def test_a_question_deleted_before_the_worker_runs_is_skipped(callout):
     question.delete()
     analysis.question_analyse(question_id=question_id)
     assert not QuestionVector.objects.exists()
+
+
+def test_every_group_sits_in_a_theme_and_a_question_gets_its_language(asked, callout):
+    first, _ = asked("Will Iran retaliate against Israel for the strike?")
+    second, _ = asked("Will Iran retaliate against Israel?")
+    french, _ = asked("Est-ce que l'Iran va riposter contre Israël ?")
+    assert first.text_language == "en" and french.text_language == "fr"
+    assert second.group_id == first.group_id
+    # A question in another language is kept apart: the model reads English only.
+    assert french.group_id != first.group_id
+    for question in (first, french):
+        assert question.group.theme is not None
+    theme = Theme.objects.get(pk=first.group.theme_id)
+    assert theme.size >= 2 and theme.label == QuestionGroup.objects.get(pk=first.group_id).label
+
+
+def test_a_group_label_is_its_representative_question_not_keywords(asked):
+    first, _ = asked("Will Iran retaliate against Israel for the strike?")
+    asked("Will Iran retaliate against Israel?")
+    group = QuestionGroup.objects.get(pk=first.group_id)
+    assert group.representative is not None
+    assert group.label == group.representative.display_text
+    group.title = "Iranian retaliation"
+    assert group.display_label == "Iranian retaliation"
+
+
+def test_triage_shows_themes_with_their_groups_and_filters_by_one_theme(editor_client, asked, callout, editor):
+    asked("Will Iran retaliate?")
+    asked("Will Iran retaliate against Israel?")
+    b, _ = asked("What does the IAEA inspect at nuclear sites?")
+    group_move_to_theme(group=b.group, theme=None, actor=editor)
+    b.refresh_from_db()
+    url = reverse("questions:triage", args=[callout.pk]) + "?view=groups"
+    page = editor_client.get(url).content.decode()
+    assert "2 readers asked this" in page and "What does the IAEA inspect" in page
+    filtered = editor_client.get(url + f"&theme={b.group.theme_id}").content.decode()
+    assert "What does the IAEA inspect at nuclear sites?</a>" in filtered
+    assert "Will Iran retaliate?</a>" not in filtered  # still offered in the theme filter
+
+
+def test_a_regroup_keeps_an_editors_theme_placement(asked, callout, editor, settings):
+    a, _ = asked("Will Iran retaliate against Israel?")
+    b, _ = asked("Will Iran retaliate against Israel soon?")
+    theme = group_move_to_theme(group=a.group, theme=None, actor=editor)
+    analysis.callout_regroup(callout_id=callout.pk)
+    a.refresh_from_db()
+    b.refresh_from_db()
+    group = QuestionGroup.objects.get(pk=a.group_id)
+    if group.pk == b.group_id or group.theme_locked:
+        assert group.theme_id == theme.pk
+    assert Theme.objects.filter(callout=callout, size__gt=0).exists()
+    assert sum(QuestionGroup.objects.filter(callout=callout).values_list("size", flat=True)) == 2
 
 
 def test_analysing_a_question_twice_changes_nothing(asked, callout):

@@ -167,7 +167,7 @@ def test_a_covered_reader_sees_what_was_answered_and_can_send_their_question_bac
     assert (close.status, close.covered_by_id, close.cover_declined_from_id) == ("new", None, anchor.pk)
     assert AuditEvent.objects.filter(action="question.cover_declined", object_id=str(close.pk)).exists()
     page = client.get(status_url).content.decode()
-    assert ANSWER not in page and "Received, waiting to be read" in page
+    assert ANSWER not in page and 'data-status="new">New</strong>' in page
     # Editors see it in triage and on both questions, and it is not ticked by default again.
     triage = editor_client.get(reverse("questions:triage", args=[close.callout_id])).content.decode()
     assert "Reader: the published answer missed it" in triage

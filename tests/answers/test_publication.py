@@ -151,7 +151,7 @@ def test_the_reader_sees_the_answer_through_their_private_link(client, editor, c
     question, token = answered(callout, expert, editor)
     answer_publish(question=question, actor=editor)
     page = client.get(reverse("questions:status", args=[token])).content.decode()
-    assert "Answered and published" in page
+    assert 'data-status="published">Published</strong>' in page
     assert "Iran has said it has no plans to retaliate." in page
 
 

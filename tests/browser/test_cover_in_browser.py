@@ -54,6 +54,6 @@ def test_the_editor_confirms_who_else_an_answer_answers_and_a_reader_sends_their
     expect(reader.locator(".answer-body")).to_contain_text(ANSWER)
     reader.get_by_role("button", name="This doesn't answer my question").click()
     expect(reader.get_by_text("Your question is back with our editors")).to_be_visible()
-    expect(reader.locator(".reader-status")).to_have_text("Received, waiting to be read")
+    expect(reader.locator(".reader-status")).to_have_text("New")
     expect(reader.locator(".answer-body")).to_have_count(0)
     assert Question.objects.get(pk=second.pk).cover_declined_from_id == first.pk

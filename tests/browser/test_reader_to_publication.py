@@ -117,6 +117,9 @@ def test_a_readers_question_is_answered_and_published_without_their_contact_deta
     row = desk.locator(".question-row", has_text=QUESTION)
     expect(desk.locator(".question-row")).to_have_count(len(OTHER_QUESTIONS) + 1)
     row.get_by_role("button", name="Shortlist").click()
+    # Decided: it leaves the list of questions that need a decision, for the shortlist.
+    expect(row).to_have_count(0)
+    desk.locator(".state-tabs a[data-state=shortlisted]").click()
     expect(row.locator(".badge-shortlisted")).to_have_text("Shortlisted")
     shoot(desk, "triage")
     # The same questions grouped by meaning, largest group first.
@@ -124,6 +127,7 @@ def test_a_readers_question_is_answered_and_published_without_their_contact_deta
     expect(desk.locator(".group-row").first).to_contain_text("readers asked this")
     shoot(desk, "triage-groups")
     desk.get_by_role("link", name="Questions", exact=True).click()
+    desk.locator(".state-tabs a[data-state=shortlisted]").click()
     row.get_by_role("link", name=QUESTION).click()
     expect(desk.locator("#question-status")).to_have_text("Shortlisted")
     expect(desk.locator("#byline-preview")).to_have_text("Sara, Leeds")
@@ -149,7 +153,7 @@ def test_a_readers_question_is_answered_and_published_without_their_contact_deta
 
     # The editor approves and publishes.
     desk.reload()
-    expect(desk.locator("#question-status")).to_have_text("Answered")
+    expect(desk.locator("#question-status")).to_have_text("Waiting for approval")
     desk.get_by_role("link", name="Approve and publish…").click()
     # Other readers of its group are listed with tick boxes; only close matches are ticked.
     expect(desk.locator("#cover")).to_be_visible()
@@ -170,7 +174,7 @@ def test_a_readers_question_is_answered_and_published_without_their_contact_deta
     assert_no_contact_details(reader)
 
     reader.goto(private_url)
-    expect(reader.locator(".reader-status")).to_have_text("Answered and published")
+    expect(reader.locator(".reader-status")).to_have_text("Published")
     expect(reader.locator(".answer-body")).to_contain_text("both sides appear to want to avoid escalation")
     assert_no_contact_details(reader, private_token=private_token)
 

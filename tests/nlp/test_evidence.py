@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from askdesk.nlp.embed import HashingEmbedder, get_embedder
-from askdesk.nlp.evidence import BM25, StoryIndex, calibration_for, cli, terms
+from askdesk.nlp.evidence import BM25, MAYBE_AT, YES_AT, StoryIndex, calibration_for, cli, terms, verdict_for
 
 STORY = [
     "An Israeli missile hit Iran early on Friday morning, according to US officials.",
@@ -118,7 +119,7 @@ def test_the_cli_prints_one_json_line_per_question_with_readable_sentences(
     fars = records[1]["evidence"][0]["sentence"]
     assert fars.startswith("Iran's semi-official") and " , " not in fars
     for record in records:
-        assert isinstance(record["answered"], bool)
+        assert record["answered"] in (True, False, "maybe")
         assert len(record["evidence"]) == 2
         assert set(record["evidence"][0]) >= {"sentence", "score"}
 
@@ -158,3 +159,31 @@ def test_the_real_model_finds_the_casualties_sentence_and_refuses_an_unrelated_q
     assert casualties.sentences[0].sentence == "No casualties have been reported."
     assert casualties.answered
     assert not unrelated.answered
+
+
+def test_the_answered_decision_has_three_levels_and_only_yes_counts_as_answered(index: StoryIndex) -> None:
+    assert verdict_for(YES_AT) == "yes"
+    assert verdict_for((YES_AT + MAYBE_AT) / 2) == "maybe"
+    assert verdict_for(MAYBE_AT / 2) == "no"
+    for item in index.evidence(["Were nuclear sites damaged in the strike?", "How do I bake sourdough bread?"]):
+        assert item.verdict == verdict_for(item.confidence)
+        assert item.answered == (item.verdict == "yes")
+
+
+def test_the_evidence_command_prints_answered_and_best_sentences_first(tmp_path: Path) -> None:
+    story_file = tmp_path / "story.txt"
+    story_file.write_text(RAW_STORY, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "askdesk.nlp", "evidence", str(story_file), "--embedder", "hashing"],
+        input="Were there casualties?\nHow do I bake bread?\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    records = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(records) == 2
+    for record in records:
+        assert record["answered"] in (True, False, "maybe")
+        scores = [e["score"] for e in record["evidence"]]
+        assert scores == sorted(scores, reverse=True) and all("sentence" in e for e in record["evidence"])

@@ -1,6 +1,8 @@
 import io
 import json
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -160,6 +162,23 @@ def test_cli_prints_one_json_line_per_question(
     assert [r["question"] for r in rows] == [RETALIATE[0], IAEA[0], RETALIATE[1]]
     assert rows[0]["group"] == rows[2]["group"] == 0
     assert rows[1]["group"] == 1
+    # Every group sits in one theme.
+    assert rows[0]["theme"] == rows[2]["theme"]
+    assert all(isinstance(r["theme"], int) and r["language"] == "en" for r in rows)
+
+
+def test_the_group_command_prints_group_and_theme_for_each_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "askdesk.nlp", "group", "--embedder", "hashing"],
+        input="\n".join([RETALIATE[0], IAEA[0], RETALIATE[1]]) + "\n",
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert len(rows) == 3 and all({"group", "theme"} <= set(r) for r in rows)
+    assert rows[0]["group"] == rows[2]["group"] != rows[1]["group"]
 
 
 @pytest.mark.model

@@ -107,7 +107,7 @@ def test_the_private_link_shows_status_and_deletes_everything(client, callout):
     response = client.post(ask_url(callout), form_data(callout, email="sara@example.com"))
     status_url = response["Location"].split("?")[0]
     page = client.get(status_url).content.decode()
-    assert "Received, waiting to be read" in page
+    assert 'data-status="new">New</strong>' in page
     assert "Will Iran retaliate against Israel?" in page
     confirm = client.get(status_url + "delete/")
     assert "Delete your question?" in confirm.content.decode()

@@ -1,0 +1,79 @@
+// Keyboard shortcuts for the desk: j/k next and previous, o open, s shortlist, r reject,
+// x spam, u undo, ? this list. Single keys only fire outside text fields, and can be turned
+// off in the list (WCAG 2.1.4). Each shortcut clicks a link or button the page already has,
+// so everything it does also works without JavaScript.
+(function () {
+  "use strict";
+  var STORAGE = "askdesk-shortcuts-off";
+  var help = document.getElementById("shortcuts-help");
+  var current = -1;
+
+  function rows() {
+    return Array.prototype.slice.call(document.querySelectorAll(".question-row"));
+  }
+
+  function select(index) {
+    var all = rows();
+    if (!all.length) return;
+    current = Math.max(0, Math.min(all.length - 1, index));
+    all.forEach(function (row) { row.classList.remove("is-current"); });
+    all[current].classList.add("is-current");
+    all[current].querySelector(".question-link").focus();
+  }
+
+  function press(selector) {
+    var row = rows()[current];
+    var button = row && row.querySelector(selector);
+    if (button) button.click();
+  }
+
+  function follow(name) {
+    var target = document.querySelector('[data-shortcut="' + name + '"]');
+    if (target) target.click();
+  }
+
+  var keys = {
+    j: function () { if (rows().length) select(current + 1); else follow("next"); },
+    k: function () { if (rows().length) select(current - 1); else follow("previous"); },
+    o: function () { var row = rows()[current]; if (row) row.querySelector(".question-link").click(); },
+    s: function () { press('button[value="shortlist"]'); },
+    r: function () { press('button[value="reject"]'); },
+    x: function () { press('button[value="spam"]'); },
+    u: function () { follow("undo"); },
+    "?": function () { if (help && !help.open) help.showModal(); }
+  };
+
+  function off() {
+    try { return window.localStorage.getItem(STORAGE) === "1"; } catch (e) { return false; }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable], dialog")) return;
+    var action = keys[event.key];
+    if (!action || (off() && event.key !== "?")) return;
+    event.preventDefault();
+    action();
+  });
+
+  // Back from an action, the list opens at the row that took the acted-on row's place.
+  var anchored = window.location.hash.match(/^#q-(\d+)$/);
+  if (anchored) {
+    rows().forEach(function (row, index) { if (row.id === "q-" + anchored[1]) current = index; });
+    if (current >= 0) rows()[current].classList.add("is-current");
+  }
+
+  document.querySelectorAll("[data-shortcuts-open]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { if (help) help.showModal(); });
+  });
+  if (help) {
+    var toggle = help.querySelector("[data-shortcuts-toggle]");
+    if (toggle) {
+      toggle.checked = !off();
+      toggle.addEventListener("change", function () {
+        try { window.localStorage.setItem(STORAGE, toggle.checked ? "0" : "1"); } catch (e) { /* private mode */ }
+      });
+    }
+  }
+})();
