@@ -135,3 +135,7 @@ urlpatterns = [
     path("api/v1/", api_v1.urls),
     re_path(r"^api/", api.api_not_found),
 ]
+
+# Error pages readers may see, in their language and the public layout.
+handler404 = "askdesk.ops.errors.page_not_found"
+handler500 = "askdesk.ops.errors.server_error"

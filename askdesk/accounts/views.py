@@ -43,7 +43,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if limit_exceeded(request, "second_factor_user", target=f"user:{user.pk}"):
-            return too_many_requests(request, TOO_MANY_CODES)
+            return too_many_requests(request, TOO_MANY_CODES, reader=False)
         codes = totp_enrol_confirm(user=user, device=device, token=request.POST.get("token", ""))
         if codes is not None:
             otp_login(request, device)
@@ -70,7 +70,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         if limit_exceeded(request, "second_factor_user", target=f"user:{user.pk}"):
-            return too_many_requests(request, TOO_MANY_CODES)
+            return too_many_requests(request, TOO_MANY_CODES, reader=False)
         token = request.POST.get("token", "").replace(" ", "")
         for device in devices_for_user(user, confirmed=True):
             # django-otp refuses a code used before and slows down repeated failures per device.

@@ -29,18 +29,24 @@ import ipaddress
 import logging
 import unicodedata
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy
 from django_ratelimit.core import get_usage
+
+from askdesk.ops.errors import reader_error_page
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
 CACHE_ALIAS = "limits"
-DEFAULT_MESSAGE = (
+DEFAULT_MESSAGE = gettext_lazy(
     "You have sent a lot in a short time, so we have paused what you can send from here. "
     "Please wait a few minutes and try again."
 )
@@ -137,15 +143,23 @@ def repeated_text(request: HttpRequest, text: str, *, scope: str) -> bool:
     return not first_time
 
 
-def too_many_requests(request: HttpRequest, message: str = DEFAULT_MESSAGE, *, retry_after: int = 60) -> HttpResponse:
-    """The 429 page: says what happened and when to try again; nothing was stored."""
-    body = render_to_string("ops/too_many_requests.html", {"message": message}, request=request)
-    response = HttpResponse(body, status=429)
+def too_many_requests(
+    request: HttpRequest, message: StrOrPromise = DEFAULT_MESSAGE, *, retry_after: int = 60, reader: bool = True
+) -> HttpResponse:
+    """The 429 page: says what happened and when to try again; nothing was stored.
+
+    A reader's (``reader``) is in the reader's language and the public layout; staff get the desk's.
+    """
+    if reader:
+        response = reader_error_page(request, "ops/too_many_requests.html", {"message": message}, status=429)
+    else:
+        body = render_to_string("ops/too_many_requests.html", {"message": message}, request=request)
+        response = HttpResponse(body, status=429)
     response["Retry-After"] = str(retry_after)
     return response
 
 
-def public_write_limit(*names: str, message: str = DEFAULT_MESSAGE) -> Callable[[View], View]:
+def public_write_limit(*names: str, message: StrOrPromise = DEFAULT_MESSAGE) -> Callable[[View], View]:
     """Decorate a view: a POST (or other write) over any of the per-client limits ``names`` gets a 429."""
 
     def decorate(view: View) -> View:

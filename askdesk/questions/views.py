@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -23,6 +24,7 @@ from askdesk.newsrooms.csp import public_csp
 from askdesk.newsrooms.language import reader_language, text_direction
 from askdesk.newsrooms.models import LegalDocument, Newsroom
 from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.ops.errors import reader_error_page
 from askdesk.ops.limits import limit_exceeded, repeated_text, too_many_requests
 from askdesk.privacy.services import can_reveal_contacts
 from askdesk.questions import services
@@ -106,9 +108,13 @@ def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
     if over_client or over_callout:
         response = too_many_requests(
             request,
-            "You have sent several questions in a short time. Please wait a few minutes before sending another."
+            gettext_lazy(
+                "You have sent several questions in a short time. Please wait a few minutes before sending another."
+            )
             if over_client
-            else "This call-out is receiving a great many questions right now. Please try again in a few minutes.",
+            else gettext_lazy(
+                "This call-out is receiving a great many questions right now. Please try again in a few minutes."
+            ),
         )
         return _framed(response, newsroom) if embed else response  # shown inside the newsroom's page
     language = reader_language(request, default=callout.story.newsroom.language)
@@ -156,8 +162,8 @@ def _framed(response: HttpResponse, newsroom: Newsroom) -> HttpResponse:
 
 
 def _link_not_found(request: HttpRequest) -> HttpResponse:
-    message = "This link does not lead to a question. It may have been deleted."
-    return render(request, "404.html", {"message": message}, status=404)
+    message = gettext("This link does not lead to a question. It may have been deleted.")
+    return reader_error_page(request, "404.html", {"message": message}, status=404)
 
 
 def question_status(request: HttpRequest, token: str) -> HttpResponse:
@@ -203,7 +209,9 @@ def question_decline_cover(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError:
         pass  # already back in triage (a second click): the status page says where it is
     else:
-        messages.success(request, "Thank you. Your question is back with our editors, who will look at it again.")
+        messages.success(
+            request, gettext("Thank you. Your question is back with our editors, who will look at it again.")
+        )
     return redirect("questions:status", token=token)
 
 

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from askdesk.accounts.access import editor_required, experts_of
 from askdesk.callouts.access import get_callout_for_editor
-from askdesk.newsrooms.models import LegalDocument
+from askdesk.newsrooms.models import LegalDocument, Newsroom
 from askdesk.newsrooms.selectors import legal_document_current
+from askdesk.ops.errors import reader_page
 from askdesk.ops.limits import client_address, limit_exceeded, too_many_requests
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.selectors import reader_answer
@@ -70,12 +71,16 @@ def also_ask(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         else:
             if not created:
-                response = render(request, "readers/joined_again.html", {"question": question})
+                response = reader_page(
+                    request, "readers/joined_again.html", {"question": question}, newsroom=_newsroom(question)
+                )
             else:
                 response = redirect(reverse("readers:joined", args=[token]) + "?submitted=1")
             return _with_reader_cookie(response, reader_id)
     context = {"question": question, "also_form": form, "asked": selectors.readers_asking(question=question)}
-    return render(request, "readers/also_ask.html", context | _legal(question), status=400)
+    return reader_page(
+        request, "readers/also_ask.html", context | _legal(question), newsroom=_newsroom(question), status=400
+    )
 
 
 def joined_status(request: HttpRequest, token: str) -> HttpResponse:
@@ -83,7 +88,7 @@ def joined_status(request: HttpRequest, token: str) -> HttpResponse:
     if joined is None:
         raise Http404("This link does not lead to a question. It may have been deleted.")
     question = joined.question
-    return render(
+    return reader_page(
         request,
         "readers/joined.html",
         {
@@ -96,6 +101,7 @@ def joined_status(request: HttpRequest, token: str) -> HttpResponse:
             "asked": selectors.readers_asking(question=question),
             "public_url": reverse("answers:public", args=[question.callout.slug]),
         },
+        newsroom=_newsroom(question),
     )
 
 
@@ -108,7 +114,9 @@ def joined_delete(request: HttpRequest, token: str) -> HttpResponse:
         story = joined.question.callout.story
         services.also_asked_delete_by_reader(also_asked=joined)
         return render(request, "questions/deleted.html", {"story": story})
-    return render(request, "readers/joined_delete.html", {"joined": joined, "token": token})
+    return reader_page(
+        request, "readers/joined_delete.html", {"joined": joined, "token": token}, newsroom=_newsroom(joined.question)
+    )
 
 
 # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a CSRF token. A GET only shows
@@ -121,8 +129,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("This unsubscribe link is not valid.")
     if request.method == "POST":
         services.reader_unsubscribe(email_digest=digest)
-        return render(request, "readers/unsubscribed.html")
-    return render(request, "readers/unsubscribe.html", {"token": token})
+        return reader_page(request, "readers/unsubscribed.html", {})
+    return reader_page(request, "readers/unsubscribe.html", {"token": token})
+
+
+def _newsroom(question: Question) -> Newsroom:
+    return question.callout.story.newsroom
 
 
 def _reader_id(request: HttpRequest) -> str | None:
@@ -146,7 +158,7 @@ def _with_reader_cookie(response: HttpResponse, reader_id: str) -> HttpResponse:
 def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     voting_round = get_object_or_404(VotingRound.objects.select_related("callout__story", "winner"), pk=pk)
     options = list(RoundOption.objects.filter(round=voting_round))
-    return render(
+    return reader_page(
         request,
         "readers/round.html",
         {
@@ -155,6 +167,7 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             "results": selectors.round_results(voting_round=voting_round),
             "voted": request.GET.get("voted", ""),
         },
+        newsroom=voting_round.callout.story.newsroom,
     )
 
 

@@ -4,42 +4,85 @@ from __future__ import annotations
 
 import ast
 import re
+from datetime import timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation.template import templatize
 
 from askdesk.newsrooms.models import Newsroom
 from askdesk.newsrooms.services import newsroom_public_changed
-from askdesk.questions.models import Question
-from tests.conftest import form_data
+from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.services import question_transition
+from askdesk.readers.voting import OptionChoice, round_create
+from tests.conftest import form_data, submit
 from tests.public.helpers import published
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "askdesk" / "templates"
-# Every template a reader sees: story, form, embeds, thank-you and status, answers, refusals.
+# Every template a reader without an account sees: story, form and its errors, embeds, thank-you
+# and status, delete pages, answers, joined page, unsubscribe, voting rounds, errors, emails.
 READER_TEMPLATES = [
+    "404.html",
+    "500.html",
     "public/base.html",
     "public/embed_base.html",
+    "public/_alternates.html",
     "public/_form.html",
     "public/_answers.html",
     "public/_qa.html",
     "public/embed_form.html",
     "public/embed_answers.html",
     "questions/story.html",
+    "questions/status.html",
     "questions/_reader_status.html",
     "questions/refused.html",
     "questions/delete_confirm.html",
     "questions/deleted.html",
     "answers/public.html",
+    "readers/_also_ask_form.html",
+    "readers/_how_we_tell_you.html",
+    "readers/_joinable.html",
+    "readers/_private_link.html",
+    "readers/_results.html",
+    "readers/_rounds.html",
+    "readers/_vote_form.html",
+    "readers/_voted.html",
+    "readers/also_ask.html",
+    "readers/joined.html",
+    "readers/joined_again.html",
+    "readers/joined_delete.html",
+    "readers/round.html",
+    "readers/unsubscribe.html",
+    "readers/unsubscribed.html",
+    "readers/email/_base.html",
+    "readers/email/_footer.txt",
+    "readers/email/answered.html",
+    "readers/email/answered.txt",
+    "readers/email/answered_subject.txt",
+    "readers/email/confirmation.html",
+    "readers/email/confirmation.txt",
+    "readers/email/confirmation_subject.txt",
+    "readers/email/round_result.html",
+    "readers/email/round_result.txt",
+    "readers/email/round_result_subject.txt",
     "web/legal.html",
     "includes/error_summary.html",
     "includes/field.html",
+    "../ops/templates/ops/too_many_requests.html",
 ]
-READER_MODULES = ["askdesk/questions/forms.py", "askdesk/public/templatetags/public_tags.py"]
+READER_MODULES = [
+    "askdesk/questions/forms.py",
+    "askdesk/questions/views.py",
+    "askdesk/readers/forms.py",
+    "askdesk/readers/emails.py",
+    "askdesk/ops/limits.py",
+    "askdesk/public/templatetags/public_tags.py",
+]
 LANGUAGES = ["fa", "ar", "fr"]
 CALL = re.compile(r"\b(n?gettext)\((u'(?:[^'\\]|\\.)*')(?:, (u'(?:[^'\\]|\\.)*'))?")
 
@@ -77,6 +120,41 @@ def test_every_string_a_reader_sees_is_translated(language):
     assert missing == [], f"not translated into {language}: {missing}"
 
 
+# Names, not words: feed formats and the product's own name.
+NOT_TRANSLATED = {"RSS", "Atom", "JSON Feed", "askdesk"}
+
+
+def text_outside_translation_tags(source: str) -> list[str]:
+    """Latin words a reader would see that no {% translate %} or {% blocktranslate %} holds."""
+    source = re.sub(r"{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|{#.*?#}", " ", source, flags=re.S)
+    source = re.sub(r"{%\s*blocktrans(?:late)?\b.*?{%\s*endblocktrans(?:late)?\s*%}", " ", source, flags=re.S)
+    source = re.sub(r"<(script|style)\b.*?</\1>", " ", source, flags=re.S)
+    source = re.sub(r"{%.*?%}|{{.*?}}", " ", source, flags=re.S)
+    attributes = re.findall(r'\b(?:title|placeholder|alt|aria-label|value)="([^"]*)"', source)
+    text = re.sub(r"&\w+;", " ", " | ".join([re.sub(r"<[^>]*>", " ", source), *attributes]))
+    words = re.findall(r"[A-Za-z][A-Za-z']{2,}(?:[ ,.:;!?'-]+[A-Za-z']+)*", text)
+    return [words for words in words if words not in NOT_TRANSLATED]
+
+
+@pytest.mark.parametrize("name", READER_TEMPLATES)
+def test_no_reader_template_shows_words_outside_the_translation_tags(name):
+    assert text_outside_translation_tags((TEMPLATES / name).read_text()) == []
+
+
+def test_the_check_for_words_outside_the_translation_tags_finds_them():
+    assert text_outside_translation_tags('<p title="Hello there">{% translate "Kept" %} Left out</p>') == [
+        "Left out",
+        "Hello there",
+    ]
+
+
+def group_of(callout, text):
+    question, _ = submit(callout, text)
+    group = QuestionGroup.objects.create(callout=callout, label=text, representative=question, size=1)
+    Question.objects.filter(pk=question.pk).update(group=group)
+    return group
+
+
 class VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -101,6 +179,7 @@ def english_left(html: str, content: list[str]) -> list[str]:
     text = " ".join(parser.parts)
     for piece in sorted(content, key=len, reverse=True):
         text = text.replace(piece, " ")
+    text = re.sub(r"https?://\S+", " ", text)  # a private link is an address, not words
     return re.findall(r"[A-Za-z]{3,}", text)
 
 
@@ -128,11 +207,28 @@ def test_the_persian_pages_have_no_english_left_but_the_newsrooms_own_content(cl
         "embed answers": client.get(reverse("public:embed_answers", args=[callout.slug]), **fa),
         "errors": client.post(f"/ask/{callout.slug}/", form_data(callout, question="", email="x@"), **fa),
     }
-    # The thank-you and status page is translated in part (the private link's panel and the
-    # answer's notes are not yet): it is checked for its direction only.
-    sent = client.post(f"/ask/{callout.slug}/", form_data(callout, question="Will it end?"), **fa)
-    assert '<html lang="fa" dir="rtl">' in client.get(sent["Location"], **fa).content.decode()
+    sent = client.post(
+        f"/ask/{callout.slug}/", form_data(callout, question="Will it end?", email="li@example.com"), **fa
+    )
+    pages["status"] = client.get(sent["Location"], **fa)
+    shortlisted = Question.objects.get(text="Will it end?")
+    group = QuestionGroup.objects.create(callout=callout, label="Will it end?", representative=shortlisted, size=1)
+    Question.objects.filter(pk=shortlisted.pk).update(group=group)
+    question_transition(question=Question.objects.get(pk=shortlisted.pk), action="shortlist", actor=editor)
+    joined = client.post(reverse("readers:also_ask", args=[shortlisted.pk]), {"consent": "on", "email": ""})
+    pages["joined"] = client.get(joined["Location"], **fa)
+    voting_round = round_create(
+        callout=callout,
+        title="Which first?",
+        closes_at=timezone.now() + timedelta(hours=2),
+        options=[OptionChoice(group, "Will it end?"), OptionChoice(group_of(callout, "Is it safe?"), "Is it safe?")],
+        actor=editor,
+    )
+    pages["voting round"] = client.get(reverse("readers:round", args=[voting_round.pk]), **fa)
+    pages["not found"] = client.get("/no-such-page/", **fa)
+    content += ["Will it end?", "Is it safe?", voting_round.title, "li@example.com"]
     for name, response in pages.items():
+        assert response.status_code == {"not found": 404, "errors": 400}.get(name, 200), name
         html = response.content.decode()
         assert '<html lang="fa" dir="rtl">' in html, name
         assert english_left(html, content) == [], name
