@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterator
 from typing import Literal
 
+from django.db.models import Count
 from django.http import HttpRequest, StreamingHttpResponse
 from ninja import Field as F
 from ninja import Query, Router, Schema, Status
@@ -30,6 +31,8 @@ from askdesk.api.schemas import (
     StoryCreated,
     StoryIn,
     StoryRef,
+    ThemeOut,
+    ThemePage,
     TriageIn,
 )
 from askdesk.api.selectors import newsroom_experts
@@ -37,7 +40,7 @@ from askdesk.api.services import questions_export_record
 from askdesk.callouts.services import callout_set_status, story_import
 from askdesk.questions import services as questions
 from askdesk.questions.byline import byline_for
-from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.models import Question, QuestionGroup, Theme
 from askdesk.questions.redacted import wording_without_contacts
 from askdesk.questions.selectors import triage_questions
 
@@ -134,6 +137,18 @@ def list_groups(request: HttpRequest, slug: str, page: Query[PageQuery]) -> Grou
     found = QuestionGroup.objects.filter(callout=callout, size__gt=0)
     rows, cursor = paginate(found, order=["-size", "id"], cursor=page.cursor, limit=page.limit)
     return GroupPage(items=[GroupOut.of(g, callout_slug=callout.slug) for g in rows], next_cursor=cursor)
+
+
+@router.get("/callouts/{slug}/themes/", response=ThemePage, auth=auth.read, summary="Themes of a call-out")
+def list_themes(request: HttpRequest, slug: str, page: Query[PageQuery]) -> ThemePage:
+    """Themes: groups about the same subject, largest first; each group names its theme (``theme_id``)."""
+    callout = get_callout_for_key(key_of(request), slug)
+    found = Theme.objects.filter(callout=callout, size__gt=0).annotate(group_count=Count("groups"))
+    rows, cursor = paginate(found, order=["-size", "id"], cursor=page.cursor, limit=page.limit)
+    return ThemePage(
+        items=[ThemeOut.of(t, callout_slug=callout.slug, groups=t.group_count) for t in rows],  # type: ignore[attr-defined]
+        next_cursor=cursor,
+    )
 
 
 @router.get("/experts/", response=list[ExpertOut], auth=auth.read, summary="Experts of the newsroom")

@@ -14,7 +14,7 @@ from ninja import Field, Schema
 from askdesk.answers.models import Answer
 from askdesk.callouts.models import Callout
 from askdesk.questions.byline import byline_for
-from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.models import Question, QuestionGroup, Theme
 from askdesk.questions.redacted import label_without_contacts, wording_without_contacts
 from askdesk.questions.selectors import says_may_answer
 
@@ -197,20 +197,43 @@ class GroupOut(Schema):
     label: str
     size: int
     representative_id: int | None
+    theme_id: int | None
 
     @classmethod
     def of(cls, group: QuestionGroup, *, callout_slug: str) -> GroupOut:
         return cls(
             id=group.pk,
             callout=callout_slug,
-            label=label_without_contacts(group.label),
+            label=label_without_contacts(group.display_label),
             size=group.size,
             representative_id=group.representative_id,
+            theme_id=group.theme_id,
         )
 
 
 class GroupPage(Schema):
     items: list[GroupOut]
+    next_cursor: str | None
+
+
+class ThemeOut(Schema):
+    """Groups about the same subject, one level above groups: an overview, not one answer."""
+
+    id: int
+    callout: str
+    label: str
+    size: int
+    groups: int
+
+    @classmethod
+    def of(cls, theme: Theme, *, callout_slug: str, groups: int) -> ThemeOut:
+        return cls(
+            id=theme.pk, callout=callout_slug, label=label_without_contacts(theme.label), size=theme.size, groups=groups
+        )
+
+
+class ThemePage(Schema):
+    items: list[ThemeOut]
     next_cursor: str | None
 
 

@@ -56,6 +56,9 @@ class Heartbeat(threading.Thread):
         self.interval = interval
         self.started_at = timezone.now()
         self._stop_event = threading.Event()
+        # Set once the first beat is written (or failed): the worker starts taking tasks after it,
+        # so the two never open their first transactions at the same moment.
+        self.first_beat = threading.Event()
 
     def run(self) -> None:
         try:
@@ -70,12 +73,14 @@ class Heartbeat(threading.Thread):
                     # A database that is briefly away must not kill the worker; readiness will say so.
                     logger.warning("worker %s could not record its heartbeat", self.worker_id, exc_info=True)
                     close_old_connections()
+                self.first_beat.set()
                 if self._stop_event.wait(self.interval):
                     break
             heartbeat_forget(worker_id=self.worker_id)
         except DatabaseError:
             logger.warning("worker %s could not remove its heartbeat", self.worker_id, exc_info=True)
         finally:
+            self.first_beat.set()
             connection.close()
 
     def stop(self, timeout: float = 5.0) -> None:

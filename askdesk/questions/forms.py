@@ -108,7 +108,9 @@ class QuestionForm(forms.Form):
         )
         question.widget.attrs["maxlength"] = str(limit)
         # Not the field's help_text: Django would point aria-describedby at an element the page does not have.
-        self.question_hint = f"Ask one question, in up to {limit:,} characters. Say what you would like explained."
+        self.question_hint = format_lazy(
+            _("Ask one question, in up to {limit} characters. Say what you would like explained."), limit=f"{limit:,}"
+        )
         question.widget.attrs["data-char-count"] = ""  # askdesk/js/char-count.js shows what is left
         name_attrs = {"name": "name", "age": "off", "location": "address-level2"}
         for field_name, autocomplete in name_attrs.items():

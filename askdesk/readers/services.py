@@ -409,9 +409,13 @@ def also_asked_delete_by_reader(*, also_asked: AlsoAsked) -> None:
 # --- editors told when it matters ---------------------------------------------------------------
 
 
-def _editors() -> QuerySet[User]:
+def _editors(newsroom_id: int) -> QuerySet[User]:
+    """The newsroom's editors (and superusers, who work for every newsroom)."""
     return (
-        User.objects.filter(Q(groups__name=Role.EDITOR) | Q(is_superuser=True), is_active=True)
+        User.objects.filter(
+            Q(groups__name=Role.EDITOR, newsroom_memberships__newsroom_id=newsroom_id) | Q(is_superuser=True),
+            is_active=True,
+        )
         .distinct()
         .order_by("pk")
     )
@@ -451,6 +455,7 @@ def _wants(choice: EditorAlertSettings, kind: str) -> bool:
 @transaction.atomic
 def editor_alert_raise(
     *,
+    newsroom_id: int,
     kind: str,
     key: str,
     text: str,
@@ -458,9 +463,9 @@ def editor_alert_raise(
     group: QuestionGroup | None = None,
     only: Callable[[EditorAlertSettings], bool] | None = None,
 ) -> int:
-    """Tell every editor who wants this kind of alert (badge and/or email), once per editor and key."""
+    """Tell every editor of the newsroom who wants this kind of alert (badge and/or email), once per editor and key."""
     told = 0
-    for user in _editors():
+    for user in _editors(newsroom_id):
         choice = alert_settings_for(user)
         if not (choice.in_desk or choice.by_email) or not _wants(choice, kind):
             continue
@@ -484,14 +489,16 @@ def editor_alert_raise(
 def editor_alerts_check_groups(*, now: datetime | None = None) -> int:
     """Alert editors about groups that passed their size, or that grow fast. Run every minute."""
     now = now or timezone.now()
-    thresholds = {alert_settings_for(user).group_size for user in _editors()} - {0}
+    editors = User.objects.filter(Q(groups__name=Role.EDITOR) | Q(is_superuser=True), is_active=True).distinct()
+    thresholds = {alert_settings_for(user).group_size for user in editors} - {0}
     raised = 0
     if thresholds:
         smallest = min(thresholds)
-        for group in QuestionGroup.objects.filter(size__gte=smallest).select_related("callout"):
+        for group in QuestionGroup.objects.filter(size__gte=smallest).select_related("callout__story"):
             size = group.size + AlsoAsked.objects.filter(question__group=group).count()
             for threshold in sorted(t for t in thresholds if t <= size):
                 raised += editor_alert_raise(
+                    newsroom_id=group.callout.story.newsroom_id,
                     kind=EditorAlert.Kind.GROUP_SIZE,
                     key=f"group:{group.pk}:size:{threshold}",
                     text=f"A group passed {threshold} readers: {size} asked",
@@ -508,10 +515,11 @@ def editor_alerts_check_groups(*, now: datetime | None = None) -> int:
         .order_by()
     )
     for row in fast:
-        growing = QuestionGroup.objects.select_related("callout").filter(pk=row["group"]).first()
+        growing = QuestionGroup.objects.select_related("callout__story").filter(pk=row["group"]).first()
         if growing is None:
             continue
         raised += editor_alert_raise(
+            newsroom_id=growing.callout.story.newsroom_id,
             kind=EditorAlert.Kind.FAST_GROWTH,
             key=f"group:{growing.pk}:fast:{now:%Y-%m-%d}",
             text=f"Growing fast: {row['n']} readers in {window.seconds // 60} minutes",

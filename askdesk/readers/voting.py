@@ -175,7 +175,7 @@ def _expert_for(option: RoundOption) -> Expert | None:
 @transaction.atomic
 def round_close(*, voting_round: VotingRound, actor: User | None = None) -> VotingRound:
     """Close a round: the most voted group goes to its expert's queue; voters and editors are told."""
-    voting_round = VotingRound.objects.select_for_update().select_related("callout").get(pk=voting_round.pk)
+    voting_round = VotingRound.objects.select_for_update().select_related("callout__story").get(pk=voting_round.pk)
     if voting_round.closed_at is not None:
         return voting_round
     options = list(RoundOption.objects.filter(round=voting_round).select_related("expert", "group"))
@@ -214,6 +214,7 @@ def round_close(*, voting_round: VotingRound, actor: User | None = None) -> Voti
     else:
         outcome = f"won: “{winner.label[:100]}”, now in {expert.name}'s queue"
     editor_alert_raise(
+        newsroom_id=voting_round.callout.story.newsroom_id,
         kind=EditorAlert.Kind.ROUND_CLOSED,
         key=f"round:{voting_round.pk}:closed",
         text=f"Vote closed: {voting_round.title[:100]}: {outcome}",

@@ -9,7 +9,7 @@ from askdesk.api.keys import key_digest
 from askdesk.api.models import ApiKey
 from askdesk.audit.models import AuditEvent
 from askdesk.newsrooms.models import Newsroom
-from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.models import Question, QuestionGroup, Theme
 from askdesk.questions.services import question_assign
 from tests.api.conftest import ApiClient
 from tests.conftest import DEMO_STORY, login, submit
@@ -181,6 +181,23 @@ def test_a_group_is_triaged_as_a_whole(api, callout):
     result = api.post(f"/api/v1/groups/{group_id}/triage", {"action": "shortlist"}).json()
     assert result["done"] == 2 and result["group"]["size"] == 2
     assert set(Question.objects.values_list("status", flat=True)) == {"shortlisted"}
+
+
+def test_themes_list_their_groups_largest_first_and_each_group_names_its_theme(api, callout):
+    first, _ = submit(callout, "Will Iran retaliate?")
+    second, _ = submit(callout, "Were nuclear sites hit? Call me on 07700 900123")
+    big = Theme.objects.create(callout=callout, label="Will Iran retaliate?", size=2)
+    small = Theme.objects.create(callout=callout, label="Were nuclear sites hit? Call me on 07700 900123", size=1)
+    Theme.objects.create(callout=callout, label="empty", size=0)
+    for theme, question, size in ((big, first, 2), (small, second, 1)):
+        group = QuestionGroup.objects.create(callout=callout, label=question.text, representative=question, size=size)
+        group.theme = theme
+        group.save(update_fields=["theme"])
+    themes = api.get(f"/api/v1/callouts/{callout.slug}/themes/").json()["items"]
+    assert [(t["id"], t["size"], t["groups"]) for t in themes] == [(big.pk, 2, 1), (small.pk, 1, 1)]
+    assert "900123" not in themes[1]["label"]
+    groups = api.get(f"/api/v1/callouts/{callout.slug}/groups/").json()["items"]
+    assert {g["theme_id"] for g in groups} == {big.pk, small.pk}
 
 
 def test_questions_export_as_csv_and_the_export_is_audited(api, callout):

@@ -12,7 +12,7 @@ from askdesk.accounts.services import staff_create
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.readers.models import EditorAlert, EditorAlertSettings
 from askdesk.readers.services import editor_alerts_check_groups
-from tests.conftest import PASSWORD, submit
+from tests.conftest import PASSWORD, make_newsroom, submit
 
 
 def group_with(callout, size, *, recent=0):
@@ -47,6 +47,16 @@ def test_editors_are_told_once_in_the_desk_and_by_email_when_a_group_passes_ten(
     text, _ = mail_server.bodies(message)
     assert '"Will Iran retaliate?"' in text
     assert str(message["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
+
+
+def test_only_the_newsrooms_own_editors_are_told(callout, editor):
+    elsewhere = staff_create(
+        username="olga", password=PASSWORD, role=Role.EDITOR, newsroom=make_newsroom("The Other Times", "other")
+    )
+    group_with(callout, 10)
+    assert editor_alerts_check_groups() == 1
+    assert EditorAlert.objects.filter(user=editor).count() == 1
+    assert not EditorAlert.objects.filter(user=elsewhere).exists()
 
 
 def test_each_editor_sets_their_own_size_or_turns_alerts_off(callout, editor, newsroom):

@@ -27,6 +27,7 @@ class Command(DbWorkerCommand):
             interval=settings.ASKDESK_WORKER_HEARTBEAT_SECONDS,
         )
         heartbeat.start()
+        heartbeat.first_beat.wait(timeout=30)
         try:
             super().handle(*args, **options)
         finally:
