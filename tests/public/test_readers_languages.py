@@ -255,3 +255,14 @@ def test_a_question_sent_from_the_persian_form_is_stored_as_typed(client, callou
     )
     assert response.status_code == 302 and "lang=fa" in response["Location"]
     assert Question.objects.get().text == "آیا پروازها از سر گرفته می‌شوند؟"
+
+
+def test_a_persian_reader_over_the_limit_gets_the_429_page_in_persian(client, callout, settings):
+    settings.ASKDESK_LIMITS_ENABLED = True
+    settings.ASKDESK_RATE_LIMITS = {**settings.ASKDESK_RATE_LIMITS, "ask_client": "1/m", "ask_callout": "100/m"}
+    fa = {"HTTP_ACCEPT_LANGUAGE": "fa-IR,fa;q=0.9"}
+    client.post(f"/ask/{callout.slug}/", form_data(callout, question="Will it end?"), **fa)
+    response = client.post(f"/ask/{callout.slug}/", form_data(callout, question="Is it over?"), **fa)
+    html = response.content.decode()
+    assert response.status_code == 429 and '<html lang="fa" dir="rtl">' in html
+    assert english_left(html, [callout.story.newsroom.name]) == []
