@@ -60,6 +60,7 @@ def _sync_and_async(get_response: Handler, before: Before, after: After) -> Hand
 # Methods no page answers: TRACE would echo the request (cookies included) back.
 REFUSED_METHODS = {"TRACE", "TRACK", "CONNECT"}
 ALLOWED_METHODS = ["GET", "HEAD", "POST", "OPTIONS"]
+FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
 
 def _refuse_bad_requests(request: HttpRequest) -> HttpResponseBase | None:
@@ -70,12 +71,21 @@ def _refuse_bad_requests(request: HttpRequest) -> HttpResponseBase | None:
     charset = request.content_params.get("charset") if request.content_params else None
     if request.content_type == "application/x-www-form-urlencoded" and charset and charset.lower() != "utf-8":
         return HttpResponseBadRequest("Forms must be sent as UTF-8.", content_type="text/plain; charset=utf-8")
+    # No field of any form holds a NUL: PostgreSQL cannot store one, and no person types it.
+    if (
+        request.method == "POST"
+        and request.content_type in FORM_TYPES
+        and any("\x00" in value for _, values in request.POST.lists() for value in values)
+    ):
+        return HttpResponseBadRequest(
+            "A form field holds a NUL character, which no text may contain.", content_type="text/plain; charset=utf-8"
+        )
     return None
 
 
 @sync_and_async_middleware
 def request_hygiene(get_response: Handler) -> Handler:
-    """405 for TRACE and its kin; 400 for a form body declared in a charset other than UTF-8."""
+    """405 for TRACE and its kin; 400 for a form body declared in a charset other than UTF-8, or with a NUL."""
     return _sync_and_async(get_response, _refuse_bad_requests, lambda request, response: response)
 
 

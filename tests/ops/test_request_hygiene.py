@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from askdesk.questions.models import Question
 from tests.conftest import form_data, login, submit
 
 
@@ -36,6 +37,13 @@ def test_a_form_body_in_another_charset_than_utf8_is_refused_with_400_before_the
     )
     assert response.status_code == 400
     assert "UTF-8" in response.content.decode()
+
+
+@pytest.mark.parametrize("field", ["question", "name"])
+def test_a_form_field_with_a_nul_character_is_refused_with_400_and_nothing_is_stored(client, callout, field):
+    response = client.post(f"/ask/{callout.slug}/", form_data(callout, **{field: "Will Iran\x00 retaliate?"}))
+    assert response.status_code == 400 and "NUL" in response.content.decode()
+    assert not Question.objects.exists()
 
 
 def test_a_utf8_form_still_passes_the_csrf_check_and_is_stored(callout):
