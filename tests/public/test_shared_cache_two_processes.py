@@ -75,9 +75,9 @@ def two_web_processes(db: object) -> Iterator[list[str]]:
         for url in urls:
             for _ in range(300):
                 try:
-                    if requests.get(url + "/healthz", timeout=1).status_code == 200:
+                    if requests.get(url + "/healthz", timeout=5).status_code == 200:
                         break
-                except requests.ConnectionError:
+                except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still starting
                     time.sleep(0.1)
             else:
                 pytest.fail(f"{url} did not start")
