@@ -162,7 +162,8 @@ def contact_spans_in(text: str) -> list[list[Any]]:
     return [[span.kind, span.start, span.end] for span in find_contact_details(text)]
 
 
-def _current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
+def current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
+    """The terms and privacy policy a reader consents to now; refused while either is missing."""
     newsroom = callout.story.newsroom
     terms = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.TERMS)
     privacy = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.PRIVACY)
@@ -222,7 +223,7 @@ def question_submit(
         raise QuestionRefused(f"The question is longer than {settings.ASKDESK_QUESTION_MAX_LENGTH} characters.")
     if callout.require_contact and not (email or phone):
         raise QuestionRefused("This call-out needs an email address or a phone number.")
-    terms, privacy = _current_legal(callout)
+    terms, privacy = current_legal(callout)
     token = links.new_token()
     now = timezone.now()
     try:

@@ -34,12 +34,10 @@ from django.views.decorators.debug import sensitive_variables
 from askdesk.accounts.models import Role
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
-from askdesk.newsrooms.models import LegalDocument
-from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token, new_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.questions.services import QuestionRefused
+from askdesk.questions.services import QuestionRefused, current_legal
 from askdesk.readers.models import (
     AlsoAsked,
     EditorAlert,
@@ -357,11 +355,7 @@ def also_asked_join(
         raise QuestionRefused("This question can no longer be joined.")
     if not consent:
         raise QuestionRefused("Consent to the terms and privacy policy is required.")
-    newsroom = callout.story.newsroom
-    terms = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.TERMS)
-    privacy = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.PRIVACY)
-    if terms is None or privacy is None:
-        raise QuestionRefused("This newsroom has not published its terms and privacy policy yet.")
+    terms, privacy = current_legal(callout)
     token = new_token()
     email = email.strip()
     now = timezone.now()
