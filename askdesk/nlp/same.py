@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -64,6 +64,9 @@ class PairModel:
     weights: tuple[float, ...]
     threshold: float
     logistic: bool = True
+    # A learned square map applied to the topic-removed vectors before their cosine (see
+    # :func:`pair_features`); None for the plain centred cosine.
+    projection: Matrix | None = field(default=None, compare=False, repr=False)
 
     def probability(self, features: npt.NDArray[np.float32]) -> Matrix:
         """The pair score for feature arrays of shape (..., len(FEATURES))."""
@@ -137,8 +140,14 @@ def _ranks(similarity: Matrix) -> Matrix:
     return ranks
 
 
-def pair_features(texts: Sequence[str], vectors: npt.ArrayLike) -> npt.NDArray[np.float32]:
-    """Features of every pair of the questions given (their call-out, or a block of it): (n, n, F)."""
+def pair_features(
+    texts: Sequence[str], vectors: npt.ArrayLike, projection: Matrix | None = None
+) -> npt.NDArray[np.float32]:
+    """Features of every pair of the questions given (their call-out, or a block of it): (n, n, F).
+
+    With ``projection`` (a square matrix of the vectors' dimension), the topic-removed
+    vectors are multiplied by it before their cosine and ranks are taken.
+    """
     from askdesk.nlp.group import Lexicon
 
     matrix = np.asarray(vectors, dtype=np.float32)
@@ -146,6 +155,8 @@ def pair_features(texts: Sequence[str], vectors: npt.ArrayLike) -> npt.NDArray[n
         raise ValueError("texts and vectors differ in length")
     cosine = matrix @ matrix.T
     centred = remove_topic(matrix)
+    if projection is not None and projection.shape[0] == matrix.shape[1]:
+        centred = _unit(centred @ projection)
     centred_cosine = centred @ centred.T
     ranks = _ranks(centred_cosine)
     near, far = np.minimum(ranks, ranks.T), np.maximum(ranks, ranks.T)
@@ -165,7 +176,7 @@ def same_question_matrix(texts: Sequence[str], vectors: npt.ArrayLike, model: Pa
         return np.zeros((0, 0), dtype=np.float32)
     from askdesk.nlp.language import detect_language
 
-    scores = model.probability(pair_features(texts, vectors))
+    scores = model.probability(pair_features(texts, vectors, model.projection))
     scores = ((scores + scores.T) / 2).astype(np.float32)
     # The model is English-only: questions in different languages are kept apart.
     languages = np.asarray([detect_language(t) for t in texts])

@@ -1,0 +1,125 @@
+"""Groups and themes: three ways to make the two levels, measured on both yardsticks.
+
+Run: ``nice -n 10 .venv/bin/python bench/two_levels.py --data ../shared/data``
+
+The two levels are same-question groups (one answer serves them all; yardstick: the
+call-outs set, ARI per story, thresholds chosen on the other three stories) and themes
+(same subject; yardstick: NewsQuizQA dev, where a question's theme is its article; ARI per
+half of the articles). Three ways:
+
+* **nested**: themes are ``regroup``; groups are made inside themes (two questions of
+  different themes never share a group);
+* **not nested**: groups over the whole call-out; each group then goes whole into the
+  ``regroup`` theme most of its members are in;
+* **groups first**: groups over the whole call-out; themes are average link over
+  ``regroup``'s similarity started from the groups (``group.themes_around_groups``), so
+  no group is split and themes are clustered with the members of a group already together.
+
+On NewsQuizQA the groups come from the shipped pair model (fitted on the call-outs set,
+which shares nothing with NewsQuizQA); the theme threshold is the shipped one (chosen on
+half A for ``regroup``), and for "groups first" also chosen afresh on one half and scored on
+the other, both ways.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import adjusted_rand_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _group_data import DEFAULT_DATA, article_half, load_newsquizqa
+from _machine import describe_machine
+from callouts import ari, fit_threshold, load
+from group import embed
+
+from askdesk.nlp import group as grp
+from askdesk.nlp import same
+
+THEME_GRID = [round(t, 2) for t in np.arange(0.15, 0.51, 0.01)]
+
+
+def ways(vectors: np.ndarray, texts: list[str], model: same.PairModel, threshold: float) -> dict[str, tuple]:
+    """(groups, themes) of each way, the theme threshold given."""
+    subjects = grp.regroup(vectors, texts, threshold=threshold)
+    nested = grp.same_question_groups(vectors, texts, themes=subjects, nested=True, model=model)
+    free = grp.same_question_groups(vectors, texts, model=model)
+    return {
+        "nested": (nested, grp.themes_of_groups(nested, subjects)),
+        "not nested": (free, grp.themes_of_groups(free, subjects)),
+        "groups first": (free, grp.themes_around_groups(vectors, texts, free, threshold=threshold)),
+    }
+
+
+def callouts(data: Path, cache: Path) -> None:
+    stories = load(data, "minilm", cache, None)
+    features = {s.name: same.pair_features(s.texts, s.vectors) for s in stories}
+    print("\n## Call-outs: groups ARI per story (pair-model threshold chosen on the other three)\n")
+    print("| way | " + " | ".join(s.name for s in stories) + " | mean | groups | themes |")
+    print("|---" * (len(stories) + 4) + "|")
+    rows: dict[str, list[float]] = {}
+    counts: dict[str, list[tuple[int, int]]] = {}
+    for story in stories:
+        model = fit_threshold(same.PAIR_MODEL, [o for o in stories if o is not story], features)
+        for name, (groups, themes) in ways(story.vectors, story.texts, model, grp.DEFAULT_THRESHOLD).items():
+            rows.setdefault(name, []).append(ari(story, groups))
+            counts.setdefault(name, []).append((len(set(groups.tolist())), len(set(themes.tolist()))))
+    for name, values in rows.items():
+        g = "/".join(str(c[0]) for c in counts[name])
+        t = "/".join(str(c[1]) for c in counts[name])
+        print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in values) + f" | {np.mean(values):.3f} | {g} | {t} |")
+    labelled = "/".join(str(len(set(s.groups))) for s in stories)
+    print(f"(labelled groups per story: {labelled})")
+
+
+def newsquizqa(data: Path, cache: Path) -> None:
+    texts, urls = load_newsquizqa(data)
+    vectors = embed(texts, "minilm", cache)
+    truth = np.unique(urls, return_inverse=True)[1]
+    halves = np.array([article_half(u) for u in urls])
+    print("\n## NewsQuizQA dev: themes ARI per half of the articles\n")
+    print("| way | theme threshold | half A | half B | mean |")
+    print("|---|---|---|---|---|")
+    parts = []
+    for half in (0, 1):
+        rows = np.flatnonzero(halves == half)
+        parts.append((rows, [texts[i] for i in rows], vectors[rows]))
+    shipped: dict[str, list[float]] = {}
+    for rows, part_texts, part_vectors in parts:
+        for name, (_, themes) in ways(part_vectors, part_texts, same.PAIR_MODEL, grp.DEFAULT_THRESHOLD).items():
+            shipped.setdefault(name, []).append(adjusted_rand_score(truth[rows], themes))
+    for name, values in shipped.items():
+        cells = f"{values[0]:.3f} | {values[1]:.3f} | {np.mean(values):.3f}"
+        print(f"| {name} | {grp.DEFAULT_THRESHOLD:.2f} (shipped) | {cells} |")
+    # Groups first, theme threshold chosen on one half and scored on the other.
+    table = []
+    for rows, part_texts, part_vectors in parts:
+        groups = grp.same_question_groups(part_vectors, part_texts)
+        themes = [grp.themes_around_groups(part_vectors, part_texts, groups, threshold=t) for t in THEME_GRID]
+        table.append([adjusted_rand_score(truth[rows], labels) for labels in themes])
+    best = [THEME_GRID[int(np.argmax(table[h]))] for h in (0, 1)]
+    scored = [table[1][int(np.argmax(table[0]))], table[0][int(np.argmax(table[1]))]]
+    print(
+        f"| groups first, threshold held out | {best[0]:.2f} on A, {best[1]:.2f} on B "
+        f"| {scored[1]:.3f} | {scored[0]:.3f} | {np.mean(scored):.3f} |"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/askdesk-bench-cache"))
+    args = parser.parse_args()
+    print(describe_machine())
+    callouts(args.data, args.cache)
+    newsquizqa(args.data, args.cache)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
