@@ -22,7 +22,16 @@ from askdesk.analysis.models import QuestionVector, SentenceVector
 from askdesk.callouts.models import Callout
 from askdesk.nlp.embed import Embedder, Vectors, get_embedder
 from askdesk.nlp.evidence import StoryIndex
-from askdesk.nlp.group import GroupIndex, carry_over, join_group, regroup, same_question_groups, themes_of_groups
+from askdesk.nlp.group import (
+    MAX_PAIR_BLOCK,
+    GroupIndex,
+    carry_over,
+    join_group,
+    regroup,
+    same_question_groups,
+    themes_around_groups,
+    themes_of_groups,
+)
 from askdesk.nlp.language import detect_language
 from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, Theme
 from askdesk.questions.services import groups_refresh
@@ -229,10 +238,11 @@ def _maybe_regroup(callout_id: int) -> None:
 def callout_regroup(*, callout_id: int) -> int:
     """Recompute both levels of a call-out; returns the number of groups.
 
-    Same-question groups are recomputed for the questions no editor placed by hand, and
-    themes for every group whose theme no editor chose. Ids carry over (a cluster takes
-    the stored id most of its members had), so groups and themes editors already know
-    keep their id.
+    Same-question groups come first: they are recomputed over the whole call-out for the
+    questions no editor placed by hand. Themes are then made of whole groups (hand-placed
+    ones included, see ``themes_around_groups``), for every group whose theme no editor
+    chose. Ids carry over (a cluster takes the stored id most of its members had), so
+    groups and themes editors already know keep their id.
     """
     model = embedder()
     callout = Callout.objects.get(pk=callout_id)
@@ -248,12 +258,15 @@ def callout_regroup(*, callout_id: int) -> int:
         texts = [r[1] for r in rows]
         vectors = np.stack([from_bytes(r[2], model.dim) for r in rows])
         locked = np.array([r[4] for r in rows], dtype=bool)
-        subjects = regroup(vectors, texts)
+        # Subjects only split a big call-out into blocks for the pair scores.
+        subjects = regroup(vectors, texts) if len(rows) > MAX_PAIR_BLOCK else None
         free = np.flatnonzero(~locked)
         final_groups = np.array([r[3] if r[3] is not None else -1 for r in rows], dtype=np.int64)
         with transaction.atomic():
             if len(free):
-                labels = same_question_groups(vectors[free], [texts[i] for i in free], themes=subjects[free])
+                labels = same_question_groups(
+                    vectors[free], [texts[i] for i in free], themes=None if subjects is None else subjects[free]
+                )
                 previous = final_groups[free]
                 carried = carry_over(previous, labels)
                 # Fresh ids are above every previous one but may be a stored group's pk: only
@@ -268,7 +281,7 @@ def callout_regroup(*, callout_id: int) -> int:
                     Question.objects.filter(pk__in=[ids[i] for i in members]).update(group_id=group_id)
                     final_groups[members] = group_id
             representatives = _central_members(ids, vectors, final_groups)
-            _write_themes(callout, final_groups, subjects)
+            _write_themes(callout, final_groups, themes_around_groups(vectors, texts, final_groups, subjects=subjects))
     with transaction.atomic():
         Callout.objects.filter(pk=callout.pk).update(
             groups_version=F("groups_version") + 1, questions_at_last_regroup=total
@@ -289,7 +302,7 @@ def _central_members(ids: list[int], vectors: Vectors, groups: npt.NDArray[np.in
 
 
 def _write_themes(callout: Callout, groups: npt.NDArray[np.int64], subjects: npt.NDArray[np.int64]) -> None:
-    """Put every group whose theme no editor chose in the theme most of its members are in."""
+    """Put every group whose theme no editor chose in its theme (the one most of its members are in)."""
     grouped = groups >= 0
     by_group = themes_of_groups(groups[grouped], subjects[grouped])
     group_ids = groups[grouped]

@@ -584,7 +584,7 @@ def carry_over(previous: npt.ArrayLike, labels: npt.ArrayLike) -> Labels:
     return np.array([renamed[g] for g in new.tolist()], dtype=np.int64)
 
 
-# --- two levels: same-question groups inside themes ------------------------------------------
+# --- two levels: same-question groups, then themes made of whole groups -----------------------
 
 # Above this many questions a call-out's pair matrix is built theme by theme.
 MAX_PAIR_BLOCK = 3000
@@ -606,15 +606,16 @@ def same_question_groups(
     texts: Sequence[str],
     *,
     themes: npt.ArrayLike | None = None,
+    nested: bool = False,
     model: Any = None,
 ) -> Labels:
     """Groups of questions that one answer serves: one label per question, 0 for the largest.
 
-    Average link over the pair scores of ``askdesk.nlp.same``, inside themes: two questions
-    of different themes (``themes``, computed with :func:`regroup` if not given) are never
-    in one group, so groups nest in themes. The pair scores are computed over blocks of up
-    to MAX_PAIR_BLOCK questions: the whole call-out while it is that small, else theme by
-    theme (a theme still too big is cut in chunks).
+    Average link over the pair scores of ``askdesk.nlp.same``, over the whole call-out. The
+    pair scores are computed over blocks of up to MAX_PAIR_BLOCK questions: the whole
+    call-out while it is that small, else theme by theme (``themes``, computed with
+    :func:`regroup` if not given; a theme still too big is cut in chunks). With
+    ``nested``, two questions of different themes are never in one group, at any size.
     """
     from askdesk.nlp.same import PAIR_MODEL, same_question_matrix
 
@@ -623,8 +624,10 @@ def same_question_groups(
     n = len(matrix)
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    subjects = regroup(matrix, texts) if themes is None else np.asarray(themes, dtype=np.int64)
-    if n <= MAX_PAIR_BLOCK:
+    subjects: Labels | None = None
+    if nested or n > MAX_PAIR_BLOCK:
+        subjects = regroup(matrix, texts) if themes is None else np.asarray(themes, dtype=np.int64)
+    if n <= MAX_PAIR_BLOCK or subjects is None:
         blocks = [np.arange(n, dtype=np.int64)]
     else:
         blocks = []
@@ -635,8 +638,9 @@ def same_question_groups(
     offset = 0
     for block in blocks:
         scores = same_question_matrix([texts[i] for i in block.tolist()], matrix[block], pair_model)
-        block_subjects = subjects[block]
-        scores[block_subjects[:, None] != block_subjects[None, :]] = pair_model.apart
+        if nested and subjects is not None:
+            block_subjects = subjects[block]
+            scores[block_subjects[:, None] != block_subjects[None, :]] = pair_model.apart
         local = _cluster_scores(scores, pair_model.threshold)
         labels[block] = local + offset
         offset += int(local.max()) + 1
@@ -655,11 +659,50 @@ def themes_of_groups(groups: npt.ArrayLike, themes: npt.ArrayLike) -> Labels:
     return _ordered_by_size(out)
 
 
+def themes_around_groups(
+    vectors: npt.ArrayLike,
+    texts: Sequence[str] | None,
+    groups: npt.ArrayLike,
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
+    subjects: npt.ArrayLike | None = None,
+) -> Labels:
+    """Themes made of whole groups: one label per question, 0 for the largest theme.
+
+    The groups come first; themes are the average-link clustering of :func:`regroup`'s
+    similarity, started from the groups instead of single questions. (The members of one
+    group are at distance 0 from each other, so they merge before anything else; the
+    average link between two clusters only reads the pairs across them, which keep their
+    similarity.) So a group is never split between themes, and themes stay at the level
+    of a subject. Above MAX_EXACT questions each group goes whole into the theme of
+    ``subjects`` (a :func:`regroup` of the questions, computed if not given) that most of
+    its members are in.
+    """
+    group_labels = np.asarray(groups, dtype=np.int64)
+    n = len(group_labels)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    if n > MAX_EXACT:
+        if subjects is None:
+            subjects = regroup(vectors, texts, threshold=threshold, lexical_weight=lexical_weight)
+        return themes_of_groups(group_labels, subjects)
+    if n == 1:
+        return np.zeros(1, dtype=np.int64)
+    features = Features.build(vectors, texts, lexical_weight)
+    everyone = np.arange(n, dtype=np.int64)
+    # Questions in no group yet (label < 0) stand alone.
+    known = np.where(group_labels >= 0, group_labels, -1 - everyone)
+    distances = np.clip(1.0 - features.similarity(everyone, everyone), 1e-6, None)
+    distances[known[:, None] == known[None, :]] = 0.0
+    tree = linkage(squareform(distances, checks=False).astype(np.float64), method="average")
+    return _ordered_by_size(fcluster(tree, t=1.0 - threshold, criterion="distance"))
+
+
 def two_levels(vectors: npt.ArrayLike, texts: Sequence[str]) -> tuple[Labels, Labels]:
-    """(group, theme) of each question: same-question groups, each inside one theme."""
-    themes = regroup(vectors, texts)
-    groups = same_question_groups(vectors, texts, themes=themes)
-    return groups, themes_of_groups(groups, themes)
+    """(group, theme) of each question: same-question groups first, then themes made of whole groups."""
+    groups = same_question_groups(vectors, texts)
+    return groups, themes_around_groups(vectors, texts, groups)
 
 
 def join_group(
@@ -767,7 +810,7 @@ def cli(argv: list[str]) -> int:
     """
     parser = argparse.ArgumentParser(
         prog="python -m askdesk.nlp group",
-        description="Group questions (one per line on stdin): same-question groups inside themes.",
+        description="Group questions (one per line on stdin): same-question groups, and themes made of whole groups.",
     )
     parser.add_argument("--embedder", choices=["minilm", "hashing"], default="minilm")
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD, help="average similarity to merge themes")
@@ -782,9 +825,10 @@ def cli(argv: list[str]) -> int:
     from askdesk.nlp.language import detect_language
 
     vectors = get_embedder(args.embedder).embed(questions)
-    subjects = regroup(vectors, questions, threshold=args.threshold, lexical_weight=args.lexical_weight)
-    groups = same_question_groups(vectors, questions, themes=subjects)
-    themes = themes_of_groups(groups, subjects)
+    groups = same_question_groups(vectors, questions)
+    themes = themes_around_groups(
+        vectors, questions, groups, threshold=args.threshold, lexical_weight=args.lexical_weight
+    )
     for question, group, theme in zip(questions, groups.tolist(), themes.tolist(), strict=True):
         record = {"question": question, "group": group, "theme": theme, "language": detect_language(question)}
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")

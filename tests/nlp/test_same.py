@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from askdesk.nlp.embed import HashingEmbedder, get_embedder
-from askdesk.nlp.group import join_group, same_question_groups, themes_of_groups, two_levels
+from askdesk.nlp.group import (
+    join_group,
+    regroup,
+    same_question_groups,
+    themes_around_groups,
+    themes_of_groups,
+    two_levels,
+)
 from askdesk.nlp.language import detect_language
 from askdesk.nlp.same import (
     LOGISTIC_PAIR_MODEL,
@@ -58,6 +65,30 @@ def test_themes_of_groups_follow_the_majority_of_members() -> None:
     themes = themes_of_groups(np.array([0, 0, 0, 1, 2]), np.array([5, 5, 7, 7, 9]))
     assert themes[0] == themes[1] == themes[2]
     assert len(set(themes.tolist())) == 3
+
+
+def test_themes_made_from_groups_never_split_a_group_and_still_join_a_subject() -> None:
+    texts = [*QUESTIONS, "Will Iran retaliate soon against Israel for Isfahan?", "When is the IAEA inspecting?"]
+    vectors = embed(texts)
+    # A group an editor made by hand, of two questions on different subjects.
+    groups = np.array([0, 0, 1, 2, 3, 4, 1])
+    themes = themes_around_groups(vectors, texts, groups)
+    assert themes[0] == themes[1] and themes[2] == themes[6]
+    assert themes[0] == themes[5]  # the retaliation questions share a subject
+    assert len(set(themes.tolist())) < len(set(groups.tolist()))
+    # Questions without a group stand alone; a call-out of one question has one theme.
+    alone = themes_around_groups(vectors, texts, np.array([0, 0, -1, -1, 3, 4, 5]))
+    assert alone[0] == alone[1]
+    assert themes_around_groups(vectors[:1], texts[:1], np.array([7])).tolist() == [0]
+
+
+def test_nested_groups_never_cross_a_theme() -> None:
+    texts = QUESTIONS * 2
+    vectors = embed(texts)
+    subjects = regroup(vectors, texts)
+    groups = same_question_groups(vectors, texts, themes=subjects, nested=True)
+    for group in set(groups.tolist()):
+        assert len(set(subjects[groups == group].tolist())) == 1
 
 
 def test_a_question_arriving_alone_joins_its_paraphrase_or_starts_a_group() -> None:
