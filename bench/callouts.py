@@ -30,6 +30,7 @@ import dataclasses
 import hashlib
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -214,6 +215,19 @@ def incremental(story: Story, model: same.PairModel) -> np.ndarray:
     return np.asarray(labels)
 
 
+def incremental_local(story: Story, model: same.PairModel) -> np.ndarray:
+    """A lever for the incremental path: at each arrival, average link over every question so far;
+    the new question takes the group most of its cluster-mates are in (earlier questions keep theirs)."""
+    labels: list[int] = []
+    for i in range(len(story.texts)):
+        clusters = grp._cluster_scores(
+            same.same_question_matrix(story.texts[: i + 1], story.vectors[: i + 1], model), model.threshold
+        )
+        mates = Counter(labels[j] for j in range(i) if clusters[j] == clusters[i])
+        labels.append(mates.most_common(1)[0][0] if mates else max(labels, default=-1) + 1)
+    return np.asarray(labels)
+
+
 # --- the default tick ------------------------------------------------------------------------
 
 
@@ -283,6 +297,9 @@ def grouping(stories: list[Story], fit_only: bool) -> None:
             full = grp._cluster_scores(model_scores(chosen, features[story.name], story), chosen.threshold)
             rows.setdefault(f"{name}, full regroup", []).append(ari(story, full))
             rows.setdefault(f"{name}, incremental", []).append(ari(story, incremental(story, chosen)))
+        rows.setdefault("linear, incremental with a local regroup at arrival", []).append(
+            ari(story, incremental_local(story, linear))
+        )
         # What the product runs: groups first, over the whole call-out (themes are made of them
         # afterwards); and, for comparison, groups nested inside regroup's themes.
         shipped = grp.same_question_groups(story.vectors, story.texts, model=linear)
@@ -358,6 +375,50 @@ def choose_levels(rows: list[tuple[np.ndarray, np.ndarray]]) -> tuple[float, flo
     return yes_at, min(maybe_at, yes_at)
 
 
+WEIGHT_GRID = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0)
+
+
+def top3_by_weight(story: Story, embedder_name: str, topic_share: float) -> list[float]:
+    """Share of answered questions with a right sentence in the top 3, for each lexical weight of WEIGHT_GRID.
+
+    ``topic_share`` of the mean of the story's question and sentence vectors is removed from both first.
+    """
+    questions, sentences = story.vectors, story.sentence_vectors
+    if topic_share:
+        mean = np.vstack([questions, sentences]).mean(axis=0, keepdims=True)
+        questions, sentences = normalise(questions - topic_share * mean), normalise(sentences - topic_share * mean)
+    index = StoryIndex(story.sentences, sentences, _Named(embedder_name, sentences.shape[1]))
+    cosine, lexical = index.score_matrix(story.texts, questions)
+    answered = [i for i, e in enumerate(story.evidence) if e]
+    out = []
+    for weight in WEIGHT_GRID:
+        top = np.argsort(-(cosine + weight * lexical), axis=1, kind="stable")[:, :3]
+        out.append(float(np.mean([any(int(t) in story.evidence[i] for t in top[i]) for i in answered])))
+    return out
+
+
+def evidence_levers(stories: list[Story], embedder_name: str) -> None:
+    print("\n## Evidence levers: top 3 with the lexical weight chosen on the other three stories\n")
+    print("| ranking | " + " | ".join(s.name for s in stories) + " | mean |")
+    print("|---" * (len(stories) + 2) + "|")
+    for name, share in (
+        ("cosine + w BM25", 0.0),
+        ("story topic removed (half its mean)", 0.5),
+        ("story mean removed", 1.0),
+    ):
+        table = {s.name: top3_by_weight(s, embedder_name, share) for s in stories}
+        cells = []
+        for story in stories:
+            mean = np.mean([table[o.name] for o in stories if o is not story], axis=0)
+            best = int(np.argmax(mean))
+            cells.append((table[story.name][best], WEIGHT_GRID[best]))
+        print(
+            f"| {name} | "
+            + " | ".join(f"{v:.3f} (w {w})" for v, w in cells)
+            + f" | {np.mean([v for v, _ in cells]):.3f} |"
+        )
+
+
 def evidence_figures(stories: list[Story], embedder_name: str, fit_only: bool) -> None:
     rows = {s.name: evidence_rows(s, embedder_name) for s in stories}
     if fit_only:
@@ -380,6 +441,7 @@ def evidence_figures(stories: list[Story], embedder_name: str, fit_only: bool) -
             f"| {answered[pointer].mean() if pointer.any() else float('nan'):.2f} | {pointer[answered].mean():.2f} |"
         )
     print(f"(shipped: yes at {YES_AT}, maybe at {MAYBE_AT}, fitted on all four stories)")
+    evidence_levers(stories, embedder_name)
 
 
 def main() -> int:
