@@ -1,7 +1,7 @@
 """Durability under crashes: kill -9 a web process, then a task worker, each during a burst of submissions.
 
 Makes a fresh askdesk on SQLite (migrate, collectstatic, load_demo) and runs it with
-scripts/serve (2 uvicorn worker processes, 1 task worker that the script restarts), on a free
+scripts/serve (2 gunicorn worker processes, 1 task worker that the script restarts), on a free
 port on 127.0.0.1, with rate limits off (one machine plays every reader) and the small
 deterministic embedder (so that the analysis backlog drains in seconds; the real model changes
 how long analysis takes, not what is lost). A dead worker is noticed after 10 s (heartbeat 1 s).
@@ -63,9 +63,9 @@ def cmdline(pid: int) -> str:
 
 
 def web_worker_pids(serve_pid: int) -> list[int]:
-    """uvicorn's worker processes: children of the uvicorn supervisor that scripts/serve started."""
-    masters = [pid for pid in children(serve_pid) if "uvicorn" in cmdline(pid)]
-    return [pid for master in masters for pid in children(master) if "spawn_main" in cmdline(pid)]
+    """gunicorn's worker processes: children of the gunicorn master that scripts/serve started."""
+    masters = [pid for pid in children(serve_pid) if "gunicorn" in cmdline(pid)]
+    return [pid for master in masters for pid in children(master) if "gunicorn" in cmdline(pid)]
 
 
 class Round:
@@ -150,7 +150,7 @@ def main() -> int:
                 time.sleep(0.5)
             story_path = "/stories/{}/".format(db.execute("SELECT slug FROM stories_story").fetchone()[0])
             print(
-                f"askdesk by scripts/serve on 127.0.0.1:{server.port}: 2 uvicorn workers, 1 task worker, SQLite; "
+                f"askdesk by scripts/serve on 127.0.0.1:{server.port}: 2 gunicorn workers, 1 task worker, SQLite; "
                 f"{args.questions} submissions per round, {args.concurrency} at a time"
             )
             rounds = []
