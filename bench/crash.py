@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import re
 import signal
 import sqlite3
 import subprocess
@@ -33,13 +32,11 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlencode
 
 from _machine import describe_machine  # bench/ is on the path when a script here runs
-from load import HOST, REPO, Server, request
+from load import HOST, REPO, Server, reader_form, request
 
 
 def children(pid: int) -> list[int]:
@@ -79,27 +76,12 @@ class Round:
 
 def ask(port: int, story_path: str, text: str, result: Round) -> None:
     try:
-        status, headers, body = request(port, "GET", story_path)
-        cookie = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", ""))
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-        started = re.search(rb'name="started" value="([^"]+)"', body)
-        action = re.search(rb'action="(/ask/[^"]+)"', body)
-        if status != 200 or not (cookie and token and action):
+        status, _, page = request(port, "GET", story_path)
+        post = reader_form(port, page, text) if status == 200 else None
+        if post is None:
             raise http.client.HTTPException(f"no form ({status})")
-        form = {
-            "csrfmiddlewaretoken": token.group(1).decode(),
-            "question": text,
-            "name": "Reader",
-            "consent": "on",
-            "submission_key": str(uuid.uuid4()),
-            "started": started.group(1).decode() if started else "",
-        }
-        headers_out = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={cookie.group(1)}",
-            "Referer": f"http://{HOST}:{port}{story_path}",
-        }
-        status, headers, _ = request(port, "POST", action.group(1).decode(), body=urlencode(form), headers=headers_out)
+        action, body, headers = post
+        status, headers, _ = request(port, "POST", action, body=body, headers=headers)
     except (OSError, http.client.HTTPException):
         with result.lock:
             result.errors += 1

@@ -215,6 +215,33 @@ def timed(
     return headers, body
 
 
+def reader_form(port: int, page: bytes, text: str) -> tuple[str, str, dict[str, str]] | None:
+    """The POST a reader's browser makes from a story page: its action, body and headers.
+
+    The form carries a signed token (the same for every reader of the cached page); the
+    browser sends its Origin (docs/security.md). No cookie. None if the page has no form.
+    """
+    token = re.search(rb'name="form_token" value="([^"]+)"', page)
+    action = re.search(rb'action="(/ask/[^"]+)"', page)
+    if not (token and action):
+        return None
+    form = {
+        "form_token": token.group(1).decode(),
+        "question": text,
+        "name": "Reader",
+        "age": "40",
+        "location": "Leeds",
+        "consent": "on",
+        "submission_key": str(uuid.uuid4()),
+    }
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"http://{HOST}:{port}",
+        "Referer": f"http://{HOST}:{port}/",
+    }
+    return action.group(1).decode(), urlencode(form), headers
+
+
 def submission_phase(
     server: Server, story_path: str, questions: int, concurrency: int, max_seconds: float
 ) -> tuple[Phase, list[str]]:
@@ -224,38 +251,14 @@ def submission_phase(
     accepted_lock = threading.Lock()
 
     def ask(n: int) -> None:
-        status, _, body = request(server.port, "GET", story_path, conn=connection(server.port))
-        # The form carries a signed token (the same for every reader of the cached page);
-        # the browser sends its Origin (docs/security.md). No cookie.
-        token = re.search(rb'name="form_token" value="([^"]+)"', body)
-        action = re.search(rb'action="(/ask/[^"]+)"', body)
-        if status != 200 or not (token and action):
+        status, _, page = request(server.port, "GET", story_path, conn=connection(server.port))
+        text = f"Bench question {n} ({uuid.uuid4().hex[:8]}): will Iran retaliate?"
+        post = reader_form(server.port, page, text) if status == 200 else None
+        if post is None:
             submit.record(0, "no form")
             return
-        text = f"Bench question {n} ({uuid.uuid4().hex[:8]}): will Iran retaliate?"
-        form = {
-            "form_token": token.group(1).decode(),
-            "question": text,
-            "name": "Reader",
-            "age": "40",
-            "location": "Leeds",
-            "consent": "on",
-            "submission_key": str(uuid.uuid4()),
-        }
-        headers_out = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Origin": f"http://{HOST}:{server.port}",
-            "Referer": f"http://{HOST}:{server.port}{story_path}",
-        }
-        answer, _ = timed(
-            submit,
-            server.port,
-            "POST",
-            action.group(1).decode(),
-            302,
-            body=urlencode(form),
-            headers=headers_out,
-        )
+        action, body, headers = post
+        answer, _ = timed(submit, server.port, "POST", action, 302, body=body, headers=headers)
         if answer.get("location", "").startswith("/q/"):
             with accepted_lock:
                 accepted.append(text)
