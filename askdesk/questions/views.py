@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import parse_etags
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
@@ -34,6 +35,7 @@ from askdesk.questions.forms import QuestionForm
 from askdesk.questions.formtoken import form_token, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup, Theme
 from askdesk.questions.selectors import (
+    desk_version,
     group_state_counts,
     groups_for_moving,
     groups_without_theme,
@@ -242,6 +244,8 @@ ALL_TAB = "all"
 @require_safe
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     callout = get_callout_for_editor(request, pk)
+    # Read before the list, so a change made while the page renders shows as a change later.
+    live = _live_context(callout)
     search = request.GET.get("q", "").strip()[:200]
     group_id = _int_or_none(request.GET.get("group"))
     status = request.GET.get("status", "")
@@ -262,6 +266,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         "experts": experts_of(callout.story.newsroom_id),
         "by_groups": by_groups,
         "group": group,
+        **live,
     }
     if by_groups:
         theme = _int_or_none(request.GET.get("theme"))
@@ -301,6 +306,44 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     if last is not None:
         context["undo"] = {"action": action_done(last["action"]), "count": len(last["previous"])}
     return render(request, "questions/triage.html", context)
+
+
+def _live_context(callout: Callout) -> dict[str, object]:
+    """What an open triage page needs to poll for changes (askdesk/js/desk-live.js)."""
+    if settings.ASKDESK_DESK_POLL_SECONDS <= 0:
+        return {}
+    version = desk_version(callout_id=callout.pk)
+    return {
+        "live_url": reverse("questions:triage_live", args=[callout.pk]),
+        "live_version": version,
+        "live_etag": _desk_etag(callout.pk, version.changes),
+        "live_seconds": settings.ASKDESK_DESK_POLL_SECONDS,
+    }
+
+
+def _desk_etag(callout_id: int, changes: int) -> str:
+    return f'"desk-{callout_id}-{changes}"'
+
+
+@editor_required
+@require_safe
+def triage_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The version of a call-out's triage, polled by open triage pages.
+
+    ``If-None-Match`` with the current version is answered 304 after reading a few counter rows;
+    otherwise the version, the questions that arrived in all, and the state counts.
+    """
+    callout = get_callout_for_editor(request, pk)
+    version = desk_version(callout_id=callout.pk)
+    etag = _desk_etag(callout.pk, version.changes)
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = JsonResponse(
+            {"version": version.changes, "arrivals": version.arrivals, "counts": triage_counts(callout=callout)}
+        )
+    response["ETag"] = etag
+    return response
 
 
 def _filters(*, status: str, search: str, group: QuestionGroup | None) -> str:
