@@ -189,6 +189,29 @@ def triage_page(
     return paginator.get_page(page)
 
 
+def triage_page_ranked(
+    *,
+    callout: Callout,
+    ranked: list[tuple[int, float]],
+    status: str = "",
+    group: int | None = None,
+    page: int | str = 1,
+    per_page: int = 50,
+) -> Page[Question]:
+    """One page of questions found by meaning (``ranked``: id and score, best first), kept to the
+    list's call-out, state and group; each question gets its ``meaning_score``."""
+    chosen = triage_questions(callout=callout, status=status, group=group)
+    kept = set(chosen.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", flat=True))
+    found = Paginator([(pk, score) for pk, score in ranked if pk in kept], per_page).get_page(page)
+    rows = chosen.in_bulk([pk for pk, _ in found.object_list])
+    questions = []
+    for pk, score in found.object_list:
+        if pk in rows:
+            rows[pk].meaning_score = score  # type: ignore[attr-defined]
+            questions.append(rows[pk])
+    return Page(questions, found.number, found.paginator)  # type: ignore[arg-type]
+
+
 def triage_groups_page(
     *, callout: Callout, page: int | str = 1, per_page: int = 50, theme: int | None = None
 ) -> Page[QuestionGroup]:

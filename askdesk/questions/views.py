@@ -19,6 +19,7 @@ from django.views.decorators.debug import sensitive_post_parameters, sensitive_v
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from askdesk.accounts.access import editor_required, experts_of, is_editor, staff_required
+from askdesk.analysis.meaning import questions_by_meaning
 from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.csp import public_csp
@@ -51,6 +52,7 @@ from askdesk.questions.selectors import (
     triage_counts,
     triage_groups_page,
     triage_page,
+    triage_page_ranked,
     triage_themes_page,
     ungrouped_count,
 )
@@ -247,6 +249,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     # Read before the list, so a change made while the page renders shows as a change later.
     live = _live_context(callout)
     search = request.GET.get("q", "").strip()[:200]
+    meaning = request.GET.get("meaning") == "1"
     group_id = _int_or_none(request.GET.get("group"))
     status = request.GET.get("status", "")
     if status not in {*Question.Status.values, ALL_TAB}:
@@ -285,15 +288,29 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         _count_joined(context)
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
-    page = triage_page(
-        callout=callout,
-        status="" if status == ALL_TAB else status,
-        search=search,
-        group=group.pk if group else group_id,
-        page=request.GET.get("page", 1),
-        per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
-        counts=None if group else counts,
-    )
+    # Search by meaning: the questions closest to the editor's words, best first (analysis.meaning).
+    ranked = questions_by_meaning(callout_id=callout.pk, text=search) if search and meaning else None
+    context["meaning"] = ranked is not None
+    context["meaning_off"] = bool(search) and meaning and ranked is None
+    if ranked is not None:
+        page = triage_page_ranked(
+            callout=callout,
+            ranked=ranked,
+            status="" if status == ALL_TAB else status,
+            group=group.pk if group else group_id,
+            page=request.GET.get("page", 1),
+            per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
+        )
+    else:
+        page = triage_page(
+            callout=callout,
+            status="" if status == ALL_TAB else status,
+            search=search,
+            group=group.pk if group else group_id,
+            page=request.GET.get("page", 1),
+            per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
+            counts=None if group else counts,
+        )
     rows = list(page.object_list)
     # After an action the list comes back at the row that takes the acted-on row's place.
     context["rows"] = [
@@ -301,7 +318,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         for i, question in enumerate(rows)
     ]
     context["page"] = page
-    context["filters"] = _filters(status=status, search=search, group=group)
+    context["filters"] = _filters(status=status, search=search, group=group, meaning=bool(context["meaning"]))
     last = _undoable(request, callout.pk)
     if last is not None:
         context["undo"] = {"action": action_done(last["action"]), "count": len(last["previous"])}
@@ -346,10 +363,10 @@ def triage_live(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _filters(*, status: str, search: str, group: QuestionGroup | None) -> str:
+def _filters(*, status: str, search: str, group: QuestionGroup | None, meaning: bool = False) -> str:
     """The list's query string without the page, for tabs, pages and "back to the list" links."""
 
-    params = {"status": status, "q": search, "group": group.pk if group else ""}
+    params = {"status": status, "q": search, "group": group.pk if group else "", "meaning": "1" if meaning else ""}
     return urlencode({key: value for key, value in params.items() if value})
 
 
