@@ -201,8 +201,7 @@ def triage_page_ranked(
     """One page of questions found by meaning (``ranked``: id and score, best first), kept to the
     list's call-out, state and group; each question gets its ``meaning_score``."""
     chosen = triage_questions(callout=callout, status=status, group=group)
-    kept = set(chosen.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", flat=True))
-    found = Paginator([(pk, score) for pk, score in ranked if pk in kept], per_page).get_page(page)
+    found = Paginator(_kept(chosen, ranked), per_page).get_page(page)
     rows = chosen.in_bulk([pk for pk, _ in found.object_list])
     questions = []
     for pk, score in found.object_list:
@@ -210,6 +209,29 @@ def triage_page_ranked(
             rows[pk].meaning_score = score  # type: ignore[attr-defined]
             questions.append(rows[pk])
     return Page(questions, found.number, found.paginator)  # type: ignore[arg-type]
+
+
+def _kept(questions: QuerySet[Question], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The ranked questions that are in ``questions`` (the list's call-out, state and group), in rank order."""
+    kept = set(questions.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", flat=True))
+    return [(pk, score) for pk, score in ranked if pk in kept]
+
+
+def neighbours_in_ranking(
+    *, question: Question, ranked: list[tuple[int, float]], status: str = "", group: int | None = None
+) -> tuple[int | None, int | None]:
+    """The questions before and after this one in the search by meaning it was opened from.
+
+    Found from the question's own rank, so they are right even after the question left the list.
+    """
+    order = [pk for pk, _ in ranked]
+    if question.pk not in order:
+        return None, None
+    at = order.index(question.pk)
+    shown = {pk for pk, _ in _kept(triage_questions(callout=question.callout, status=status, group=group), ranked)}
+    before = [pk for pk in order[:at] if pk in shown]
+    after = [pk for pk in order[at + 1 :] if pk in shown]
+    return (before[-1] if before else None), (after[0] if after else None)
 
 
 def triage_groups_page(

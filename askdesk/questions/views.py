@@ -41,6 +41,7 @@ from askdesk.questions.selectors import (
     groups_for_moving,
     groups_without_theme,
     neighbours_in_list,
+    neighbours_in_ranking,
     published_count,
     question_by_token,
     question_evidence,
@@ -516,13 +517,23 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         group = QuestionGroup.objects.filter(
             callout_id=question.callout_id, pk=_int_or_none(request.GET.get("group")) or 0
         ).first()
-        previous, following = neighbours_in_list(
-            question=question,
-            status="" if status == ALL_TAB else status,
-            search=search,
-            group=group.pk if group else None,
-        )
-        filters = _filters(status=status, search=search, group=group)
+        meaning = request.GET.get("meaning") == "1" and bool(search)
+        ranked = questions_by_meaning(callout_id=question.callout_id, text=search) if meaning else None
+        if ranked is not None:
+            previous, following = neighbours_in_ranking(
+                question=question,
+                ranked=ranked,
+                status="" if status == ALL_TAB else status,
+                group=group.pk if group else None,
+            )
+        else:
+            previous, following = neighbours_in_list(
+                question=question,
+                status="" if status == ALL_TAB else status,
+                search=search,
+                group=group.pk if group else None,
+            )
+        filters = _filters(status=status, search=search, group=group, meaning=ranked is not None)
     return render(
         request,
         "questions/detail.html",

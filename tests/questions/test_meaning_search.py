@@ -100,6 +100,22 @@ def test_questions_stored_after_a_search_are_found_by_the_next_one(ask, editor_c
     assert shown(search(editor_client, callout, WORDS, meaning="1")) == [later.pk]
 
 
+def test_a_question_opened_from_a_search_by_meaning_steps_to_its_neighbours_in_rank(ask, editor_client, callout):
+    programme = ask(callout, "Is the nuclear programme of Iran over?")
+    closest = ask(callout, "Does Iran have nuclear weapons programme plans")
+    ask(callout, "Is it safe to travel to Dubai?")
+    query = {"q": WORDS, "meaning": "1", "status": "all"}
+
+    html = editor_client.get(reverse("questions:detail", args=[closest.pk]), query).content.decode()
+
+    step = re.search(r'href="/desk/questions/(\d+)/\?([^"]*)" rel="next"', html)
+    assert step is not None and int(step.group(1)) == programme.pk and "meaning=1" in step.group(2)
+    assert 'rel="prev"' not in html  # the closest is first
+    assert re.search(r'href="/desk/callouts/\d+/\?[^"]*meaning=1[^"]*#q-', html)  # back to the same search
+    last = editor_client.get(reverse("questions:detail", args=[programme.pk]), query).content.decode()
+    assert "No more questions in this list" in last
+
+
 def test_without_a_model_in_the_web_process_the_search_says_so_and_uses_the_words(
     ask, editor_client, callout, monkeypatch
 ):
