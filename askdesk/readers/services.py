@@ -340,8 +340,9 @@ def also_asked_join(
 ) -> tuple[AlsoAsked, str, bool]:
     """A reader asks the same as ``question`` without writing it again; returns (row, private token, created).
 
-    ``reader_id`` is the random id in the reader's signed cookie: the same browser joining the
-    same question again gets its first join back, without its token (only its hash is kept).
+    ``reader_id`` is the random id in the reader's signed cookie, or the key their browser keeps
+    where cookies are blocked: the same browser joining the same question again gets its first
+    join back, without its token (only its hash is kept).
     The form itself carries nothing per reader, so the pages that show it can be cached.
     """
     reader = reader_hash(reader_id)

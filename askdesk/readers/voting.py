@@ -1,9 +1,10 @@
 """Voting rounds: an editor puts 2-5 groups to readers; the winner goes to its expert first.
 
 Writes, in the shape of ``services.py`` (kept apart only for length). Integrity without
-accounts: one vote per reader per round (the hash of a random id in a signed cookie is
-unique per round), at most ``ASKDESK_VOTES_PER_ADDRESS`` votes per round from one address
-and browser (a salted hash that changes daily), and a rate limit in the view.
+accounts: one vote per reader per round (the hash of a random id, from a signed cookie or,
+inside a newsroom's page, from the browser's storage, is unique per round), at most
+``ASKDESK_VOTES_PER_ADDRESS`` votes per round from one address and browser (a salted hash
+that changes daily), and a rate limit in the view.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from django.views.decorators.debug import sensitive_variables
 from askdesk.accounts.models import Expert
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
+from askdesk.callouts.services import callout_public_changed
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.models import Question, QuestionGroup
@@ -85,6 +87,7 @@ def round_create(
         groups=[c.group.pk for c in options],
         closes_at=str(closes_at),
     )
+    callout_public_changed(callout_id=callout.pk)  # the story page and the embeds show the round
     return voting_round
 
 
@@ -198,6 +201,7 @@ def round_close(*, voting_round: VotingRound, actor: User | None = None) -> Voti
         votes={o.pk: o.votes for o in options},
         assigned=assigned,
     )
+    callout_public_changed(callout_id=voting_round.callout_id)  # the round leaves the public pages
     voters = Vote.objects.filter(round=voting_round).exclude(email_digest="").values_list("pk", "language")
     for vote_id, language in voters:
         outbox_add(

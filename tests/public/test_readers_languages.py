@@ -16,6 +16,7 @@ from django.utils.translation.template import templatize
 
 from askdesk.newsrooms.models import Newsroom
 from askdesk.newsrooms.services import newsroom_public_changed
+from askdesk.questions.formtoken import form_token
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.services import question_transition
 from askdesk.readers.voting import OptionChoice, round_create
@@ -56,6 +57,7 @@ READER_TEMPLATES = [
     "readers/joined.html",
     "readers/joined_again.html",
     "readers/joined_delete.html",
+    "readers/refused.html",
     "readers/round.html",
     "readers/unsubscribe.html",
     "readers/unsubscribed.html",
@@ -215,7 +217,11 @@ def test_the_persian_pages_have_no_english_left_but_the_newsrooms_own_content(cl
     group = QuestionGroup.objects.create(callout=callout, label="Will it end?", representative=shortlisted, size=1)
     Question.objects.filter(pk=shortlisted.pk).update(group=group)
     question_transition(question=Question.objects.get(pk=shortlisted.pk), action="shortlist", actor=editor)
-    joined = client.post(reverse("readers:also_ask", args=[shortlisted.pk]), {"consent": "on", "email": ""})
+    joined = client.post(
+        reverse("readers:also_ask", args=[shortlisted.pk]),
+        {"consent": "on", "email": "", "form_token": form_token(callout_id=callout.pk)},
+        **fa,
+    )
     pages["joined"] = client.get(joined["Location"], **fa)
     voting_round = round_create(
         callout=callout,
