@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -53,6 +53,25 @@ def joined_counts(*, group_ids: list[int]) -> dict[int, int]:
         .order_by()
     )
     return {group_id: number for group_id, number in rows}
+
+
+def joined_per_answer(*, question_ids: list[int]) -> dict[int, int]:
+    """Readers who joined ("I want to know too") each published question, or a question it covered (one query)."""
+    answered_by = Case(
+        When(question__status=Question.Status.COVERED, then=F("question__covered_by_id")),
+        default=F("question_id"),
+    )
+    rows = (
+        AlsoAsked.objects.filter(
+            Q(question_id__in=question_ids)
+            | Q(question__status=Question.Status.COVERED, question__covered_by_id__in=question_ids)
+        )
+        .annotate(answered_by=answered_by)
+        .values_list("answered_by")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {question_id: number for question_id, number in rows}
 
 
 def joinable_questions(*, callout: Callout, limit: int = 20) -> list[Question]:

@@ -175,3 +175,18 @@ def test_the_private_page_of_a_reader_who_joined_is_never_stored_by_caches(clien
     page = client.get(response["Location"])
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
 
+
+def test_the_answers_page_counts_readers_who_joined_among_the_other_readers_who_asked(client, callout, editor, expert):
+    question = shortlisted(callout, editor, size=2)
+    other, _ = submit(callout, "Is Iran going to strike back?")
+    Question.objects.filter(pk=other.pk).update(group=question.group)
+    question_transition(question=Question.objects.get(pk=other.pk), action="shortlist", actor=editor)
+    join(Client(), question)
+    join(Client(), question)
+    join(Client(), Question.objects.get(pk=other.pk))  # joined the question the answer covers
+    question_assign(question=question, expert=expert, actor=editor)
+    answer_save(question=question, expert=expert, body="Not for now, officials say.", submit=True)
+    answer_publish(question=question, actor=editor, cover=[other.pk])
+    page = client.get(reverse("answers:public", args=[callout.slug])).content.decode()
+    # The covered question's reader, the two who joined it, and the one who joined the covered question.
+    assert "and 4 other readers" in page
