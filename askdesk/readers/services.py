@@ -5,8 +5,9 @@ queues it once. The worker (``readers.tasks.send_email``) renders it, then moves
 ``pending`` -> ``sending`` with a conditional update (only one worker wins), hands it to the
 mail server, and marks it ``sent``. A failure the server reports puts it back to ``pending``
 and the task is retried later. A worker that dies between handing it over and marking it sent
-leaves it ``sending``: the sweep marks it ``interrupted`` and it is never sent again, since it
-may have gone. Every message carries its own Message-ID, the same on any retry.
+leaves it ``sending``: the sweep marks it ``interrupted`` and it is not sent again by itself,
+since it may have gone; an operator may send it again from the admin (``outbox_requeue``).
+Every message carries its own Message-ID, the same on any retry.
 """
 
 from __future__ import annotations
@@ -245,6 +246,49 @@ def outbox_sweep(*, now: datetime | None = None) -> dict[str, int]:
         send_email.enqueue(outbox_id=pk)
         requeued += 1
     return {"interrupted": interrupted, "requeued": requeued}
+
+
+@dataclass(frozen=True)
+class Requeued:
+    requeued: int
+    # Still "sending" within the lease: a worker may be handing them over right now.
+    in_flight: int
+
+
+@transaction.atomic
+def outbox_requeue(*, outbox_ids: list[int], actor: User, now: datetime | None = None) -> Requeued:
+    """An operator sends again messages a stopped worker left "sending" (or the sweep marked interrupted).
+
+    They may have reached the reader already: the operator decides, and each requeue is audited.
+    A message claimed less than ``SENDING_LEASE`` ago is left alone, since a live worker may
+    still be sending it.
+    """
+    from askdesk.ops.tasks import enqueue_on_commit
+    from askdesk.readers.tasks import send_email
+
+    now = now or timezone.now()
+    chosen = OutgoingEmail.objects.select_for_update().filter(pk__in=outbox_ids)
+    stopped = Q(state=State.INTERRUPTED) | Q(state=State.SENDING, claimed_at__lt=now - SENDING_LEASE)
+    in_flight = chosen.filter(state=State.SENDING, claimed_at__gte=now - SENDING_LEASE).count()
+    requeued = 0
+    for row in chosen.filter(stopped).select_related("also_asked"):
+        OutgoingEmail.objects.filter(pk=row.pk).update(
+            state=State.PENDING, claimed_at=None, secret=row.secret or _kept_private_link(row), last_error=""
+        )
+        audit_record(actor=actor, action="email.requeue", target=row, kind=row.kind, was=row.state)
+        enqueue_on_commit(send_email, outbox_id=row.pk)
+        requeued += 1
+    return Requeued(requeued=requeued, in_flight=in_flight)
+
+
+def _kept_private_link(row: OutgoingEmail) -> str:
+    """A confirmation's private link, emptied from the row by the sweep, from where it is kept for the reader."""
+    if row.kind != Kind.CONFIRMATION:
+        return ""
+    if row.question_id is not None:
+        contact = ReaderContact.objects.filter(question_id=row.question_id).first()
+        return contact.private_link if contact is not None else ""
+    return row.also_asked.private_link if row.also_asked is not None else ""
 
 
 @transaction.atomic
