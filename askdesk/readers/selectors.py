@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -55,23 +55,16 @@ def joined_counts(*, group_ids: list[int]) -> dict[int, int]:
     return {group_id: number for group_id, number in rows}
 
 
-def joined_per_answer(*, question_ids: list[int]) -> dict[int, int]:
-    """Readers who joined ("I want to know too") each published question, or a question it covered (one query)."""
-    answered_by = Case(
-        When(question__status=Question.Status.COVERED, then=F("question__covered_by_id")),
-        default=F("question_id"),
+def joined_for_answer() -> Subquery:
+    """For a query of published questions: readers who joined ("I want to know too") each one, or a
+    question it covered. A subquery, so a page lists any number of answers in one query."""
+    joined = AlsoAsked.objects.filter(
+        Q(question_id=OuterRef("pk"))
+        | Q(question__status=Question.Status.COVERED, question__covered_by_id=OuterRef("pk"))
     )
-    rows = (
-        AlsoAsked.objects.filter(
-            Q(question_id__in=question_ids)
-            | Q(question__status=Question.Status.COVERED, question__covered_by_id__in=question_ids)
-        )
-        .annotate(answered_by=answered_by)
-        .values_list("answered_by")
-        .annotate(n=Count("id"))
-        .order_by()
+    return Subquery(
+        joined.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n"), output_field=IntegerField()
     )
-    return {question_id: number for question_id, number in rows}
 
 
 def joinable_questions(*, callout: Callout, limit: int = 20) -> list[Question]:
