@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf, TruncHour
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from askdesk.accounts.models import Expert, Membership
@@ -168,7 +169,7 @@ def current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
     terms = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.TERMS)
     privacy = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.PRIVACY)
     if terms is None or privacy is None:
-        raise QuestionRefused("This newsroom has not published its terms and privacy policy yet.")
+        raise QuestionRefused(gettext_lazy("This newsroom has not published its terms and privacy policy yet."))
     return terms, privacy
 
 
@@ -214,15 +215,18 @@ def question_submit(
     if existing is not None:
         return existing[0], existing[1], False
     if not callout.is_open:
-        raise QuestionRefused("This call-out is closed and no longer takes questions.")
+        raise QuestionRefused(gettext_lazy("This call-out is closed and no longer takes questions."))
     if not consent:
-        raise QuestionRefused("Consent to the terms and privacy policy is required.")
+        raise QuestionRefused(gettext_lazy("Consent to the terms and privacy policy is required."))
     if not text:
-        raise QuestionRefused("The question is empty.")
+        raise QuestionRefused(gettext_lazy("The question is empty."))
     if len(text) > settings.ASKDESK_QUESTION_MAX_LENGTH:
-        raise QuestionRefused(f"The question is longer than {settings.ASKDESK_QUESTION_MAX_LENGTH} characters.")
+        raise QuestionRefused(
+            gettext_lazy("The question is longer than %(limit)s characters."),
+            params={"limit": settings.ASKDESK_QUESTION_MAX_LENGTH},
+        )
     if callout.require_contact and not (email or phone):
-        raise QuestionRefused("This call-out needs an email address or a phone number.")
+        raise QuestionRefused(gettext_lazy("This call-out needs an email address or a phone number."))
     terms, privacy = current_legal(callout)
     token = links.new_token()
     now = timezone.now()
@@ -484,7 +488,7 @@ def question_decline_cover(*, question: Question) -> Question:
     """
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status != Status.COVERED:
-        raise QuestionRefused("Your question is not answered by another reader's question.")
+        raise QuestionRefused(gettext_lazy("Your question is not answered by another reader's question."))
     published = question.covered_by_id
     update = set_status(question, question.status_before_cover or Status.NEW)
     question.status_before_cover = ""

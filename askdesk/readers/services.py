@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from askdesk.accounts.models import Role
@@ -395,11 +396,11 @@ def also_asked_join(
         return existing, "", False
     callout = question.callout
     if not callout.is_open:
-        raise QuestionRefused("This call-out is closed and no longer takes questions.")
+        raise QuestionRefused(gettext_lazy("This call-out is closed and no longer takes questions."))
     if question.status not in JOINABLE or question.group_id is None:
-        raise QuestionRefused("This question can no longer be joined.")
+        raise QuestionRefused(gettext_lazy("This question can no longer be joined."))
     if not consent:
-        raise QuestionRefused("Consent to the terms and privacy policy is required.")
+        raise QuestionRefused(gettext_lazy("Consent to the terms and privacy policy is required."))
     terms, privacy = current_legal(callout)
     token = new_token()
     email = email.strip()

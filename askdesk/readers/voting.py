@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from askdesk.accounts.models import Expert
@@ -127,9 +128,9 @@ def vote_cast(
 ) -> bool:
     """Count a reader's vote; False when this reader (or this address and browser, too often) voted already."""
     if option.round_id != voting_round.pk:
-        raise QuestionRefused("This choice is not part of the round.")
+        raise QuestionRefused(gettext_lazy("This choice is not part of the round."))
     if not voting_round.is_open:
-        raise QuestionRefused("This vote is closed.")
+        raise QuestionRefused(gettext_lazy("This vote is closed."))
     voter = voter_hash(voter_id)
     email = email.strip()
     with transaction.atomic():
