@@ -44,17 +44,6 @@ def readers_asking(*, question: Question) -> int:
     return size + AlsoAsked.objects.filter(question__group_id=question.group_id).count()
 
 
-def joined_counts(*, group_ids: list[int]) -> dict[int, int]:
-    """Readers who joined a question of each group without writing it again."""
-    rows = (
-        AlsoAsked.objects.filter(question__group_id__in=group_ids)
-        .values_list("question__group_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    return {group_id: number for group_id, number in rows}
-
-
 def joined_for_answer() -> Subquery:
     """For a query of published questions: readers who joined ("I want to know too") each one, or a
     question it covered. A subquery, so a page lists any number of answers in one query."""

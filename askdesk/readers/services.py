@@ -39,7 +39,7 @@ from askdesk.callouts.models import Callout
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token, new_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.questions.services import QuestionRefused, current_legal
+from askdesk.questions.services import QuestionRefused, current_legal, insert_once
 from askdesk.readers.models import (
     AlsoAsked,
     EditorAlert,
@@ -405,33 +405,36 @@ def also_asked_join(
     token = new_token()
     email = email.strip()
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            row = AlsoAsked.objects.create(
-                question=question,
-                terms=terms,
-                privacy_policy=privacy,
-                consented_at=now,
-                created_at=now,
-                reader=reader,
-                access_token_hash=hash_token(token),
-                email=email,
-                email_digest=lookup_digest(email),
-                private_link=token if email else "",
-                language=language[:16],
+
+    @sensitive_variables("email")
+    def store() -> AlsoAsked:
+        row = AlsoAsked.objects.create(
+            question=question,
+            terms=terms,
+            privacy_policy=privacy,
+            consented_at=now,
+            created_at=now,
+            reader=reader,
+            access_token_hash=hash_token(token),
+            email=email,
+            email_digest=lookup_digest(email),
+            private_link=token if email else "",
+            language=language[:16],
+        )
+        audit_record(actor=None, action="question.also_asked", target=question, joined=row.pk)
+        if email:
+            outbox_add(
+                key=f"confirmation:a:{row.pk}",
+                kind=Kind.CONFIRMATION,
+                also_asked_id=row.pk,
+                secret=token,
+                language=row.language,
             )
-            audit_record(actor=None, action="question.also_asked", target=question, joined=row.pk)
-            if email:
-                outbox_add(
-                    key=f"confirmation:a:{row.pk}",
-                    kind=Kind.CONFIRMATION,
-                    also_asked_id=row.pk,
-                    secret=token,
-                    language=row.language,
-                )
-    except IntegrityError:
-        return AlsoAsked.objects.get(question=question, reader=reader), "", False
-    return row, token, True
+        return row
+
+    # The same browser joining twice at once: the first join is kept, and only it has a link.
+    row, created = insert_once(store, stored=AlsoAsked.objects.filter(question=question, reader=reader).first)
+    return row, token if created else "", created
 
 
 def reader_hash(reader_id: str) -> str:

@@ -31,7 +31,7 @@ from askdesk.callouts.services import callout_public_changed
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.models import Question, QuestionGroup
-from askdesk.questions.services import QuestionRefused, group_apply
+from askdesk.questions.services import QuestionRefused, group_apply, insert_once
 from askdesk.readers.models import EditorAlert, OutgoingEmail, RoundOption, Vote, VoteSalt, VotingRound
 from askdesk.readers.services import editor_alert_raise, outbox_add
 
@@ -93,14 +93,12 @@ def round_create(
 
 
 def _today_salt(today: dt.date) -> str:
-    found = VoteSalt.objects.filter(day=today).first()
+    stored = VoteSalt.objects.filter(day=today).values_list("salt", flat=True).first
+    found = stored()
     if found is not None:
-        return found.salt
-    try:
-        with transaction.atomic():
-            return VoteSalt.objects.create(day=today, salt=secrets.token_hex(32)).salt
-    except IntegrityError:
-        return VoteSalt.objects.get(day=today).salt
+        return found
+    salt, _ = insert_once(lambda: VoteSalt.objects.create(day=today, salt=secrets.token_hex(32)).salt, stored=stored)
+    return salt
 
 
 @sensitive_variables("address", "user_agent")

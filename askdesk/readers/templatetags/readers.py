@@ -10,7 +10,7 @@ from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.questions.formtoken import form_token
-from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.models import Question
 from askdesk.readers import selectors
 from askdesk.readers.forms import VoteForm
 from askdesk.readers.models import RoundOption
@@ -89,14 +89,3 @@ def voting_rounds(context: dict[str, Any], callout: Callout) -> dict[str, Any]:
         "next": f"{path}?lang={lang}" if path and lang else path,
         "voted": request.GET.get("voted", "") if request is not None else "",
     }
-
-
-@register.filter
-def with_joined(groups: Any) -> list[QuestionGroup]:
-    """Groups with ``joined`` (readers who joined without writing) and ``asked`` (all readers), in one query."""
-    found = list(groups)
-    counts = selectors.joined_counts(group_ids=[group.pk for group in found])
-    for group in found:
-        group.joined = counts.get(group.pk, 0)
-        group.asked = group.size + group.joined
-    return found
