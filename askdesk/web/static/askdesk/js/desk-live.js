@@ -32,8 +32,8 @@
     var arrived = data.arrivals - shownArrivals;
     var message;
     if (arrived > 0) {
+      // Its grouping by the worker is part of a question's arrival: not called "other changes".
       message = arrived + (arrived === 1 ? " new question" : " new questions");
-      if (data.version - shownVersion > arrived) { message += " and other changes"; }
     } else {
       message = "This list has changed since you opened it.";
     }
