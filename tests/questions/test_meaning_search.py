@@ -56,6 +56,8 @@ def test_a_search_by_meaning_finds_a_question_the_keyword_search_misses(ask, edi
     assert shown(by_words) == []
     assert "No question matches" in by_words and "meaning=1" in by_words  # offered, one click away
 
+    # A keyword search that finds something offers the search by meaning too.
+    assert "meaning=1" in search(editor_client, callout, "nuclear programme")
     by_meaning = search(editor_client, callout, WORDS, meaning="1")
     assert shown(by_meaning) == [programme.pk]
     assert "close in meaning to" in by_meaning
