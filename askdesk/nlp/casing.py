@@ -219,22 +219,20 @@ def truecase(tokens: Sequence[str], names: frozenset[str] = frozenset()) -> list
         elif "-" in token and not model.is_known(token):
             cased[index] = "-".join(_dominant_form(part, model) for part in token.split("-"))
         elif token.isalpha() and (not model.is_known(token) or model.only_in_headlines(token)):
-            bracketed = 0 < index < len(tokens) - 1 and tokens[index - 1] == "(" and tokens[index + 1] in {")", "),"}
-            if bracketed and len(token) <= 6:
-                # An unknown short word alone in brackets after a name is its acronym: "( iaea )".
-                cased[index] = token.upper()
-                _capitalise_expansion(tokens, cased, index)
-            elif token in names:
-                cased[index] = _capitalised(token)
+            if token in names or (index > 0 and _is_name(cased[index - 1], model)):
+                cased[index] = _capitalised(token)  # also a name's next word: "richard ashdown"
             elif _is_compound_of_known_words(token, model):
                 cased[index] = token  # "airbase", "deescalate"
             else:
                 cased[index] = token if model.common_unknown(token) else _capitalised(token)
+        elif _is_word(token) and not model.is_known(token):
+            cased[index] = token.title()  # "a&e", "o'brien": letters joined by signs are names
     _the_us(tokens, cased)
     _compounds_agree(cased, model)
     _lone_capitals(cased, model)
     _titles_before_names(cased, model)
     _acronym_names(cased, model)
+    _acronyms_in_brackets(tokens, cased, model)
     return cased
 
 
@@ -267,8 +265,10 @@ def _lone_capitals(cased: list[str], model: Casing) -> None:
         after = cased[index + 1] if index + 1 < len(cased) else ""
         if not (word.isalpha() and word[:1].isupper() and not word.isupper() and model.has_lower_form(word)):
             continue
-        if index - 1 == 0 or not (before.isalpha() and before.islower()) or after[:1].isupper():
+        if not (before.isalpha() and before.islower()) or after[:1].isupper():
             continue
+        if after == "of" and index + 2 < len(cased) and cased[index + 2][:1].isupper():
+            continue  # "the Bank of England"
         if is_function_word(before) and before not in _ARTICLES:
             continue
         if model.capital_share(word) < NAME_SHARE:
@@ -366,16 +366,38 @@ def _dominant_form(word: str, model: Casing) -> str:
     return max(sorted(forms), key=lambda form: model.counts[form])
 
 
-def _capitalise_expansion(tokens: Sequence[str], cased: list[str], acronym_at: int) -> None:
-    """The name an acronym abbreviates is a proper name: "international atomic energy agency ( iaea )"."""
-    letters = tokens[acronym_at]
-    start = acronym_at - 1 - len(letters)  # the words just before "("
-    if start < 0:
-        return
-    words = tokens[start : acronym_at - 1]
-    if "".join(w[:1] for w in words) == letters and all(w.isalpha() for w in words):
-        for offset, w in enumerate(words):
-            cased[start + offset] = _capitalised(w)
+def _acronyms_in_brackets(tokens: Sequence[str], cased: list[str], model: Casing) -> None:
+    """ "monetary policy committee ( mpc )": the acronym in capitals, the name it shortens too.
+
+    A short word alone in brackets is an acronym when the counts do not know it or know it
+    in capitals. The words just before the bracket whose initials spell it (a word that is
+    an acronym itself gives all its letters: "uk health security agency ( ukhsa )";
+    possessive marks are skipped: "rail workers ' union ( rwu )") are a proper name.
+    """
+    for index in range(1, len(tokens) - 1):
+        token = tokens[index]
+        if tokens[index - 1] != "(" or tokens[index + 1] not in {")", "),"} or not token.isalpha() or len(token) > 6:
+            continue
+        if model.is_known(token) and not any(f.isupper() for f in model.lookup[token]):
+            continue
+        cased[index] = token.upper()
+        letters, at = token, index - 2
+        words: list[int] = []
+        while letters and at >= 0:
+            word = tokens[at]
+            if word in {"'", "'s"}:
+                at -= 1
+                continue
+            if not word.isalpha():
+                break
+            piece = word if word.upper() in model.lookup.get(word, ()) else word[0]
+            if not letters.endswith(piece):
+                break
+            letters, words, at = letters[: -len(piece)], [*words, at], at - 1
+        if not letters:
+            for at in words:
+                if not cased[at].isupper():
+                    cased[at] = _capitalised(tokens[at])
 
 
 def _is_compound_of_known_words(word: str, model: Casing) -> bool:

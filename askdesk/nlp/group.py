@@ -310,6 +310,10 @@ class GroupIndex:
             )
         ]
 
+    def question_ids(self) -> list[Hashable]:
+        """The indexed questions, in row order."""
+        return list(self._ids)
+
     def vector_of(self, question_id: Hashable) -> Vectors:
         """The stored vector of an indexed question (a copy)."""
         out: Vectors = self._vectors[self._row_of[question_id]].copy()
