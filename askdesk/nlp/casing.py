@@ -376,7 +376,12 @@ def _acronyms_in_brackets(tokens: Sequence[str], cased: list[str], model: Casing
     """
     for index in range(1, len(tokens) - 1):
         token = tokens[index]
-        if tokens[index - 1] != "(" or tokens[index + 1] not in {")", "),"} or not token.isalpha() or len(token) > 6:
+        if (
+            tokens[index - 1] != "("
+            or tokens[index + 1] not in {")", "),"}
+            or not token.isalpha()
+            or not 2 <= len(token) <= 6
+        ):
             continue
         if model.is_known(token) and not any(f.isupper() for f in model.lookup[token]):
             continue

@@ -132,3 +132,17 @@ def test_typography_turns_typewriter_marks_into_quotes_and_dashes():
 def test_prose_stories_get_typographic_quotes_too():
     story = read_story('Bridge reopens\n\nThe mayor called it "a good day" - and it\'s open.')
     assert story.sentences == ["The mayor called it “a good day” – and it’s open."]
+
+
+def test_an_acronym_in_brackets_capitalises_the_name_it_shortens_and_a_letter_in_brackets_stays():
+    story = read_story(
+        "you can choose ( a ) or ( b ) , said the international atomic energy agency ( iaea ) . "
+        "the uk health security agency ( ukhsa ) agreed . members of the rail workers ' union ( rwu ) walked out . "
+        "governor richard ashdown said the bank ' s monetary policy committee ( mpc ) would meet ."
+    )
+    assert story.sentences == [
+        "You can choose (a) or (b), said the International Atomic Energy Agency (IAEA).",
+        "The UK Health Security Agency (UKHSA) agreed.",
+        "Members of the Rail Workers’ Union (RWU) walked out.",
+        "Governor Richard Ashdown said the bank’s Monetary Policy Committee (MPC) would meet.",
+    ]
