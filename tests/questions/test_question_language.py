@@ -94,3 +94,13 @@ def test_no_question_is_marked_where_the_call_out_language_cannot_be_told_apart(
     assert language_apart(text_language="en", callout_language="fa") == ""
     assert language_apart(text_language="fr", callout_language="en") == "fr"
     assert language_apart(text_language="", callout_language="en") == ""
+
+
+def test_from_a_list_filtered_by_language_the_question_page_steps_through_that_language_only(editor_client, callout):
+    older = written_in(submit(callout, "Est-ce que l'Iran va riposter ?")[0], "fr")
+    written_in(submit(callout, "Will Iran retaliate?")[0], "en")
+    newer = written_in(submit(callout, "Y a-t-il eu des morts ?")[0], "fr")
+    url = reverse("questions:detail", args=[newer.pk])
+    page = editor_client.get(url, {"status": "all", "language": "fr"}).content.decode()
+    next_link = reverse("questions:detail", args=[older.pk]) + "?status=all&amp;language=fr"
+    assert f'href="{next_link}" rel="next"' in page
