@@ -292,6 +292,26 @@ def reader_has_email(*, question: Question) -> bool:
     return ReaderContact.objects.filter(question=question).exclude(email_digest="").exists()
 
 
+def groups_with_joined(groups: list[QuestionGroup]) -> list[QuestionGroup]:
+    """Set ``joined`` (readers who joined a question of the group without writing it, "I want to
+    know too") and ``asked`` (all its readers) on each group, in one query.
+
+    Joins are counted through the questions they joined (``Question.joined_readers``), so triage
+    needs nothing from the app that stores them.
+    """
+    rows = (
+        Question.objects.filter(group_id__in=[group.pk for group in groups])
+        .values_list("group_id")
+        .annotate(n=Count("joined_readers"))
+        .order_by()
+    )
+    counts: dict[int, int] = {group_id: number for group_id, number in rows}
+    for group in groups:
+        group.joined = counts.get(group.pk, 0)  # type: ignore[attr-defined]
+        group.asked = group.size + group.joined  # type: ignore[attr-defined]
+    return groups
+
+
 # --- the language questions are written in ----------------------------------------------------
 
 

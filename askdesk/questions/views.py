@@ -37,6 +37,7 @@ from askdesk.questions.selectors import (
     callout_language,
     group_state_counts,
     groups_for_moving,
+    groups_with_joined,
     groups_without_theme,
     neighbours_in_list,
     published_count,
@@ -319,15 +320,13 @@ def _filters(*, status: str, search: str, group: QuestionGroup | None, language:
 
 def _count_joined(context: dict[str, object]) -> None:
     """Readers who joined each shown group without writing (``asked``, ``joined``), in one query."""
-    from askdesk.readers.templatetags.readers import with_joined
-
     page = context["page"]
     if context.get("theme") is not None:
         groups = list(page.object_list)  # type: ignore[attr-defined]
     else:
         groups = [g for theme in page.object_list for g in theme.theme_groups]  # type: ignore[attr-defined]
         groups += list(context.get("unthemed") or [])  # type: ignore[call-overload]
-    with_joined(groups)
+    groups_with_joined(groups)
 
 
 def _language_filter(request: HttpRequest) -> str:
