@@ -9,11 +9,13 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language_info
 
 from askdesk.accounts.models import Expert
 from askdesk.audit.models import AuditEvent
 from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
+from askdesk.nlp.language import FUNCTION_WORDS
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import (
     CalloutChangeCount,
@@ -117,7 +119,7 @@ def state_counts_for(*, callout_ids: list[int]) -> dict[int, dict[str, int]]:
 
 
 def triage_questions(
-    *, callout: Callout, status: str = "", search: str = "", group: int | None = None
+    *, callout: Callout, status: str = "", search: str = "", group: int | None = None, language: str = ""
 ) -> QuerySet[Question]:
     questions = Question.objects.filter(callout=callout).select_related("assigned_to", "answer", "evidence", "group")
     # Spam is set aside: shown only when asked for by its state.
@@ -125,19 +127,21 @@ def triage_questions(
     questions = questions.filter(status=status) if status else questions.exclude(status=spam)
     if group is not None:
         questions = questions.filter(group_id=group)
+    if language:
+        questions = questions.filter(text_language=language)
     if search.strip():
         questions = search_questions(questions, search)
     return questions.order_by("-submitted_at", "-id")
 
 
 def neighbours_in_list(
-    *, question: Question, status: str = "", search: str = "", group: int | None = None
+    *, question: Question, status: str = "", search: str = "", group: int | None = None, language: str = ""
 ) -> tuple[int | None, int | None]:
     """The questions before and after this one in the triage list it was opened from (newest first).
 
     Found from the question's own place, so they are right even after the question left the list.
     """
-    questions = triage_questions(callout=question.callout, status=status, search=search, group=group)
+    questions = triage_questions(callout=question.callout, status=status, search=search, group=group, language=language)
     at, pk = question.submitted_at, question.pk
     older = questions.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=pk))
     newer = questions.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, id__gt=pk))
@@ -172,20 +176,21 @@ def triage_page(
     page: int | str = 1,
     per_page: int = 50,
     counts: dict[str, int] | None = None,
+    language: str = "",
 ) -> Page[Question]:
     """One page of the triage list; its total comes from the counters whenever the list is a whole state."""
-    questions = triage_questions(callout=callout, status=status, search=search, group=group)
+    questions = triage_questions(callout=callout, status=status, search=search, group=group, language=language)
     paginator: Paginator[Question]
     if search.strip():
         found = questions.order_by()[: SEARCH_COUNT_CAP + 1].count()
         paginator = CountedPaginator(
             questions, per_page, count=min(found, SEARCH_COUNT_CAP), capped=found > SEARCH_COUNT_CAP
         )
-    elif group is None:
+    elif group is None and not language:
         counts = counts if counts is not None else triage_counts(callout=callout)
         paginator = CountedPaginator(questions, per_page, count=counts[status] if status else sum(counts.values()))
     else:
-        paginator = Paginator(questions, per_page)  # one group: as large as the group, not the call-out
+        paginator = Paginator(questions, per_page)  # one group or language: counted, not the call-out's counters
     return paginator.get_page(page)
 
 
@@ -197,10 +202,11 @@ def triage_page_ranked(
     group: int | None = None,
     page: int | str = 1,
     per_page: int = 50,
+    language: str = "",
 ) -> Page[Question]:
     """One page of questions found by meaning (``ranked``: id and score, best first), kept to the
-    list's call-out, state and group; each question gets its ``meaning_score``."""
-    chosen = triage_questions(callout=callout, status=status, group=group)
+    list's call-out, state, group and language; each question gets its ``meaning_score``."""
+    chosen = triage_questions(callout=callout, status=status, group=group, language=language)
     found = Paginator(_kept(chosen, ranked), per_page).get_page(page)
     rows = chosen.in_bulk([pk for pk, _ in found.object_list])
     questions = []
@@ -218,7 +224,12 @@ def _kept(questions: QuerySet[Question], ranked: list[tuple[int, float]]) -> lis
 
 
 def neighbours_in_ranking(
-    *, question: Question, ranked: list[tuple[int, float]], status: str = "", group: int | None = None
+    *,
+    question: Question,
+    ranked: list[tuple[int, float]],
+    status: str = "",
+    group: int | None = None,
+    language: str = "",
 ) -> tuple[int | None, int | None]:
     """The questions before and after this one in the search by meaning it was opened from.
 
@@ -228,7 +239,8 @@ def neighbours_in_ranking(
     if question.pk not in order:
         return None, None
     at = order.index(question.pk)
-    shown = {pk for pk, _ in _kept(triage_questions(callout=question.callout, status=status, group=group), ranked)}
+    listed = triage_questions(callout=question.callout, status=status, group=group, language=language)
+    shown = {pk for pk, _ in _kept(listed, ranked)}
     before = [pk for pk in order[:at] if pk in shown]
     after = [pk for pk in order[at + 1 :] if pk in shown]
     return (before[-1] if before else None), (after[0] if after else None)
@@ -368,3 +380,35 @@ def groups_with_joined(groups: list[QuestionGroup]) -> list[QuestionGroup]:
         group.joined = counts.get(group.pk, 0)  # type: ignore[attr-defined]
         group.asked = group.size + group.joined  # type: ignore[attr-defined]
     return groups
+
+
+# --- the language questions are written in ----------------------------------------------------
+
+
+def callout_language(callout: Callout) -> str:
+    """The language the call-out's story is written in: its newsroom's, as a primary code ("en")."""
+    return callout.story.newsroom.language.split("-")[0].lower()
+
+
+def question_languages() -> list[tuple[str, str]]:
+    """The languages the worker can tell a question is written in, as (code, English name), to filter by."""
+    return [(code, language_name(code)) for code in sorted(FUNCTION_WORDS, key=language_name)]
+
+
+def language_name(code: str) -> str:
+    """ "French" for "fr"; the code itself for a language Django does not know."""
+    try:
+        return str(get_language_info(code)["name"])
+    except KeyError:
+        return code
+
+
+def language_apart(*, text_language: str, callout_language: str) -> str:
+    """The question's language when it is known and is not the call-out's; "" otherwise.
+
+    Only languages the worker can tell apart count: for a call-out in another language
+    (Persian, say) every question reads as the default, so none is marked.
+    """
+    if not text_language or text_language == callout_language or callout_language not in FUNCTION_WORDS:
+        return ""
+    return text_language

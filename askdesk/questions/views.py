@@ -36,6 +36,7 @@ from askdesk.questions.forms import QuestionForm
 from askdesk.questions.formtoken import form_token, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup, Theme
 from askdesk.questions.selectors import (
+    callout_language,
     desk_version,
     group_state_counts,
     groups_for_moving,
@@ -47,6 +48,7 @@ from askdesk.questions.selectors import (
     question_by_token,
     question_evidence,
     question_history,
+    question_languages,
     reader_answer,
     reader_has_email,
     story_may_answer,
@@ -253,10 +255,11 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     search = request.GET.get("q", "").strip()[:200]
     meaning = request.GET.get("meaning") == "1"
     group_id = _int_or_none(request.GET.get("group"))
+    language = _language_filter(request)
     status = request.GET.get("status", "")
     if status not in {*Question.Status.values, ALL_TAB}:
-        # A search or one group looks through every state unless a tab was chosen.
-        status = ALL_TAB if (search or group_id) else DEFAULT_TAB
+        # A search, one group or one language looks through every state unless a tab was chosen.
+        status = ALL_TAB if (search or group_id or language) else DEFAULT_TAB
     by_groups = request.GET.get("view") == "groups" and not (search or group_id)
     group = QuestionGroup.objects.filter(callout=callout, pk=group_id).first() if group_id else None
     counts = group_state_counts(group=group) if group else triage_counts(callout=callout)
@@ -272,6 +275,9 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         "by_groups": by_groups,
         "group": group,
         **live,
+        "callout_language": callout_language(callout),
+        "languages": question_languages(),
+        "language": language,
     }
     if by_groups:
         theme = _int_or_none(request.GET.get("theme"))
@@ -302,6 +308,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             group=group.pk if group else group_id,
             page=request.GET.get("page", 1),
             per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
+            language=language,
         )
     else:
         page = triage_page(
@@ -312,6 +319,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             page=request.GET.get("page", 1),
             per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
             counts=None if group else counts,
+            language=language,
         )
     rows = list(page.object_list)
     # After an action the list comes back at the row that takes the acted-on row's place.
@@ -320,7 +328,9 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         for i, question in enumerate(rows)
     ]
     context["page"] = page
-    context["filters"] = _filters(status=status, search=search, group=group, meaning=bool(context["meaning"]))
+    context["filters"] = _filters(
+        status=status, search=search, group=group, language=language, meaning=bool(context["meaning"])
+    )
     last = _undoable(request, callout.pk)
     if last is not None:
         context["undo"] = {"action": action_done(last["action"]), "count": len(last["previous"])}
@@ -365,10 +375,18 @@ def triage_live(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _filters(*, status: str, search: str, group: QuestionGroup | None, meaning: bool = False) -> str:
+def _filters(
+    *, status: str, search: str, group: QuestionGroup | None, language: str = "", meaning: bool = False
+) -> str:
     """The list's query string without the page, for tabs, pages and "back to the list" links."""
 
-    params = {"status": status, "q": search, "group": group.pk if group else "", "meaning": "1" if meaning else ""}
+    params = {
+        "status": status,
+        "q": search,
+        "group": group.pk if group else "",
+        "language": language,
+        "meaning": "1" if meaning else "",
+    }
     return urlencode({key: value for key, value in params.items() if value})
 
 
@@ -381,6 +399,12 @@ def _count_joined(context: dict[str, object]) -> None:
         groups = [g for theme in page.object_list for g in theme.theme_groups]  # type: ignore[attr-defined]
         groups += list(context.get("unthemed") or [])  # type: ignore[call-overload]
     groups_with_joined(groups)
+
+
+def _language_filter(request: HttpRequest) -> str:
+    """The language the triage list is filtered by ("" for any): one the worker can tell."""
+    code = request.GET.get("language", "")
+    return code if code in dict(question_languages()) else ""
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -516,6 +540,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         group = QuestionGroup.objects.filter(
             callout_id=question.callout_id, pk=_int_or_none(request.GET.get("group")) or 0
         ).first()
+        language = _language_filter(request)
         meaning = request.GET.get("meaning") == "1" and bool(search)
         ranked = questions_by_meaning(callout_id=question.callout_id, text=search) if meaning else None
         if ranked is not None:
@@ -524,6 +549,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 ranked=ranked,
                 status="" if status == ALL_TAB else status,
                 group=group.pk if group else None,
+                language=language,
             )
         else:
             previous, following = neighbours_in_list(
@@ -531,8 +557,9 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 status="" if status == ALL_TAB else status,
                 search=search,
                 group=group.pk if group else None,
+                language=language,
             )
-        filters = _filters(status=status, search=search, group=group, meaning=ranked is not None)
+        filters = _filters(status=status, search=search, group=group, language=language, meaning=ranked is not None)
     return render(
         request,
         "questions/detail.html",
@@ -541,6 +568,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_question": following,
             "filters": filters,
             "question": question,
+            "callout_language": callout_language(question.callout),
             "answer": getattr(question, "answer", None),
             "experts": experts_of(question.callout.story.newsroom_id),
             "paragraphs": story_paragraphs(story=question.callout.story),

@@ -77,6 +77,15 @@ def test_questions_found_by_meaning_come_closest_first_and_keep_the_tab(ask, edi
     assert "status=rejected&amp;q=Iran%20nuclear%20weapons%20programme&amp;meaning=1" in html.replace("+", "%20")
 
 
+def test_a_search_by_meaning_keeps_the_language_filter(ask, editor_client, callout):
+    english = ask(callout, "Is the nuclear programme of Iran over?")
+    other = ask(callout, "Could Iran rebuild its nuclear programme?")
+    Question.objects.filter(pk=english.pk).update(text_language="en")
+    Question.objects.filter(pk=other.pk).update(text_language="fr")
+
+    assert shown(search(editor_client, callout, WORDS, meaning="1", language="fr")) == [other.pk]
+
+
 def test_nothing_from_another_call_out_or_another_newsroom_is_found(ask, editor_client, callout):
     ours = ask(callout, "Is the nuclear programme of Iran over?")
     sibling = Callout.objects.create(story=callout.story, slug="second-call-out", prompt="And what else?")
