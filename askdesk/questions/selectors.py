@@ -98,6 +98,20 @@ def state_counts_for(*, callout_ids: list[int]) -> dict[int, dict[str, int]]:
     return result
 
 
+# The welfare list above triage shows this many unless the editor asks for all of them.
+WELFARE_SHOWN = 10
+WELFARE_ALL = 500
+
+
+def welfare_questions(*, callout: Callout, limit: int = WELFARE_SHOWN) -> tuple[list[Question], int]:
+    """The call-out's questions flagged as welfare or urgent, newest first (at most ``limit``), and how many there are.
+
+    Few questions are flagged; a partial index keeps both reads as small as the flagged set.
+    """
+    flagged = Question.objects.filter(callout=callout, welfare=True)
+    return list(flagged.order_by("-submitted_at", "-id")[:limit]), flagged.count()
+
+
 def triage_questions(
     *, callout: Callout, status: str = "", search: str = "", group: int | None = None
 ) -> QuerySet[Question]:

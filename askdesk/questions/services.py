@@ -328,6 +328,22 @@ def question_assign(*, question: Question, expert: Expert, actor: Any) -> Questi
 
 
 @transaction.atomic
+def question_set_welfare(*, question: Question, flagged: bool, actor: Any) -> Question:
+    """Flag a question as welfare or urgent, or clear the flag.
+
+    A flagged question is listed first in triage and is neither published nor covered by
+    another answer unless an editor clears the flag; its reader may get a private reply.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.welfare == flagged:
+        return question
+    question.welfare = flagged
+    question.save(update_fields=["welfare"])
+    audit_record(actor=actor, action="question.welfare_flag" if flagged else "question.welfare_clear", target=question)
+    return question
+
+
+@transaction.atomic
 def question_edit_wording(*, question: Question, public_text: str, actor: Any) -> Question:
     """Set the wording to publish; the reader's original stays as it was."""
     wording = visible_strip(public_text)

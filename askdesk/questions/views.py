@@ -34,6 +34,8 @@ from askdesk.questions.forms import QuestionForm
 from askdesk.questions.formtoken import form_token, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup, Theme
 from askdesk.questions.selectors import (
+    WELFARE_ALL,
+    WELFARE_SHOWN,
     group_state_counts,
     groups_for_moving,
     groups_without_theme,
@@ -51,6 +53,7 @@ from askdesk.questions.selectors import (
     triage_page,
     triage_themes_page,
     ungrouped_count,
+    welfare_questions,
 )
 from askdesk.stories.models import Story
 from askdesk.stories.selectors import story_paragraphs
@@ -280,6 +283,11 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         _count_joined(context)
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
+    # Questions flagged as welfare or urgent are listed first, above the list (all of them with ?welfare=1).
+    everything = request.GET.get("welfare") == "1"
+    context["welfare"], context["welfare_count"] = welfare_questions(
+        callout=callout, limit=WELFARE_ALL if everything else WELFARE_SHOWN
+    )
     page = triage_page(
         callout=callout,
         status="" if status == ALL_TAB else status,
@@ -519,6 +527,15 @@ def question_action(request: HttpRequest, pk: int) -> HttpResponse:
                 target = get_object_or_404(QuestionGroup, pk=_int_or_none(target_id) or 0, callout=question.callout)
             services.question_move(question=question, target=target, actor=request.user)
             messages.success(request, "Question moved to a new group." if target is None else "Question moved.")
+        elif action in {"welfare_flag", "welfare_clear"}:
+            flagged = action == "welfare_flag"
+            services.question_set_welfare(question=question, flagged=flagged, actor=request.user)
+            messages.success(
+                request,
+                "Flagged as welfare or urgent: it will not be published or covered by another answer."
+                if flagged
+                else "Welfare flag cleared.",
+            )
         elif action == "redact":
             services.question_redact_contact_details(question=question, actor=request.user)
             messages.success(request, "Contact details removed from the wording for publication.")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from askdesk.callouts.models import Callout
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question
-from askdesk.readers.models import AlsoAsked, EditorAlert, RoundOption, Vote, VotingRound
+from askdesk.readers.models import AlsoAsked, EditorAlert, PrivateReply, RoundOption, Vote, VotingRound
 
 
 def also_asked_by_token(*, token: str) -> AlsoAsked | None:
@@ -149,3 +149,8 @@ def reader_data_elsewhere(*, email_digest: str) -> dict[str, list[dict[str, Any]
             for vote in votes
         ],
     }
+
+
+def private_replies(*, question: Question) -> list[PrivateReply]:
+    """The private replies sent to a question's reader, oldest first, each with its email's state."""
+    return list(PrivateReply.objects.filter(question=question).select_related("author", "outbox"))

@@ -178,6 +178,10 @@ RULES: dict[str, Rule] = {
     "insights:newsroom": Rule(lambda w, p: {"pk": w.newsroom.pk}, get=frozenset({EDITOR})),
     # Voting rounds, editor alerts, API keys and webhooks: editors, each for their own newsrooms.
     "readers:round_new": Rule(callout_pk, get=frozenset({EDITOR}), post=frozenset({EDITOR})),
+    # A private reply by email to the reader of a flagged question: editors of its newsroom only.
+    "readers:private_reply": Rule(
+        question_pk, get=frozenset({EDITOR}), post=frozenset({EDITOR}), data=lambda w: {"body": "We will call you."}
+    ),
     "readers:alerts": Rule(
         no_kwargs, get=frozenset({EDITOR, EDITOR_ELSEWHERE}), post=frozenset({EDITOR, EDITOR_ELSEWHERE})
     ),

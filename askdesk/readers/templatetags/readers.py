@@ -87,3 +87,19 @@ def with_joined(groups: Any) -> list[QuestionGroup]:
         group.joined = counts.get(group.pk, 0)
         group.asked = group.size + group.joined
     return found
+
+
+@register.inclusion_tag("readers/_private_reply.html", takes_context=True)
+def private_reply(context: dict[str, Any], question: Question, body: str = "", error: str = "") -> dict[str, Any]:
+    """Replies sent privately to this question's reader, and the form to write one (or why not)."""
+    from askdesk.readers.services import PRIVATE_REPLY_MAX_LENGTH, private_reply_refusal
+
+    return {
+        "question": question,
+        "replies": selectors.private_replies(question=question),
+        "refusal": private_reply_refusal(question=question),
+        "max_length": PRIVATE_REPLY_MAX_LENGTH,
+        "body": body,
+        "error": error,
+        "csrf_token": context.get("csrf_token"),
+    }
