@@ -99,8 +99,22 @@ def _refused(request: HttpRequest, reason: str) -> HttpResponse:
 @sensitive_post_parameters("email", "phone", "name", "age", "location")
 @sensitive_variables()
 def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
+    """The form's former address, kept for pages cached (or open in a browser) from before it posted to its own page."""
     callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), slug=callout_slug)
-    embed = request.GET.get("embed") == "1"
+    return _ask_checked(request, callout, embed=request.GET.get("embed") == "1")
+
+
+# The reader form posts to the page it is on (the story page or the embed), so an error page is
+# that page, at its own address, and a success is a redirect to the private link (docs/architecture.md).
+@sensitive_post_parameters("email", "phone", "name", "age", "location")
+@sensitive_variables()
+def ask_on_page(request: HttpRequest, *, callout_id: int, embed: bool) -> HttpResponse:
+    """The reader form, posted to the story page or the embedded form of this call-out."""
+    callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), pk=callout_id)
+    return _ask_checked(request, callout, embed=embed)
+
+
+def _ask_checked(request: HttpRequest, callout: Callout, *, embed: bool) -> HttpResponse:
     newsroom = callout.story.newsroom
     refused = post_origin_refused(request, allowed_origins=newsroom.allowed_origins)
     if refused:
