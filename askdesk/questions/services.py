@@ -603,6 +603,7 @@ def group_merge(*, target: QuestionGroup, others: list[QuestionGroup], actor: An
     groups_refresh(callout_id=target.callout_id, group_ids=[target.pk])
     _groups_changed(target.callout_id)
     audit_record(actor=actor, action="group.merge", target=target, merged=[g.pk for g in others], moved=moved)
+    target.refresh_from_db(fields=["size", "representative", "label"])  # recounted by groups_refresh
     return target
 
 

@@ -295,6 +295,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             context["page"] = triage_themes_page(callout=callout, page=request.GET.get("page", 1))
             context["unthemed"] = groups_without_theme(callout=callout)
         _count_joined(context)
+        _mark_above(context)
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
     # Questions flagged as welfare or urgent are listed first, above the list (all of them with ?welfare=1).
@@ -345,6 +346,19 @@ def _count_joined(context: dict[str, object]) -> None:
     with_joined(groups)
 
 
+def _mark_above(context: dict[str, object]) -> None:
+    """Give each shown group ``above``: the group before it in the same list, which it can be merged into."""
+    page = context["page"]
+    if context.get("theme") is not None:
+        lists = [list(page.object_list)]  # type: ignore[attr-defined]
+    else:
+        lists = [theme.theme_groups for theme in page.object_list]  # type: ignore[attr-defined]
+        lists.append(list(context.get("unthemed") or []))  # type: ignore[call-overload]
+    for groups in lists:
+        for above, group in zip([None, *groups], groups, strict=False):
+            group.above = above
+
+
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -356,6 +370,14 @@ def group_action(request: HttpRequest, pk: int) -> HttpResponse:
     groups = QuestionGroup.objects.filter(callout=callout)
     back = reverse("questions:triage", args=[callout.pk]) + "?view=groups"
     try:
+        if "merge_into" in request.POST:
+            # "Merge into the group above" (a button on each row but the first of its list, and `m`).
+            merged_id, _, above_id = request.POST["merge_into"].partition(":")
+            group = get_object_or_404(groups, pk=_int_or_none(merged_id) or 0)
+            above = get_object_or_404(groups, pk=_int_or_none(above_id) or 0)
+            target = services.group_merge(target=above, others=[group], actor=request.user)
+            messages.success(request, f"Merged into the group above: {target.size} readers now in one group.")
+            return redirect(back + f"#g-{target.pk}")
         if "merge" in request.POST:
             chosen = list(groups.filter(pk__in=[g for g in request.POST.getlist("selected") if g.isdigit()]))
             chosen.sort(key=lambda g: (-g.size, g.pk))

@@ -43,12 +43,16 @@ def test_desk_pages_have_no_serious_or_critical_accessibility_violations(
     sign_in: Callable[[BrowserContext, User], Page],
 ) -> None:
     question = _busy_callout(callout, editor, expert)
+    plea, _ = submit(callout, "My son is in Tehran, please call me", email="parent@example.net")
+    services.question_set_welfare(question=plea, flagged=True, actor=editor)
     desk = sign_in(new_context(), editor)
     pages = [
         "/desk/",
         f"/desk/callouts/{callout.pk}/",
         f"/desk/callouts/{callout.pk}/?view=groups",
         f"/desk/questions/{question.pk}/",
+        f"/desk/questions/{plea.pk}/",
+        f"/desk/questions/{plea.pk}/private-reply/",
         f"/desk/callouts/{callout.pk}/analytics/",
         f"/desk/callouts/{callout.pk}/settings/",
     ]
