@@ -103,13 +103,13 @@ WELFARE_SHOWN = 10
 WELFARE_ALL = 500
 
 
-def welfare_questions(*, callout: Callout, limit: int = WELFARE_SHOWN) -> tuple[list[Question], int]:
-    """The call-out's questions flagged as welfare or urgent, newest first (at most ``limit``), and how many there are.
+def welfare_questions(*, callout: Callout, limit: int = WELFARE_SHOWN) -> tuple[list[Question], bool]:
+    """Questions flagged as welfare or urgent, newest first (at most ``limit``), and whether there are more.
 
-    Few questions are flagged; a partial index keeps both reads as small as the flagged set.
+    One read of a partial index, as small as the flagged set: no count of the call-out.
     """
-    flagged = Question.objects.filter(callout=callout, welfare=True)
-    return list(flagged.order_by("-submitted_at", "-id")[:limit]), flagged.count()
+    flagged = list(Question.objects.filter(callout=callout, welfare=True).order_by("-submitted_at", "-id")[: limit + 1])
+    return flagged[:limit], len(flagged) > limit
 
 
 def triage_questions(

@@ -300,7 +300,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "questions/triage_groups.html", context)
     # Questions flagged as welfare or urgent are listed first, above the list (all of them with ?welfare=1).
     everything = request.GET.get("welfare") == "1"
-    context["welfare"], context["welfare_count"] = welfare_questions(
+    context["welfare"], context["welfare_more"] = welfare_questions(
         callout=callout, limit=WELFARE_ALL if everything else WELFARE_SHOWN
     )
     page = triage_page(

@@ -130,7 +130,12 @@ def reader_data_elsewhere(*, email_digest: str) -> dict[str, list[dict[str, Any]
     """What this app holds about the reader with this email (for a data-subject export)."""
     joined = AlsoAsked.objects.filter(email_digest=email_digest).select_related("question", "terms", "privacy_policy")
     votes = Vote.objects.filter(email_digest=email_digest).select_related("round", "option")
+    replies = PrivateReply.objects.filter(question__contact__email_digest=email_digest).order_by("created_at", "id")
     return {
+        "private_replies": [
+            {"question_id": reply.question_id, "reply": reply.body, "written_at": reply.created_at.isoformat()}
+            for reply in replies
+        ],
         "also_asked": [
             {
                 "question_id": row.question_id,
