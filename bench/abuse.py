@@ -1,7 +1,7 @@
 """What one client can do against a running askdesk: submissions, sign-in guesses, private-link guesses.
 
 Makes a fresh askdesk on SQLite (migrate, collectstatic, load_demo, as bench/load.py does) and
-serves it with uvicorn on a free port on 127.0.0.1, with its production limits (the defaults
+serves it with gunicorn (config/gunicorn.py) on a free port on 127.0.0.1, with its production limits (the defaults
 in .env.example) and one trusted proxy, so that the benchmark can speak as several clients
 through X-Forwarded-For. Then, each phase bounded in requests and time:
 
@@ -106,7 +106,7 @@ def main() -> int:
         story = count(server, "__import__('askdesk.stories.models').stories.models.Story.objects.get().slug")
         story_path = f"/stories/{story}/"
         print(
-            f"askdesk on 127.0.0.1:{server.port}, 2 uvicorn workers, SQLite, the limits of .env.example "
+            f"askdesk on 127.0.0.1:{server.port}, 2 gunicorn workers, SQLite, the limits of .env.example "
             "(reader form 5/m,30/h per client, 1200/m per call-out, 3 s minimum fill time; sign-in lockout "
             "after 10 failures per account and per address)"
         )

@@ -1,7 +1,7 @@
 """Durability under crashes: kill -9 a web process, then a task worker, each during a burst of submissions.
 
 Makes a fresh askdesk on SQLite (migrate, collectstatic, load_demo) and runs it with
-scripts/serve (2 uvicorn worker processes, 1 task worker that the script restarts), on a free
+scripts/serve (2 gunicorn worker processes, 1 task worker that the script restarts), on a free
 port on 127.0.0.1, with rate limits off (one machine plays every reader) and the small
 deterministic embedder (so that the analysis backlog drains in seconds; the real model changes
 how long analysis takes, not what is lost). A dead worker is noticed after 10 s (heartbeat 1 s).
@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
-import re
 import signal
 import sqlite3
 import subprocess
@@ -33,13 +32,11 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlencode
 
 from _machine import describe_machine  # bench/ is on the path when a script here runs
-from load import HOST, REPO, Server, request
+from load import HOST, REPO, Server, reader_form, request
 
 
 def children(pid: int) -> list[int]:
@@ -63,9 +60,9 @@ def cmdline(pid: int) -> str:
 
 
 def web_worker_pids(serve_pid: int) -> list[int]:
-    """uvicorn's worker processes: children of the uvicorn supervisor that scripts/serve started."""
-    masters = [pid for pid in children(serve_pid) if "uvicorn" in cmdline(pid)]
-    return [pid for master in masters for pid in children(master) if "spawn_main" in cmdline(pid)]
+    """gunicorn's worker processes: children of the gunicorn master that scripts/serve started."""
+    masters = [pid for pid in children(serve_pid) if "gunicorn" in cmdline(pid)]
+    return [pid for master in masters for pid in children(master) if "gunicorn" in cmdline(pid)]
 
 
 class Round:
@@ -79,27 +76,12 @@ class Round:
 
 def ask(port: int, story_path: str, text: str, result: Round) -> None:
     try:
-        status, headers, body = request(port, "GET", story_path)
-        cookie = re.search(r"csrftoken=([^;]+)", headers.get("set-cookie", ""))
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body)
-        started = re.search(rb'name="started" value="([^"]+)"', body)
-        action = re.search(rb'action="(/ask/[^"]+)"', body)
-        if status != 200 or not (cookie and token and action):
+        status, _, page = request(port, "GET", story_path)
+        post = reader_form(port, page, text) if status == 200 else None
+        if post is None:
             raise http.client.HTTPException(f"no form ({status})")
-        form = {
-            "csrfmiddlewaretoken": token.group(1).decode(),
-            "question": text,
-            "name": "Reader",
-            "consent": "on",
-            "submission_key": str(uuid.uuid4()),
-            "started": started.group(1).decode() if started else "",
-        }
-        headers_out = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Cookie": f"csrftoken={cookie.group(1)}",
-            "Referer": f"http://{HOST}:{port}{story_path}",
-        }
-        status, headers, _ = request(port, "POST", action.group(1).decode(), body=urlencode(form), headers=headers_out)
+        action, body, headers = post
+        status, headers, _ = request(port, "POST", action, body=body, headers=headers)
     except (OSError, http.client.HTTPException):
         with result.lock:
             result.errors += 1
@@ -150,7 +132,7 @@ def main() -> int:
                 time.sleep(0.5)
             story_path = "/stories/{}/".format(db.execute("SELECT slug FROM stories_story").fetchone()[0])
             print(
-                f"askdesk by scripts/serve on 127.0.0.1:{server.port}: 2 uvicorn workers, 1 task worker, SQLite; "
+                f"askdesk by scripts/serve on 127.0.0.1:{server.port}: 2 gunicorn workers, 1 task worker, SQLite; "
                 f"{args.questions} submissions per round, {args.concurrency} at a time"
             )
             rounds = []

@@ -1,8 +1,9 @@
 """Load on a real askdesk server: the story page and question submission, SQLite vs PostgreSQL.
 
 For each database the benchmark makes a fresh askdesk (migrate, collectstatic, load_demo),
-starts uvicorn with --web-workers processes on a free port on 127.0.0.1 (as scripts/serve
-does, without the task worker so that only the web tier is measured), then:
+starts the web server (gunicorn, config/gunicorn.py) with --web-workers processes on a free
+port on 127.0.0.1 (as scripts/serve does, without the task worker so that only the web tier
+is measured), then:
 
   1. story page: --story-requests GETs of the demo story page, --concurrency at a time;
   2. submission: --questions readers each GET the page (form and its signed token) and POST a
@@ -45,7 +46,8 @@ from _machine import describe_machine  # bench/ is on the path when a script her
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
 HOST = "127.0.0.1"
-UVICORN_FLAGS = ["--no-server-header", "--log-level", "warning", "--no-access-log"]
+# The web server as scripts/serve starts it (config/gunicorn.py), on a port of this run.
+WEB_SERVER = [PY, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]
 
 
 @dataclass
@@ -83,7 +85,7 @@ def free_port() -> int:
 
 
 class Server:
-    """A fresh askdesk on one database, served by uvicorn on a free port."""
+    """A fresh askdesk on one database, served as scripts/serve serves it, on a free port."""
 
     def __init__(self, database_url: str, data_dir: Path, web_workers: int) -> None:
         self.port = free_port()
@@ -120,21 +122,9 @@ class Server:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [
-                PY,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--host",
-                HOST,
-                "--port",
-                str(self.port),
-                *UVICORN_FLAGS,
-                "--workers",
-                str(self.web_workers),
-            ],
+            WEB_SERVER,
             cwd=REPO,
-            env=self.env,
+            env={**self.env, "HOST": HOST, "PORT": str(self.port), "WEB_WORKERS": str(self.web_workers)},
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -145,7 +135,7 @@ class Server:
             except OSError:
                 pass
             if self.process.poll() is not None:
-                raise RuntimeError("uvicorn exited")
+                raise RuntimeError("the web server exited")
             time.sleep(0.3)
         raise RuntimeError("askdesk did not answer /healthz within 60 s")
 
@@ -225,6 +215,33 @@ def timed(
     return headers, body
 
 
+def reader_form(port: int, page: bytes, text: str) -> tuple[str, str, dict[str, str]] | None:
+    """The POST a reader's browser makes from a story page: its action, body and headers.
+
+    The form carries a signed token (the same for every reader of the cached page); the
+    browser sends its Origin (docs/security.md). No cookie. None if the page has no form.
+    """
+    token = re.search(rb'name="form_token" value="([^"]+)"', page)
+    action = re.search(rb'action="(/ask/[^"]+)"', page)
+    if not (token and action):
+        return None
+    form = {
+        "form_token": token.group(1).decode(),
+        "question": text,
+        "name": "Reader",
+        "age": "40",
+        "location": "Leeds",
+        "consent": "on",
+        "submission_key": str(uuid.uuid4()),
+    }
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"http://{HOST}:{port}",
+        "Referer": f"http://{HOST}:{port}/",
+    }
+    return action.group(1).decode(), urlencode(form), headers
+
+
 def submission_phase(
     server: Server, story_path: str, questions: int, concurrency: int, max_seconds: float
 ) -> tuple[Phase, list[str]]:
@@ -234,38 +251,14 @@ def submission_phase(
     accepted_lock = threading.Lock()
 
     def ask(n: int) -> None:
-        status, _, body = request(server.port, "GET", story_path, conn=connection(server.port))
-        # The form carries a signed token (the same for every reader of the cached page);
-        # the browser sends its Origin (docs/security.md). No cookie.
-        token = re.search(rb'name="form_token" value="([^"]+)"', body)
-        action = re.search(rb'action="(/ask/[^"]+)"', body)
-        if status != 200 or not (token and action):
+        status, _, page = request(server.port, "GET", story_path, conn=connection(server.port))
+        text = f"Bench question {n} ({uuid.uuid4().hex[:8]}): will Iran retaliate?"
+        post = reader_form(server.port, page, text) if status == 200 else None
+        if post is None:
             submit.record(0, "no form")
             return
-        text = f"Bench question {n} ({uuid.uuid4().hex[:8]}): will Iran retaliate?"
-        form = {
-            "form_token": token.group(1).decode(),
-            "question": text,
-            "name": "Reader",
-            "age": "40",
-            "location": "Leeds",
-            "consent": "on",
-            "submission_key": str(uuid.uuid4()),
-        }
-        headers_out = {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Origin": f"http://{HOST}:{server.port}",
-            "Referer": f"http://{HOST}:{server.port}{story_path}",
-        }
-        answer, _ = timed(
-            submit,
-            server.port,
-            "POST",
-            action.group(1).decode(),
-            302,
-            body=urlencode(form),
-            headers=headers_out,
-        )
+        action, body, headers = post
+        answer, _ = timed(submit, server.port, "POST", action, 302, body=body, headers=headers)
         if answer.get("location", "").startswith("/q/"):
             with accepted_lock:
                 accepted.append(text)
@@ -332,7 +325,8 @@ def bench_backend(label: str, database_url: str, args: argparse.Namespace) -> No
             server.stop()
 
         rows_line = count_rows(server, callout_id, accepted)
-        print(f"\n[{label}] {args.web_workers} uvicorn workers, {args.concurrency} concurrent clients")
+        threads = os.environ.get("WEB_THREADS", "4")
+        print(f"\n[{label}] {args.web_workers} gunicorn workers of {threads} threads, {args.concurrency} at once")
         print(page.line())
         print(submit.line())
         print(rows_line)

@@ -1,6 +1,6 @@
 """Public pages at breaking-news traffic: wrk against a served askdesk on PostgreSQL.
 
-Starts a fresh askdesk (migrate, collectstatic, load_demo, one published Q&A) under uvicorn
+Starts a fresh askdesk (migrate, collectstatic, load_demo, one published Q&A) under gunicorn
 with --web-workers processes on a free port of 127.0.0.1, as scripts/serve does, then:
 
   1. wrk (Debian's package, installed if missing) at --connections connections for
@@ -191,7 +191,8 @@ def main() -> int:
         parser.error("run under scripts/with-postgres or pass --postgres-url")
     binary = ensure_wrk()
     print(f"machine: {describe_machine()}")
-    print(f"{args.web_workers} uvicorn workers; wrk {args.connections} connections, {args.seconds} s a run")
+    threads = os.environ.get("WEB_THREADS", "4")
+    print(f"{args.web_workers} gunicorn workers, {threads} threads each; wrk {args.connections} conns, {args.seconds}s")
     url, drop = postgres_database(args.postgres_url)
     try:
         with tempfile.TemporaryDirectory(prefix="askdesk-bench-") as tmp:

@@ -161,8 +161,8 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         {"connect_timeout": int(env("DATABASE_CONNECT_TIMEOUT", "5")), "application_name": "askdesk"}
     )
     if env_bool("DATABASE_POOL", True):
-        # Under ASGI each request runs in a thread of its own, so persistent connections are
-        # never reused: a per-process pool (psycopg_pool) saves a connection setup per request.
+        # A per-process pool (psycopg_pool) shared by the web server's threads saves a connection
+        # setup per request; keep max_size at least WEB_THREADS (config/gunicorn.py).
         DATABASES["default"]["CONN_MAX_AGE"] = 0
         DATABASES["default"]["OPTIONS"]["pool"] = {
             "min_size": int(env("DATABASE_POOL_MIN_SIZE", "2")),

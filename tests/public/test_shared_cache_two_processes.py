@@ -24,7 +24,8 @@ from tests.conftest import PASSWORD, submit
 
 REPO = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("REDIS_URL", "")
-UVICORN = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1"]
+# The web server as scripts/serve starts it; one process each, so the two share nothing but the cache.
+WEB_SERVER = [sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.py", "config.wsgi:application"]
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -63,9 +64,9 @@ def two_web_processes(db: object) -> Iterator[list[str]]:
         port = free_port()
         processes.append(
             subprocess.Popen(
-                [*UVICORN, "--port", str(port)],
+                WEB_SERVER,
                 cwd=REPO,
-                env=env,
+                env={**env, "HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": "1"},
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
