@@ -54,6 +54,7 @@ def test_desk_pages_have_no_serious_or_critical_accessibility_violations(
         f"/desk/questions/{plea.pk}/",
         f"/desk/questions/{plea.pk}/private-reply/",
         f"/desk/callouts/{callout.pk}/analytics/",
+        f"/desk/newsrooms/{callout.story.newsroom_id}/analytics/",
         f"/desk/callouts/{callout.pk}/settings/",
     ]
     found = {}
@@ -61,6 +62,8 @@ def test_desk_pages_have_no_serious_or_critical_accessibility_violations(
         desk.goto(path)
         found[path] = serious_violations(desk)
     answering = sign_in(new_context(), expert.user)
+    answering.goto("/desk/mine/")
+    found["/desk/mine/"] = serious_violations(answering)
     answer_page = f"/desk/questions/{question.pk}/answer/"
     answering.goto(answer_page)
     expect(answering.get_by_role("heading", level=1)).to_be_visible()
