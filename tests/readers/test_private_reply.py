@@ -153,3 +153,14 @@ def test_flagged_questions_are_listed_first_in_triage_and_can_all_be_shown(callo
     block = listed[listed.index('id="welfare-list"') : listed.index("</section>", listed.index('id="welfare-list"'))]
     assert block.count("<li>") == 13 and "Welfare or urgent: 13 questions" in block
     assert "An ordinary question" not in block
+
+
+def test_the_private_reply_is_framed_in_the_language_the_reader_asked_in(callout, editor, mail_server, committed):
+    question, _ = committed(submit, callout, "پسرم در تهران است، لطفاً با من تماس بگیرید", email=ADDRESS, language="fa")
+    question_set_welfare(question=question, flagged=True, actor=editor)
+    mail_server.received.clear()
+    committed(_desk(editor).post, f"/desk/questions/{question.pk}/private-reply/", {"body": "با شما تماس می‌گیریم."})
+    [message] = mail_server.received
+    assert "پاسخی شخصی" in message["Subject"]
+    text, _ = mail_server.bodies(message)
+    assert "با شما تماس می‌گیریم." in text and "منتشر نمی‌شود" in text
