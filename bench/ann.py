@@ -1,6 +1,10 @@
-"""Nearest-question search for the incremental path: the home-made GroupIndex against faiss and usearch.
+"""Nearest-question search for the incremental path: askdesk's GroupIndex against faiss and usearch.
 
-Run: ``.venv/bin/python bench/ann.py [--sizes 100000 1000000] [--queries 200] [--threads 1]``
+Run: ``.venv/bin/python bench/ann.py [--sizes 100000 1000000] [--queries 200] [--threads 1] [--k 1]
+[--only-group-index]``
+
+``--k 300`` asks for as many neighbours as the worker does (``JOIN_CANDIDATES`` in
+``askdesk.analysis.services``); recall@1 is always that of the first answer.
 
 Each size runs in a fresh process so that memory figures are its own. Vectors: synthetic
 call-out questions, 384 dimensions like MiniLM: 2,000 topic centres on the unit sphere,
@@ -11,8 +15,9 @@ process (RSS growth while building, which includes the vectors it keeps), recall
 an exact scan (the same nearest question), and the median and p95 latency of one query at
 a time, as the worker asks.
 
-Indexes: ``GroupIndex`` (exact scan below 20,000 rows, its own k-means lists with 10
-probes above); faiss ``IndexFlatIP`` (exact), ``IndexIVFFlat`` (sqrt(n) lists, 10 probes,
+Indexes: ``GroupIndex`` (exact scan below 20,000 rows; above, candidates from faiss
+``IndexIVFScalarQuantizer`` lists with 10 probes, scored exactly: ``askdesk.nlp.ann``;
+until this round its own k-means lists); faiss ``IndexFlatIP`` (exact), ``IndexIVFFlat`` (sqrt(n) lists, 10 probes,
 like GroupIndex) and ``IndexHNSWFlat`` (M=32, efSearch=64); usearch ``Index`` (HNSW, cosine,
 f32, its defaults). HNSW builds are skipped above ``--hnsw-max`` rows to keep 1M runs short.
 """
@@ -76,7 +81,7 @@ def measure(
     )
 
 
-def run(n: int, n_queries: int, threads: int, hnsw_max: int) -> None:
+def run(n: int, n_queries: int, threads: int, hnsw_max: int, k: int = 1, only_group_index: bool = False) -> None:
     import faiss
     from usearch.index import Index
 
@@ -86,18 +91,18 @@ def run(n: int, n_queries: int, threads: int, hnsw_max: int) -> None:
     vectors = synthetic(n, seed=1)
     queries = synthetic(n_queries, seed=2)
     truth = np.array([int(np.argmax(vectors @ q)) for q in queries])
-    print(f"\n### {n:,} vectors, {n_queries} queries\n", flush=True)
+    print(f"\n### {n:,} vectors, {n_queries} queries, {k} neighbours asked\n", flush=True)
     print("| index | build | memory added | recall@1 | median | p95 |")
     print("|---|---|---|---|---|---|")
 
     def home_made() -> Callable[[np.ndarray], int]:
         index = GroupIndex.from_rows(((i, v, 0) for i, v in enumerate(vectors)), dim=DIM)
-        return lambda q: int(index.nearest(q, 1)[0].question_id)  # type: ignore[call-overload]
+        return lambda q: int(index.nearest(q, k)[0].question_id)  # type: ignore[call-overload]
 
     def flat() -> Callable[[np.ndarray], int]:
         index = faiss.IndexFlatIP(DIM)
         index.add(vectors)
-        return lambda q: int(index.search(q[None, :], 1)[1][0, 0])
+        return lambda q: int(index.search(q[None, :], k)[1][0, 0])
 
     def ivf() -> Callable[[np.ndarray], int]:
         lists = int(np.sqrt(n))
@@ -107,20 +112,22 @@ def run(n: int, n_queries: int, threads: int, hnsw_max: int) -> None:
         index.train(sample)
         index.add(vectors)
         index.nprobe = 10
-        return lambda q: int(index.search(q[None, :], 1)[1][0, 0])
+        return lambda q: int(index.search(q[None, :], k)[1][0, 0])
 
     def hnsw() -> Callable[[np.ndarray], int]:
         index = faiss.IndexHNSWFlat(DIM, 32, faiss.METRIC_INNER_PRODUCT)
         index.hnsw.efSearch = 64
         index.add(vectors)
-        return lambda q: int(index.search(q[None, :], 1)[1][0, 0])
+        return lambda q: int(index.search(q[None, :], k)[1][0, 0])
 
     def usearch_hnsw() -> Callable[[np.ndarray], int]:
         index = Index(ndim=DIM, metric="cos", dtype="f32")
         index.add(np.arange(n), vectors, threads=threads)
-        return lambda q: int(index.search(q, 1).keys[0])
+        return lambda q: int(index.search(q, k).keys[0])
 
-    measure("GroupIndex (home-made)", home_made, queries, truth)
+    measure("GroupIndex (askdesk: exact scan, faiss IVF-SQ8 lists above 20,000)", home_made, queries, truth)
+    if only_group_index:
+        return
     measure("faiss IndexFlatIP (exact)", flat, queries, truth)
     measure("faiss IndexIVFFlat (sqrt(n) lists, 10 probes)", ivf, queries, truth)
     if n <= hnsw_max:
@@ -136,11 +143,16 @@ def main() -> int:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--hnsw-max", type=int, default=200_000)
+    parser.add_argument("--k", type=int, default=1, help="neighbours asked per query (the worker asks 300)")
+    parser.add_argument("--only-group-index", action="store_true", help="measure askdesk's GroupIndex alone")
     args = parser.parse_args()
     print(describe_machine())
     context = multiprocessing.get_context("spawn")
     for n in args.sizes:
-        process = context.Process(target=run, args=(n, args.queries, args.threads, args.hnsw_max))
+        process = context.Process(
+            target=run,
+            args=(n, args.queries, args.threads, args.hnsw_max, args.k, args.only_group_index),
+        )
         process.start()
         process.join()
     return 0

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from askdesk.analysis.models import QuestionVector, SentenceVector
@@ -71,22 +71,42 @@ def clear_caches() -> None:
 
 
 def _group_index(callout: Callout, model: Embedder) -> GroupIndex:
-    """The call-out's grouped questions as an index, rebuilt when its groups changed."""
+    """The call-out's grouped questions as an index, brought up to date when its groups changed.
+
+    Built once per process and call-out; after a change of groups (an editor's merge, a
+    regroup) only the group ids are read again and the rows that came or went are added or
+    dropped, since a large call-out's index takes minutes to build (docs/benchmarks.md).
+    """
     key = (callout.pk, model.name)
     cached = _group_indexes.get(key)
     if cached is not None and cached.version == callout.groups_version:
         return cached.index
-    rows = (
-        QuestionVector.objects.filter(question__callout=callout, embedder=model.name, question__group__isnull=False)
-        .order_by("question_id")
-        .values_list("question_id", "vector", "question__group_id")
+    grouped = QuestionVector.objects.filter(
+        question__callout=callout, embedder=model.name, question__group__isnull=False
     )
+    if cached is not None:
+        _refresh_group_index(cached.index, grouped, model)
+        cached.version = callout.groups_version
+        return cached.index
+    rows = grouped.order_by("question_id").values_list("question_id", "vector", "question__group_id")
     index = GroupIndex.from_rows(
         ((qid, from_bytes(raw, model.dim), group) for qid, raw, group in rows.iterator(chunk_size=2000)),
         dim=model.dim,
     )
     _group_indexes[key] = _CalloutIndex(callout.groups_version, index)
     return index
+
+
+def _refresh_group_index(index: GroupIndex, grouped: QuerySet[QuestionVector], model: Embedder) -> None:
+    groups: dict[Hashable, int] = dict(grouped.values_list("question_id", "question__group_id"))
+    for question_id in [q for q in index.question_ids() if q not in groups]:
+        index.remove(question_id)  # deleted by its reader, or taken out of every group
+    missing = [q for q in groups if q not in index]
+    for start in range(0, len(missing), 500):
+        rows = grouped.filter(question_id__in=missing[start : start + 500]).values_list("question_id", "vector")
+        for question_id, raw in rows:
+            index.insert(question_id, from_bytes(raw, model.dim), groups[question_id])
+    index.set_groups(groups)
 
 
 def story_index(story: Story, model: Embedder) -> _StoryEntry:

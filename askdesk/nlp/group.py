@@ -35,6 +35,8 @@ from scipy import sparse
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
+from askdesk.nlp.ann import IVFCandidates, exact_nearest
+
 Vectors = npt.NDArray[np.float32]
 Labels = npt.NDArray[np.int64]
 SparseRows: TypeAlias = sparse.csr_matrix
@@ -53,7 +55,8 @@ MAX_EXACT = 4000
 BUCKET_SIZE = 1000
 NEIGHBOUR_BUCKETS = 6
 # The incremental index scans every row up to this many questions, and above it only the
-# PROBES nearest of its ~sqrt(n) k-means lists.
+# PROBES nearest of its ~sqrt(n) faiss k-means lists (bench/ann.py: an exact scan is faster
+# below, the lists far faster above).
 APPROXIMATE_FROM = 20_000
 PROBES = 10
 
@@ -206,11 +209,11 @@ class GroupIndex:
     """Incremental grouping: each new question joins its nearest neighbour's group.
 
     Vectors live in one float32 matrix. Up to APPROXIMATE_FROM questions the nearest
-    neighbour is exact (one matrix-vector product); above, the rows are also filed in
-    about sqrt(n) cosine k-means lists and a query scans only the PROBES lists nearest to
-    it, so an assignment reads a few percent of the matrix (a neighbour in an unscanned
-    list can be missed; bench/group.py measures how often). Rows can be read back with
-    :meth:`rows` and the index rebuilt with :meth:`from_rows`.
+    neighbours are exact (faiss's brute-force search over the matrix); above, the rows are also filed in a
+    faiss index of about sqrt(n) k-means lists (:class:`askdesk.nlp.ann.IVFCandidates`),
+    whose PROBES lists nearest to a query give the candidate rows, scored exactly from the
+    matrix (a neighbour in an unread list can be missed; bench/ann.py measures how often).
+    Rows can be read back with :meth:`rows` and the index rebuilt with :meth:`from_rows`.
     """
 
     def __init__(self, dim: int, threshold: float = DEFAULT_INDEX_THRESHOLD, capacity: int = 1024) -> None:
@@ -221,10 +224,7 @@ class GroupIndex:
         self._ids: list[Hashable] = []
         self._row_of: dict[Hashable, int] = {}
         self._next_group = 0
-        self._centres: Vectors | None = None
-        self._lists: list[list[int]] = []
-        self._list_of: dict[int, int] = {}
-        self._arrays: dict[int, npt.NDArray[np.int64]] = {}
+        self._lists: IVFCandidates | None = None
         self._built_at = 0
         self._auto_build = True
 
@@ -253,51 +253,33 @@ class GroupIndex:
         self._ids.append(question_id)
         self._row_of[question_id] = row
         self._next_group = max(self._next_group, group_id + 1)
-        if self._centres is not None:
-            centre = int(np.argmax(self._centres @ vector))
-            self._lists[centre].append(row)
-            self._list_of[row] = centre
-            self._arrays.pop(centre, None)
+        if self._lists is not None:
+            self._lists.add(row, vector)
         if self._auto_build and len(self._ids) >= max(APPROXIMATE_FROM, 2 * self._built_at):
             self._build_lists()
 
     def _build_lists(self) -> None:
         n = len(self._ids)
         if n < APPROXIMATE_FROM:
-            self._centres, self._lists, self._list_of, self._built_at = None, [], {}, 0
+            self._lists, self._built_at = None, 0
             return
-        assignment, self._centres = _spherical_kmeans(self._vectors[:n], int(math.sqrt(n)), seed=0)
-        self._lists = [[] for _ in range(len(self._centres))]
-        for row, centre in enumerate(assignment.tolist()):
-            self._lists[centre].append(row)
-        self._list_of = dict(enumerate(assignment.tolist()))
-        self._arrays = {}
+        self._lists = IVFCandidates(self._vectors[:n], probes=PROBES, seed=0)
         self._built_at = n
 
-    def _similarities(self, vector: Vectors) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
-        """Candidate rows and their similarities to ``vector``: every row, or those of the nearest lists."""
+    def _similarities(self, vector: Vectors, k: int) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """Candidate rows and their exact similarities: the ``k`` best of every row, or those faiss finds near it."""
         n = len(self._ids)
-        if self._centres is None:
-            return np.arange(n, dtype=np.int64), self._vectors[:n] @ vector
-        closeness = self._centres @ vector
-        probes = min(PROBES, len(closeness))
-        nearest_lists = np.argpartition(-closeness, probes - 1)[:probes]
-        rows = np.concatenate([self._list_rows(int(c)) for c in nearest_lists])
+        if self._lists is None:
+            return exact_nearest(self._vectors[:n], vector, k)
+        rows = self._lists.search(vector, k)
         return rows, self._vectors[rows] @ vector
-
-    def _list_rows(self, centre: int) -> npt.NDArray[np.int64]:
-        # Lists change by one row at a time and are read far more often: cache them as arrays.
-        cached = self._arrays.get(centre)
-        if cached is None:
-            cached = self._arrays[centre] = np.asarray(self._lists[centre], dtype=np.int64)
-        return cached
 
     def add(self, question_id: Hashable, vector: npt.ArrayLike) -> int:
         """Index a question; returns its group: its nearest neighbour's if similar enough, else a new one."""
         query = self._as_vector(vector)
         group = self._next_group
         if self._ids:
-            rows, sims = self._similarities(query)
+            rows, sims = self._similarities(query, 1)
             if len(rows):
                 best = int(np.argmax(sims))
                 if sims[best] >= self.threshold:
@@ -313,13 +295,24 @@ class GroupIndex:
         """The ``k`` indexed questions most similar to ``vector``, most similar first."""
         if not self._ids or k <= 0:
             return []
-        rows, sims = self._similarities(self._as_vector(vector))
+        rows, sims = self._similarities(self._as_vector(vector), k)
         k = min(k, len(rows))
         if k == 0:
             return []
         top = np.argpartition(-sims, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
         top = top[np.lexsort((rows[top], -sims[top]))]
-        return [Neighbour(self._ids[rows[i]], int(self._groups[rows[i]]), float(sims[i])) for i in top]
+        chosen = rows[top]
+        ids = self._ids
+        return [
+            Neighbour(ids[row], group, similarity)
+            for row, group, similarity in zip(
+                chosen.tolist(), self._groups[chosen].tolist(), sims[top].tolist(), strict=True
+            )
+        ]
+
+    def question_ids(self) -> list[Hashable]:
+        """The indexed questions, in row order."""
+        return list(self._ids)
 
     def vector_of(self, question_id: Hashable) -> Vectors:
         """The stored vector of an indexed question (a copy)."""
@@ -334,10 +327,8 @@ class GroupIndex:
         """Drop a question (a reader deleted it); its group keeps its other members."""
         row = self._row_of.pop(question_id)
         last = len(self._ids) - 1
-        if self._centres is not None:
-            centre = self._list_of.pop(row)
-            self._lists[centre].remove(row)
-            self._arrays.pop(centre, None)
+        if self._lists is not None:
+            self._lists.remove(row)
         if row != last:
             # Move the last row into the hole so that the live rows stay contiguous.
             moved = self._ids[last]
@@ -345,12 +336,9 @@ class GroupIndex:
             self._groups[row] = self._groups[last]
             self._ids[row] = moved
             self._row_of[moved] = row
-            if self._centres is not None:
-                centre = self._list_of.pop(last)
-                self._lists[centre].remove(last)
-                self._lists[centre].append(row)
-                self._list_of[row] = centre
-                self._arrays.pop(centre, None)
+            if self._lists is not None:
+                self._lists.remove(last)
+                self._lists.add(row, self._vectors[row])
         self._ids.pop()
 
     def set_groups(self, groups: dict[Hashable, int]) -> None:

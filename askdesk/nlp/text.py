@@ -7,7 +7,8 @@ Stories reach us in three forms:
 * an HTML article page, whose main text is extracted with trafilatura.
 
 Every form comes out as paragraphs of readable sentences (detokenised with the Moses
-detokeniser, capitals of names restored with a statistical truecaser) and, when the text
+detokeniser, capitals restored by :mod:`askdesk.nlp.casing`, typographic quotes and
+dashes in place of typewriter ones) and, when the text
 ends with a reader call-out ("what do you want to understand better about ...?"), that
 call-out is returned apart from the story body.
 """
@@ -22,9 +23,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from askdesk.nlp.casing import is_function_word, is_name, names_in_story, truecase
+
 if TYPE_CHECKING:
     from sacremoses import MosesDetokenizer
-    from truecase.TrueCaser import TrueCaser
 
 CALLOUT_OPENING = re.compile(r"what do you want to (?:understand|know) (?:better )?about\s+(?P<subject>.+?)\s*\?", re.I)
 # Sentences of a call-out paragraph after its prompt: they name experts, publication,
@@ -36,7 +38,7 @@ CALLOUT_MARKERS = re.compile(
 SENTENCE_END_TOKENS = {".", "?", "!"}
 CLOSERS = {'"', "'", ")"}
 # Tokenised corpora split "semi-official" into "semi - official"; a spaced hyphen is a dash
-# unless the left part is one of these word-forming prefixes.
+# when the left part is a number or one of these word-forming prefixes (see _joins_with_hyphen).
 HYPHEN_PREFIXES = {
     "anti",
     "co",
@@ -60,12 +62,6 @@ HYPHEN_PREFIXES = {
     "ultra",
     "well",
 }
-# Lower-cased "us" is the pronoun unless it reads as the country: "the us", "us officials".
-US_NOUNS = {
-    "administration", "ally", "allies", "army", "congress", "defence", "defense", "diplomats", "election",
-    "embassy", "envoy", "forces", "government", "intelligence", "military", "navy", "officials", "president",
-    "sanctions", "secretary", "senate", "state", "troops",
-}  # fmt: skip
 # Tokenised stories come as one block; news paragraphs run to about two sentences.
 SENTENCES_PER_PARAGRAPH = 2
 HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<article|<div|<p[\s>])", re.I)
@@ -94,13 +90,6 @@ class StoryText:
     @property
     def sentences(self) -> list[str]:
         return [sentence for paragraph in self.paragraphs for sentence in paragraph]
-
-
-@lru_cache(maxsize=1)
-def _truecaser() -> TrueCaser:
-    from truecase.TrueCaser import TrueCaser
-
-    return TrueCaser()
 
 
 @lru_cache(maxsize=1)
@@ -133,20 +122,42 @@ def split_tokens(text: str) -> list[str]:
 
 
 def split_token_sentences(tokens: list[str]) -> list[list[str]]:
-    """Cut a token stream after sentence-final punctuation (and any closing quote after it)."""
+    """Cut a token stream after sentence-final punctuation (and any closing quote after it).
+
+    A double quote after a full stop closes the sentence only while a quotation is open in
+    it; otherwise it opens the next sentence (`. " the defences did ...`).
+    """
     sentences: list[list[str]] = []
     current: list[str] = []
     for index, token in enumerate(tokens):
+        quote_open = current.count('"') % 2 == 1
         current.append(token)
         next_token = tokens[index + 1] if index + 1 < len(tokens) else ""
-        ends_here = token in SENTENCE_END_TOKENS and next_token not in CLOSERS
-        closes_ended = token in CLOSERS and len(current) > 1 and current[-2] in SENTENCE_END_TOKENS
+        next_closes = current.count('"') % 2 == 1 if next_token == '"' else next_token in CLOSERS
+        ends_here = token in SENTENCE_END_TOKENS and not next_closes
+        closes_ended = (
+            token in CLOSERS
+            and len(current) > 1
+            and current[-2] in SENTENCE_END_TOKENS
+            and (token != '"' or quote_open)
+        )
         if ends_here or closes_ended:
             sentences.append(current)
             current = []
     if current:
         sentences.append(current)
     return sentences
+
+
+def _joins_with_hyphen(left: str, right: str) -> bool:
+    """Whether "left - right" in tokenised text was a hyphenated word rather than a dash."""
+    if not right[:1].isalnum():
+        return False
+    if left[:1].isdigit() or left.lower() in HYPHEN_PREFIXES:
+        return True  # "81 - year", "semi - official"
+    if not (left.isalpha() and right.isalpha()) or is_function_word(left) or is_function_word(right):
+        return False  # "israel - most of which": a dash before a new clause
+    return not is_name(left)  # "worst - hit"; a name before a dash ends its clause
 
 
 def _merge_split_words(tokens: list[str]) -> list[str]:
@@ -160,39 +171,20 @@ def _merge_split_words(tokens: list[str]) -> list[str]:
             merged.append("'" + nxt)  # possessive / contraction: "iran ' s" -> "iran 's"
             index += 2
             continue
-        if nxt == "-" and after is not None and token.lower() in HYPHEN_PREFIXES and after[:1].isalnum():
-            merged.append(f"{token}-{after}")
-            index += 3
-            continue
+        if token == "-" and after is not None and merged and nxt is not None:
+            left = merged[-1].rsplit("-", 1)[-1]
+            if _joins_with_hyphen(left, nxt) and merged[-1][-1:].isalnum():
+                merged[-1] = f"{merged[-1]}-{nxt}"  # chains too: "81 - year - old"
+                index += 2
+                continue
         merged.append(token)
         index += 1
     return merged
 
 
-def truecase_tokens(tokens: list[str]) -> list[str]:
-    """Restore capitals: statistical truecasing, the first word capitalised, acronyms in brackets."""
-    caser = _truecaser()
-    lookup = caser.word_casing_lookup
-    cased: list[str] = list(caser.get_true_case_from_tokens(tokens, out_of_vocabulary_token_option="title"))
-    for index, token in enumerate(tokens):
-        word = token.lower()
-        bracketed = 0 < index < len(tokens) - 1 and tokens[index - 1] == "(" and tokens[index + 1] in {")", "),"}
-        # An unknown short word alone in brackets after a name is its acronym: "( iaea )".
-        if bracketed and word.isalpha() and word not in lookup and len(word) <= 6:
-            cased[index] = word.upper()
-            _capitalise_expansion(tokens, cased, index)
-        if word.isalpha() and word not in lookup and not bracketed and _is_compound_of_known_words(word, lookup):
-            cased[index] = word
-        if "-" in token and word not in lookup:
-            cased[index] = "-".join(_case_word(part, lookup) for part in word.split("-"))
-    for index, token in enumerate(tokens):
-        inside = 0 < index < len(tokens) - 1
-        if (
-            inside
-            and token.lower() == "us"
-            and (tokens[index - 1].lower() == "the" or tokens[index + 1].lower() in US_NOUNS)
-        ):
-            cased[index] = "US"
+def truecase_tokens(tokens: list[str], names: frozenset[str] = frozenset()) -> list[str]:
+    """Restore capitals (see :mod:`askdesk.nlp.casing`), then capitalise the first word."""
+    cased = truecase(tokens, names)
     for index, token in enumerate(cased):
         if token[:1].isalpha():
             cased[index] = token[:1].upper() + token[1:]
@@ -200,42 +192,27 @@ def truecase_tokens(tokens: list[str]) -> list[str]:
     return cased
 
 
-def _capitalise_expansion(tokens: list[str], cased: list[str], acronym_at: int) -> None:
-    """The name an acronym abbreviates is a proper name: "international atomic energy agency ( iaea )"."""
-    letters = tokens[acronym_at].lower()
-    start = acronym_at - 1 - len(letters)  # the words just before "("
-    if start < 0:
-        return
-    words = tokens[start : acronym_at - 1]
-    if "".join(w[:1].lower() for w in words) == letters and all(w.isalpha() for w in words):
-        for offset, w in enumerate(words):
-            cased[start + offset] = w[:1].upper() + w[1:].lower()
+def typographic(text: str) -> str:
+    """Typographic quotes, apostrophes and dashes in place of the typewriter ones.
+
+    A quote mark opens at the start or after a space or bracket and closes elsewhere; an
+    apostrophe inside or at the end of a word is ’; a hyphen with spaces on both sides (or
+    a double hyphen) is a spaced en dash.
+    """
+    text = re.sub(r"\s+--?\s+", " – ", text)
+    text = re.sub(r'(^|[\s(\[{–—])"', "\\1“", text)
+    text = text.replace('"', "”")
+    text = re.sub(r"(^|[\s(\[{–—“])'(?=\w)", "\\1‘", text)
+    return text.replace("'", "’")
 
 
-def _case_word(word: str, lookup: dict[str, set[str]]) -> str:
-    forms = lookup.get(word)
-    if not forms:
-        return word
-    counts = _truecaser().uni_dist
-    return max(sorted(forms), key=lambda form: counts[form])
-
-
-def _is_compound_of_known_words(word: str, lookup: dict[str, set[str]]) -> bool:
-    """ "airbase", "deescalate": an unknown word made of known lower-case words is no name."""
-    for cut in range(2, len(word) - 3):
-        left, right = word[:cut], word[cut:]
-        if left in lookup.get(left, ()) and right.rstrip("s") in lookup.get(right.rstrip("s"), ()):
-            return True
-    return False
-
-
-def restore_sentence(tokens: list[str]) -> str:
+def restore_sentence(tokens: list[str], names: frozenset[str] = frozenset()) -> str:
     """A tokenised, lower-cased sentence as readable prose."""
-    words = truecase_tokens(_merge_split_words(tokens))
+    words = truecase_tokens(_merge_split_words(tokens), names)
     text = _detokenizer().detokenize(words)
     # Moses leaves a space before a closing quote that is followed by punctuation.
     text = re.sub(r'"\s*([^"]*?)\s*"', lambda m: f'"{m.group(1)}"', text)
-    return re.sub(r"\s+([.,;:?!])", r"\1", text)
+    return typographic(re.sub(r"\s+([.,;:?!])", r"\1", text))
 
 
 def split_prose_sentences(paragraph: str) -> list[str]:
@@ -299,8 +276,10 @@ def read_story(raw: str, *, title: str | None = None) -> StoryText:
     if source_format != "html" and is_tokenised(raw):
         source_format = "tokenised"
         paragraphs: list[list[str]] = []
-        for block in re.split(r"\n\s*\n", raw):
-            sentences = [restore_sentence(tokens) for tokens in split_token_sentences(split_tokens(block))]
+        token_blocks = [split_token_sentences(split_tokens(block)) for block in re.split(r"\n\s*\n", raw)]
+        names = names_in_story([tokens for block in token_blocks for tokens in block])
+        for block_tokens in token_blocks:
+            sentences = [restore_sentence(tokens, names) for tokens in block_tokens]
             paragraphs.extend(
                 sentences[start : start + SENTENCES_PER_PARAGRAPH]
                 for start in range(0, len(sentences), SENTENCES_PER_PARAGRAPH)
@@ -311,7 +290,7 @@ def read_story(raw: str, *, title: str | None = None) -> StoryText:
             first = blocks[0]
             if "\n" not in first and len(first) <= MAX_TITLE_LENGTH and not re.search(r"[.!?]$", first):
                 found_title, blocks = first.strip(), blocks[1:]
-        paragraphs = [split_prose_sentences(block) for block in blocks]
+        paragraphs = [[typographic(s) for s in split_prose_sentences(block)] for block in blocks]
     paragraphs = [p for p in paragraphs if p]
     body, callout = _find_callout(paragraphs)
     if not any(body):

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template.loader import get_template, render_to_string
 from django.utils import translation
 
+from askdesk.newsrooms.csp import public_csp
 from askdesk.newsrooms.language import reader_language, text_direction
 from askdesk.newsrooms.models import Newsroom
 
@@ -21,14 +22,28 @@ def _language(request: HttpRequest, newsroom: Newsroom | None = None) -> str:
 
 
 def reader_page(
-    request: HttpRequest, template: str, context: dict[str, Any], *, newsroom: Newsroom | None = None, status: int = 200
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    newsroom: Newsroom | None = None,
+    status: int = 200,
+    embed: bool = False,
 ) -> HttpResponse:
-    """Render ``template`` in the reader's language (else the newsroom's), in the public layout (no staff links)."""
+    """Render ``template`` in the reader's language (else the newsroom's), in the public layout (no staff links).
+
+    ``embed``: shown inside the newsroom's own page, in the embed layout, framed only by the
+    sites the newsroom allowed.
+    """
     language = _language(request, newsroom)
-    page = {"newsroom": newsroom, **context, "lang": language, "dir": text_direction(language)}
-    page["base_template"] = "public/base.html"
+    page = {"newsroom": newsroom, **context, "lang": language, "dir": text_direction(language), "embed": embed}
+    page["base_template"] = "public/embed_base.html" if embed else "public/base.html"
     with translation.override(language):
-        return HttpResponse(render_to_string(template, page, request=request), status=status)
+        response = HttpResponse(render_to_string(template, page, request=request), status=status)
+    if embed and newsroom is not None:
+        response["Content-Security-Policy"] = public_csp(newsroom, frameable=True)
+        response.xframe_options_exempt = True
+    return response
 
 
 def reader_error_page(request: HttpRequest, template: str, context: dict[str, Any], *, status: int) -> HttpResponse:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date, parse_http_date_safe
@@ -27,9 +26,6 @@ from django.utils.http import http_date, parse_http_date_safe
 from askdesk.callouts.pages import callout_scope, remember_page
 from askdesk.callouts.selectors import PublicState
 from askdesk.newsrooms.language import reader_language
-
-# Stands for a reader's CSRF token in cached pages that carry readers' own small forms.
-CSRF_PLACEHOLDER = "askdesk-csrf-placeholder-0c9f"
 
 
 @dataclass(frozen=True)
@@ -89,8 +85,6 @@ def serve(
         cache.set(key, page, settings.ASKDESK_PUBLIC_CACHE_SECONDS)
         remember_page(scope or callout_scope(state.callout_id, state.version), key)
     last_modified = int(state.changed_at.timestamp())
-    if CSRF_PLACEHOLDER.encode() in page.rendered.body:
-        return _per_reader(request, page)
     if request.method in {"GET", "HEAD"} and _not_modified(request, page, last_modified):
         response = HttpResponse(status=304)
     else:
@@ -101,18 +95,6 @@ def serve(
     response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = cache_control()
     patch_vary_headers(response, ["Accept-Language"])
-    if page.rendered.frameable:
-        response.xframe_options_exempt = True
-    return response
-
-
-def _per_reader(request: HttpRequest, page: CachedPage) -> HttpResponse:
-    """A cached page with readers' own forms on it: their CSRF token filled in, kept private."""
-    body = page.rendered.body.replace(CSRF_PLACEHOLDER.encode(), get_token(request).encode())
-    response = HttpResponse(body, content_type=page.rendered.content_type)
-    for name, value in page.rendered.headers.items():
-        response[name] = value
-    response["Cache-Control"] = "private, no-cache"
     if page.rendered.frameable:
         response.xframe_options_exempt = True
     return response

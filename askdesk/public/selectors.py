@@ -10,6 +10,7 @@ from askdesk.answers.models import Answer
 from askdesk.answers.selectors import published_questions
 from askdesk.callouts.models import Callout
 from askdesk.questions.models import Question
+from askdesk.readers.selectors import joined_for_answer
 
 ANSWERED = [Question.Status.PUBLISHED, Question.Status.COVERED]
 
@@ -28,7 +29,11 @@ def callout_with_counts(*, callout_id: int) -> Callout:
 
 def answers_context(*, callout: Callout) -> dict[str, Any]:
     """Published Q&As split into experts' answers and answers from the story, with counts."""
-    questions = list(published_questions(callout=callout))
+    questions = list(published_questions(callout=callout).annotate(joined=joined_for_answer()))
+    # "and N other readers": the questions each answer covered, and the readers who joined them.
+    for question in questions:
+        covered = getattr(question, "also_asked", 0)
+        question.also_asked = covered + (getattr(question, "joined", 0) or 0)  # type: ignore[attr-defined]
     return {
         "expert_questions": [q for q in questions if q.answer.source != Answer.Source.STORY],
         "story_questions": [q for q in questions if q.answer.source == Answer.Source.STORY],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import SimpleNamespace
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from askdesk.callouts.selectors import PublicState, callout_public_state, story_
 from askdesk.newsrooms.csp import public_csp
 from askdesk.newsrooms.language import reader_language, text_direction
 from askdesk.newsrooms.models import Newsroom
-from askdesk.public.pagecache import CSRF_PLACEHOLDER, Rendered, cache_control, serve
+from askdesk.public.pagecache import Rendered, cache_control, serve
 from askdesk.public.selectors import answers_context, callout_with_counts
 from askdesk.public.snippets import EMBED_HEIGHT, embed_snippet, site_of
 from askdesk.questions.forms import QuestionForm
@@ -36,9 +37,8 @@ def _render(template: str, context: dict[str, object], *, frameable: bool = Fals
         **context,
         "lang": language,
         "dir": text_direction(language),
-        # Readers' own small forms on public pages ("I want to know too", votes) keep Django's
-        # CSRF check: the cached page holds a placeholder that serve() fills per reader.
-        "csrf_token": CSRF_PLACEHOLDER,
+        # Readers' small forms here (votes, "I want to know too") carry the call-out's signed form
+        # token, the same for every reader, instead of a CSRF cookie (docs/security.md).
         "request": SimpleNamespace(path=str(context.get("page_path", "")), GET={}),
     }
     return Rendered(
@@ -85,7 +85,7 @@ def story_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _for_this_reader(
-    request: HttpRequest, state: PublicState, template: str, context: dict[str, object]
+    request: HttpRequest, state: PublicState, template: str, context: dict[str, object], *, frameable: bool = False
 ) -> HttpResponse:
     """A public page with something for one reader on it: rendered for them, never cached."""
     language = reader_language(request, default=state.language)
@@ -93,8 +93,10 @@ def _for_this_reader(
         newsroom = context["newsroom"]
         assert isinstance(newsroom, Newsroom)
         response = render_for_reader(request, template, {**context, "lang": language, "dir": text_direction(language)})
-    response["Content-Security-Policy"] = public_csp(newsroom, frameable=False)
+    response["Content-Security-Policy"] = public_csp(newsroom, frameable=frameable)
     response["Cache-Control"] = "private, no-cache"
+    if frameable:
+        response.xframe_options_exempt = True
     return response
 
 
@@ -145,28 +147,45 @@ def answers_live(request: HttpRequest, callout_slug: str) -> HttpResponse:
     )
 
 
+def _embed(
+    request: HttpRequest, state: PublicState, *, kind: str, template: str, context: Callable[[], dict[str, object]]
+) -> HttpResponse:
+    """An embed: cached like the pages; a reader back from voting in it sees their confirmation."""
+    if request.GET.get("voted"):
+        page = {**context(), "embed": True}
+        return _for_this_reader(request, state, template, page, frameable=True)
+
+    def render() -> Rendered:
+        page = {**context(), "embed": True, "page_path": request.path}
+        return _render(template, page, frameable=True)
+
+    return serve(request, kind=kind, state=state, render=render)
+
+
 @csrf_exempt  # as story_page
 @require_http_methods(["GET", "POST"])
 def embed_form(request: HttpRequest, callout_slug: str) -> HttpResponse:
     state = _callout_state(callout_slug)
     if request.method == "POST":
         return ask_on_page(request, callout_id=state.callout_id, embed=True)
-    return serve(
+    return _embed(
         request,
+        state,
         kind="embed-form",
-        state=state,
-        render=lambda: _render("public/embed_form.html", _story_context(request, state), frameable=True),
+        template="public/embed_form.html",
+        context=lambda: _story_context(request, state),
     )
 
 
 @require_GET
 def embed_answers(request: HttpRequest, callout_slug: str) -> HttpResponse:
     state = _callout_state(callout_slug)
-    return serve(
+    return _embed(
         request,
+        state,
         kind="embed-answers",
-        state=state,
-        render=lambda: _render("public/embed_answers.html", _answers_context(request, state), frameable=True),
+        template="public/embed_answers.html",
+        context=lambda: _answers_context(request, state),
     )
 
 

@@ -8,11 +8,13 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language_info
 
 from askdesk.accounts.models import Expert
 from askdesk.audit.models import AuditEvent
 from askdesk.audit.selectors import audit_for
 from askdesk.callouts.models import Callout
+from askdesk.nlp.language import FUNCTION_WORDS
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import (
     CalloutHourCount,
@@ -113,7 +115,7 @@ def welfare_questions(*, callout: Callout, limit: int = WELFARE_SHOWN) -> tuple[
 
 
 def triage_questions(
-    *, callout: Callout, status: str = "", search: str = "", group: int | None = None
+    *, callout: Callout, status: str = "", search: str = "", group: int | None = None, language: str = ""
 ) -> QuerySet[Question]:
     questions = Question.objects.filter(callout=callout).select_related("assigned_to", "answer", "evidence", "group")
     # Spam is set aside: shown only when asked for by its state.
@@ -121,19 +123,21 @@ def triage_questions(
     questions = questions.filter(status=status) if status else questions.exclude(status=spam)
     if group is not None:
         questions = questions.filter(group_id=group)
+    if language:
+        questions = questions.filter(text_language=language)
     if search.strip():
         questions = search_questions(questions, search)
     return questions.order_by("-submitted_at", "-id")
 
 
 def neighbours_in_list(
-    *, question: Question, status: str = "", search: str = "", group: int | None = None
+    *, question: Question, status: str = "", search: str = "", group: int | None = None, language: str = ""
 ) -> tuple[int | None, int | None]:
     """The questions before and after this one in the triage list it was opened from (newest first).
 
     Found from the question's own place, so they are right even after the question left the list.
     """
-    questions = triage_questions(callout=question.callout, status=status, search=search, group=group)
+    questions = triage_questions(callout=question.callout, status=status, search=search, group=group, language=language)
     at, pk = question.submitted_at, question.pk
     older = questions.filter(Q(submitted_at__lt=at) | Q(submitted_at=at, id__lt=pk))
     newer = questions.filter(Q(submitted_at__gt=at) | Q(submitted_at=at, id__gt=pk))
@@ -168,20 +172,21 @@ def triage_page(
     page: int | str = 1,
     per_page: int = 50,
     counts: dict[str, int] | None = None,
+    language: str = "",
 ) -> Page[Question]:
     """One page of the triage list; its total comes from the counters whenever the list is a whole state."""
-    questions = triage_questions(callout=callout, status=status, search=search, group=group)
+    questions = triage_questions(callout=callout, status=status, search=search, group=group, language=language)
     paginator: Paginator[Question]
     if search.strip():
         found = questions.order_by()[: SEARCH_COUNT_CAP + 1].count()
         paginator = CountedPaginator(
             questions, per_page, count=min(found, SEARCH_COUNT_CAP), capped=found > SEARCH_COUNT_CAP
         )
-    elif group is None:
+    elif group is None and not language:
         counts = counts if counts is not None else triage_counts(callout=callout)
         paginator = CountedPaginator(questions, per_page, count=counts[status] if status else sum(counts.values()))
     else:
-        paginator = Paginator(questions, per_page)  # one group: as large as the group, not the call-out
+        paginator = Paginator(questions, per_page)  # one group or language: counted, not the call-out's counters
     return paginator.get_page(page)
 
 
@@ -299,3 +304,55 @@ def published_count(*, callout: Callout) -> int:
 def reader_has_email(*, question: Question) -> bool:
     """Whether the reader left an email address (found without decrypting it)."""
     return ReaderContact.objects.filter(question=question).exclude(email_digest="").exists()
+
+
+def groups_with_joined(groups: list[QuestionGroup]) -> list[QuestionGroup]:
+    """Set ``joined`` (readers who joined a question of the group without writing it, "I want to
+    know too") and ``asked`` (all its readers) on each group, in one query.
+
+    Joins are counted through the questions they joined (``Question.joined_readers``), so triage
+    needs nothing from the app that stores them.
+    """
+    rows = (
+        Question.objects.filter(group_id__in=[group.pk for group in groups])
+        .values_list("group_id")
+        .annotate(n=Count("joined_readers"))
+        .order_by()
+    )
+    counts: dict[int, int] = {group_id: number for group_id, number in rows}
+    for group in groups:
+        group.joined = counts.get(group.pk, 0)  # type: ignore[attr-defined]
+        group.asked = group.size + group.joined  # type: ignore[attr-defined]
+    return groups
+
+
+# --- the language questions are written in ----------------------------------------------------
+
+
+def callout_language(callout: Callout) -> str:
+    """The language the call-out's story is written in: its newsroom's, as a primary code ("en")."""
+    return callout.story.newsroom.language.split("-")[0].lower()
+
+
+def question_languages() -> list[tuple[str, str]]:
+    """The languages the worker can tell a question is written in, as (code, English name), to filter by."""
+    return [(code, language_name(code)) for code in sorted(FUNCTION_WORDS, key=language_name)]
+
+
+def language_name(code: str) -> str:
+    """ "French" for "fr"; the code itself for a language Django does not know."""
+    try:
+        return str(get_language_info(code)["name"])
+    except KeyError:
+        return code
+
+
+def language_apart(*, text_language: str, callout_language: str) -> str:
+    """The question's language when it is known and is not the call-out's; "" otherwise.
+
+    Only languages the worker can tell apart count: for a call-out in another language
+    (Persian, say) every question reads as the default, so none is marked.
+    """
+    if not text_language or text_language == callout_language or callout_language not in FUNCTION_WORDS:
+        return ""
+    return text_language

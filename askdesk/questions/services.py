@@ -5,8 +5,8 @@ import random
 import re
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf, TruncHour
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from askdesk.accounts.models import Expert, Membership
@@ -153,8 +154,27 @@ def state_counts_rebuild(*, callout: Callout) -> dict[str, int]:
     return counts
 
 
+T = TypeVar("T")
+
+
 class QuestionRefused(ValidationError):
     """The action cannot be done on this question now; nothing was changed."""
+
+
+def insert_once(insert: Callable[[], T], *, stored: Callable[[], T | None]) -> tuple[T, bool]:
+    """An idempotent insert: ``insert`` runs in a savepoint; if a unique constraint says another
+    transaction stored the same thing first, what it stored is returned instead (``created`` False).
+
+    Re-raises the conflict when ``stored`` finds nothing (another constraint failed).
+    """
+    try:
+        with transaction.atomic():
+            return insert(), True
+    except IntegrityError:
+        found = stored()
+        if found is None:
+            raise
+        return found, False
 
 
 def contact_spans_in(text: str) -> list[list[Any]]:
@@ -168,7 +188,7 @@ def current_legal(callout: Callout) -> tuple[LegalDocument, LegalDocument]:
     terms = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.TERMS)
     privacy = legal_document_current(newsroom=newsroom, kind=LegalDocument.Kind.PRIVACY)
     if terms is None or privacy is None:
-        raise QuestionRefused("This newsroom has not published its terms and privacy policy yet.")
+        raise QuestionRefused(gettext_lazy("This newsroom has not published its terms and privacy policy yet."))
     return terms, privacy
 
 
@@ -214,57 +234,57 @@ def question_submit(
     if existing is not None:
         return existing[0], existing[1], False
     if not callout.is_open:
-        raise QuestionRefused("This call-out is closed and no longer takes questions.")
+        raise QuestionRefused(gettext_lazy("This call-out is closed and no longer takes questions."))
     if not consent:
-        raise QuestionRefused("Consent to the terms and privacy policy is required.")
+        raise QuestionRefused(gettext_lazy("Consent to the terms and privacy policy is required."))
     if not text:
-        raise QuestionRefused("The question is empty.")
+        raise QuestionRefused(gettext_lazy("The question is empty."))
     if len(text) > settings.ASKDESK_QUESTION_MAX_LENGTH:
-        raise QuestionRefused(f"The question is longer than {settings.ASKDESK_QUESTION_MAX_LENGTH} characters.")
+        raise QuestionRefused(
+            gettext_lazy("The question is longer than %(limit)s characters."),
+            params={"limit": settings.ASKDESK_QUESTION_MAX_LENGTH},
+        )
     if callout.require_contact and not (email or phone):
-        raise QuestionRefused("This call-out needs an email address or a phone number.")
+        raise QuestionRefused(gettext_lazy("This call-out needs an email address or a phone number."))
     terms, privacy = current_legal(callout)
     token = links.new_token()
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            question = Question.objects.create(
-                callout=callout,
-                text=text,
-                name=name,
-                age=age,
-                location=location,
-                publish_name=publish_name,
-                publish_age=publish_age,
-                publish_location=publish_location,
-                terms=terms,
-                privacy_policy=privacy,
-                consented_at=now,
-                submitted_at=now,
-                submission_fingerprint=submission.fingerprint(),
-                access_token_hash=hash_token(token),
-                access_token_sealed=submission.seal(token),
-                contact_spans=contact_spans_in(text),
-                language=language[:16],
-                status=Status.SPAM if spam else Status.NEW,
-                decided_at=now if spam else None,
-            )
-            state_counts_add(callout_id=callout.pk, deltas={question.status: 1})
-            arrival_count_add(callout_id=callout.pk, at=now)
-            if not spam:
-                question_changed.send(sender=Question, question_id=question.pk)
-            if email or phone:
-                ReaderContact.objects.create(
-                    question=question, email=email, phone=phone, email_digest=lookup_digest(email)
-                )
-            question_submitted.send(sender=Question, question_id=question.pk, token=token)
-    except IntegrityError:
-        # The same submission, sent twice at once: the other request stored it first.
-        existing = _resubmitted(submission)
-        if existing is None:
-            raise
-        return existing[0], existing[1], False
-    return question, token, True
+
+    @sensitive_variables("email", "phone", "name", "age", "location")
+    def store() -> tuple[Question, str]:
+        question = Question.objects.create(
+            callout=callout,
+            text=text,
+            name=name,
+            age=age,
+            location=location,
+            publish_name=publish_name,
+            publish_age=publish_age,
+            publish_location=publish_location,
+            terms=terms,
+            privacy_policy=privacy,
+            consented_at=now,
+            submitted_at=now,
+            submission_fingerprint=submission.fingerprint(),
+            access_token_hash=hash_token(token),
+            access_token_sealed=submission.seal(token),
+            contact_spans=contact_spans_in(text),
+            language=language[:16],
+            status=Status.SPAM if spam else Status.NEW,
+            decided_at=now if spam else None,
+        )
+        state_counts_add(callout_id=callout.pk, deltas={question.status: 1})
+        arrival_count_add(callout_id=callout.pk, at=now)
+        if not spam:
+            question_changed.send(sender=Question, question_id=question.pk)
+        if email or phone:
+            ReaderContact.objects.create(question=question, email=email, phone=phone, email_digest=lookup_digest(email))
+        question_submitted.send(sender=Question, question_id=question.pk, token=token)
+        return question, token
+
+    # The same submission, sent twice at once: the request that stored it first wins.
+    (question, token), created = insert_once(store, stored=lambda: _resubmitted(submission))
+    return question, token, created
 
 
 def _resubmitted(submission: links.Submission) -> tuple[Question, str] | None:
@@ -500,7 +520,7 @@ def question_decline_cover(*, question: Question) -> Question:
     """
     question = Question.objects.select_for_update().get(pk=question.pk)
     if question.status != Status.COVERED:
-        raise QuestionRefused("Your question is not answered by another reader's question.")
+        raise QuestionRefused(gettext_lazy("Your question is not answered by another reader's question."))
     published = question.covered_by_id
     update = set_status(question, question.status_before_cover or Status.NEW)
     question.status_before_cover = ""

@@ -36,14 +36,17 @@ from askdesk.questions.models import Question, QuestionGroup, Theme
 from askdesk.questions.selectors import (
     WELFARE_ALL,
     WELFARE_SHOWN,
+    callout_language,
     group_state_counts,
     groups_for_moving,
+    groups_with_joined,
     groups_without_theme,
     neighbours_in_list,
     published_count,
     question_by_token,
     question_evidence,
     question_history,
+    question_languages,
     reader_answer,
     reader_has_email,
     story_may_answer,
@@ -261,10 +264,11 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     callout = get_callout_for_editor(request, pk)
     search = request.GET.get("q", "").strip()[:200]
     group_id = _int_or_none(request.GET.get("group"))
+    language = _language_filter(request)
     status = request.GET.get("status", "")
     if status not in {*Question.Status.values, ALL_TAB}:
-        # A search or one group looks through every state unless a tab was chosen.
-        status = ALL_TAB if (search or group_id) else DEFAULT_TAB
+        # A search, one group or one language looks through every state unless a tab was chosen.
+        status = ALL_TAB if (search or group_id or language) else DEFAULT_TAB
     by_groups = request.GET.get("view") == "groups" and not (search or group_id)
     group = QuestionGroup.objects.filter(callout=callout, pk=group_id).first() if group_id else None
     counts = group_state_counts(group=group) if group else triage_counts(callout=callout)
@@ -279,6 +283,9 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         "experts": experts_of(callout.story.newsroom_id),
         "by_groups": by_groups,
         "group": group,
+        "callout_language": callout_language(callout),
+        "languages": question_languages(),
+        "language": language,
     }
     if by_groups:
         theme = _int_or_none(request.GET.get("theme"))
@@ -311,6 +318,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         page=request.GET.get("page", 1),
         per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
         counts=None if group else counts,
+        language=language,
     )
     rows = list(page.object_list)
     # After an action the list comes back at the row that takes the acted-on row's place.
@@ -319,31 +327,35 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         for i, question in enumerate(rows)
     ]
     context["page"] = page
-    context["filters"] = _filters(status=status, search=search, group=group)
+    context["filters"] = _filters(status=status, search=search, group=group, language=language)
     last = _undoable(request, callout.pk)
     if last is not None:
         context["undo"] = {"action": action_done(last["action"]), "count": len(last["previous"])}
     return render(request, "questions/triage.html", context)
 
 
-def _filters(*, status: str, search: str, group: QuestionGroup | None) -> str:
+def _filters(*, status: str, search: str, group: QuestionGroup | None, language: str = "") -> str:
     """The list's query string without the page, for tabs, pages and "back to the list" links."""
 
-    params = {"status": status, "q": search, "group": group.pk if group else ""}
+    params = {"status": status, "q": search, "group": group.pk if group else "", "language": language}
     return urlencode({key: value for key, value in params.items() if value})
 
 
 def _count_joined(context: dict[str, object]) -> None:
     """Readers who joined each shown group without writing (``asked``, ``joined``), in one query."""
-    from askdesk.readers.templatetags.readers import with_joined
-
     page = context["page"]
     if context.get("theme") is not None:
         groups = list(page.object_list)  # type: ignore[attr-defined]
     else:
         groups = [g for theme in page.object_list for g in theme.theme_groups]  # type: ignore[attr-defined]
         groups += list(context.get("unthemed") or [])  # type: ignore[call-overload]
-    with_joined(groups)
+    groups_with_joined(groups)
+
+
+def _language_filter(request: HttpRequest) -> str:
+    """The language the triage list is filtered by ("" for any): one the worker can tell."""
+    code = request.GET.get("language", "")
+    return code if code in dict(question_languages()) else ""
 
 
 def _mark_above(context: dict[str, object]) -> None:
@@ -500,13 +512,15 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
         group = QuestionGroup.objects.filter(
             callout_id=question.callout_id, pk=_int_or_none(request.GET.get("group")) or 0
         ).first()
+        language = _language_filter(request)
         previous, following = neighbours_in_list(
             question=question,
             status="" if status == ALL_TAB else status,
             search=search,
             group=group.pk if group else None,
+            language=language,
         )
-        filters = _filters(status=status, search=search, group=group)
+        filters = _filters(status=status, search=search, group=group, language=language)
     return render(
         request,
         "questions/detail.html",
@@ -515,6 +529,7 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "next_question": following,
             "filters": filters,
             "question": question,
+            "callout_language": callout_language(question.callout),
             "answer": getattr(question, "answer", None),
             "experts": experts_of(question.callout.story.newsroom_id),
             "paragraphs": story_paragraphs(story=question.callout.story),

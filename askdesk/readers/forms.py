@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from askdesk.accounts.models import Expert
+from askdesk.questions.formtoken import form_token_valid
 from askdesk.questions.models import QuestionGroup
 from askdesk.readers.models import EditorAlertSettings, RoundOption
 
@@ -23,6 +24,22 @@ class AlsoAskedForm(forms.Form):
     consent = forms.BooleanField(
         required=True, error_messages={"required": _("Tick the box to accept the terms and the privacy policy.")}
     )
+    # Signed, bound to the call-out, the same for every reader within an hour (questions/formtoken.py).
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, callout_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.callout_id = callout_id
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.callout_id is not None and not form_token_valid(
+            cleaned.get("form_token", ""), callout_id=self.callout_id
+        ):
+            raise forms.ValidationError(
+                _("This form was open for a long time and has expired. Please send it again."), code="expired"
+            )
+        return cleaned
 
 
 class VoteForm(forms.Form):

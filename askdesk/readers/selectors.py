@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -44,15 +44,16 @@ def readers_asking(*, question: Question) -> int:
     return size + AlsoAsked.objects.filter(question__group_id=question.group_id).count()
 
 
-def joined_counts(*, group_ids: list[int]) -> dict[int, int]:
-    """Readers who joined a question of each group without writing it again."""
-    rows = (
-        AlsoAsked.objects.filter(question__group_id__in=group_ids)
-        .values_list("question__group_id")
-        .annotate(n=Count("id"))
-        .order_by()
+def joined_for_answer() -> Subquery:
+    """For a query of published questions: readers who joined ("I want to know too") each one, or a
+    question it covered. A subquery, so a page lists any number of answers in one query."""
+    joined = AlsoAsked.objects.filter(
+        Q(question_id=OuterRef("pk"))
+        | Q(question__status=Question.Status.COVERED, question__covered_by_id=OuterRef("pk"))
     )
-    return {group_id: number for group_id, number in rows}
+    return Subquery(
+        joined.order_by().annotate(n=Func(F("id"), function="COUNT")).values("n"), output_field=IntegerField()
+    )
 
 
 def joinable_questions(*, callout: Callout, limit: int = 20) -> list[Question]:

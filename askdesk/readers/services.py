@@ -5,8 +5,9 @@ queues it once. The worker (``readers.tasks.send_email``) renders it, then moves
 ``pending`` -> ``sending`` with a conditional update (only one worker wins), hands it to the
 mail server, and marks it ``sent``. A failure the server reports puts it back to ``pending``
 and the task is retried later. A worker that dies between handing it over and marking it sent
-leaves it ``sending``: the sweep marks it ``interrupted`` and it is never sent again, since it
-may have gone. Every message carries its own Message-ID, the same on any retry.
+leaves it ``sending``: the sweep marks it ``interrupted`` and it is not sent again by itself,
+since it may have gone; an operator may send it again from the admin (``outbox_requeue``).
+Every message carries its own Message-ID, the same on any retry.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from askdesk.accounts.models import Role
@@ -37,7 +39,7 @@ from askdesk.callouts.models import Callout
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token, new_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.questions.services import QuestionRefused, current_legal
+from askdesk.questions.services import QuestionRefused, current_legal, insert_once
 from askdesk.readers.models import (
     AlsoAsked,
     EditorAlert,
@@ -248,6 +250,49 @@ def outbox_sweep(*, now: datetime | None = None) -> dict[str, int]:
     return {"interrupted": interrupted, "requeued": requeued}
 
 
+@dataclass(frozen=True)
+class Requeued:
+    requeued: int
+    # Still "sending" within the lease: a worker may be handing them over right now.
+    in_flight: int
+
+
+@transaction.atomic
+def outbox_requeue(*, outbox_ids: list[int], actor: User, now: datetime | None = None) -> Requeued:
+    """An operator sends again messages a stopped worker left "sending" (or the sweep marked interrupted).
+
+    They may have reached the reader already: the operator decides, and each requeue is audited.
+    A message claimed less than ``SENDING_LEASE`` ago is left alone, since a live worker may
+    still be sending it.
+    """
+    from askdesk.ops.tasks import enqueue_on_commit
+    from askdesk.readers.tasks import send_email
+
+    now = now or timezone.now()
+    chosen = OutgoingEmail.objects.select_for_update().filter(pk__in=outbox_ids)
+    stopped = Q(state=State.INTERRUPTED) | Q(state=State.SENDING, claimed_at__lt=now - SENDING_LEASE)
+    in_flight = chosen.filter(state=State.SENDING, claimed_at__gte=now - SENDING_LEASE).count()
+    requeued = 0
+    for row in chosen.filter(stopped).select_related("also_asked"):
+        OutgoingEmail.objects.filter(pk=row.pk).update(
+            state=State.PENDING, claimed_at=None, secret=row.secret or _kept_private_link(row), last_error=""
+        )
+        audit_record(actor=actor, action="email.requeue", target=row, kind=row.kind, was=row.state)
+        enqueue_on_commit(send_email, outbox_id=row.pk)
+        requeued += 1
+    return Requeued(requeued=requeued, in_flight=in_flight)
+
+
+def _kept_private_link(row: OutgoingEmail) -> str:
+    """A confirmation's private link, emptied from the row by the sweep, from where it is kept for the reader."""
+    if row.kind != Kind.CONFIRMATION:
+        return ""
+    if row.question_id is not None:
+        contact = ReaderContact.objects.filter(question_id=row.question_id).first()
+        return contact.private_link if contact is not None else ""
+    return row.also_asked.private_link if row.also_asked is not None else ""
+
+
 @transaction.atomic
 def reader_unsubscribe(*, email_digest: str) -> bool:
     """Stop every message to an address (one click); True when it was not stopped already."""
@@ -392,8 +437,9 @@ def also_asked_join(
 ) -> tuple[AlsoAsked, str, bool]:
     """A reader asks the same as ``question`` without writing it again; returns (row, private token, created).
 
-    ``reader_id`` is the random id in the reader's signed cookie: the same browser joining the
-    same question again gets its first join back, without its token (only its hash is kept).
+    ``reader_id`` is the random id in the reader's signed cookie, or the key their browser keeps
+    where cookies are blocked: the same browser joining the same question again gets its first
+    join back, without its token (only its hash is kept).
     The form itself carries nothing per reader, so the pages that show it can be cached.
     """
     reader = reader_hash(reader_id)
@@ -402,42 +448,45 @@ def also_asked_join(
         return existing, "", False
     callout = question.callout
     if not callout.is_open:
-        raise QuestionRefused("This call-out is closed and no longer takes questions.")
+        raise QuestionRefused(gettext_lazy("This call-out is closed and no longer takes questions."))
     if question.status not in JOINABLE or question.group_id is None:
-        raise QuestionRefused("This question can no longer be joined.")
+        raise QuestionRefused(gettext_lazy("This question can no longer be joined."))
     if not consent:
-        raise QuestionRefused("Consent to the terms and privacy policy is required.")
+        raise QuestionRefused(gettext_lazy("Consent to the terms and privacy policy is required."))
     terms, privacy = current_legal(callout)
     token = new_token()
     email = email.strip()
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            row = AlsoAsked.objects.create(
-                question=question,
-                terms=terms,
-                privacy_policy=privacy,
-                consented_at=now,
-                created_at=now,
-                reader=reader,
-                access_token_hash=hash_token(token),
-                email=email,
-                email_digest=lookup_digest(email),
-                private_link=token if email else "",
-                language=language[:16],
+
+    @sensitive_variables("email")
+    def store() -> AlsoAsked:
+        row = AlsoAsked.objects.create(
+            question=question,
+            terms=terms,
+            privacy_policy=privacy,
+            consented_at=now,
+            created_at=now,
+            reader=reader,
+            access_token_hash=hash_token(token),
+            email=email,
+            email_digest=lookup_digest(email),
+            private_link=token if email else "",
+            language=language[:16],
+        )
+        audit_record(actor=None, action="question.also_asked", target=question, joined=row.pk)
+        if email:
+            outbox_add(
+                key=f"confirmation:a:{row.pk}",
+                kind=Kind.CONFIRMATION,
+                also_asked_id=row.pk,
+                secret=token,
+                language=row.language,
             )
-            audit_record(actor=None, action="question.also_asked", target=question, joined=row.pk)
-            if email:
-                outbox_add(
-                    key=f"confirmation:a:{row.pk}",
-                    kind=Kind.CONFIRMATION,
-                    also_asked_id=row.pk,
-                    secret=token,
-                    language=row.language,
-                )
-    except IntegrityError:
-        return AlsoAsked.objects.get(question=question, reader=reader), "", False
-    return row, token, True
+        return row
+
+    # The same browser joining twice at once: the first join is kept, and only it has a link.
+    row, created = insert_once(store, stored=AlsoAsked.objects.filter(question=question, reader=reader).first)
+    return row, token if created else "", created
 
 
 def reader_hash(reader_id: str) -> str:

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import logging
+import re
 import secrets
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
@@ -17,23 +21,33 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from askdesk.accounts.access import editor_required, experts_of
 from askdesk.callouts.access import get_callout_for_editor
+from askdesk.newsrooms.language import reader_language
 from askdesk.newsrooms.models import LegalDocument, Newsroom
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.ops.errors import reader_page
 from askdesk.ops.limits import client_address, limit_exceeded, too_many_requests
 from askdesk.questions.access import get_question_for_staff
+from askdesk.questions.formtoken import form_token, form_token_valid, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.selectors import reader_answer
 from askdesk.readers import selectors, services, voting
 from askdesk.readers.forms import AlertSettingsForm, AlsoAskedForm, RoundForm, VoteForm, round_option_rows
 from askdesk.readers.models import RoundOption, VotingRound
 
-# One random id per browser, in a signed HTTP-only cookie: a reader votes once per round and
-# joins a question once. Only hashes of it are stored.
+logger = logging.getLogger(__name__)
+
+# One random id per browser, in a signed HTTP-only cookie where the browser keeps askdesk's
+# cookies: a reader votes once per round and joins a question once. Only hashes of it are stored.
 READER_COOKIE = "askdesk_reader"
 READER_SALT = "askdesk.readers.reader"
+# Inside a newsroom's page third-party cookies are blocked: askdesk/js/reader-key.js sends a
+# random key kept in the browser's (partitioned) storage instead.
+READER_KEY = re.compile(r"[0-9a-f]{48}")
 
 # Public pages ---------------------------------------------------------------------------
+# Votes and "I want to know too" are shown on cached public pages and inside newsrooms' pages,
+# so, like the question form, they are protected without a cookie: the call-out's signed form
+# token and the Origin / Sec-Fetch-Site checks (questions/formtoken.py, docs/security.md).
 
 
 def also_ask_form() -> AlsoAskedForm:
@@ -49,15 +63,31 @@ def _legal(question: Question) -> dict[str, object]:
     }
 
 
+def _forged(request: HttpRequest, newsroom: Newsroom, *, embed: bool) -> HttpResponse | None:
+    """The refusal of a post another site's page made the reader's browser send, else None."""
+    refused = post_origin_refused(request, allowed_origins=newsroom.allowed_origins)
+    if not refused:
+        return None
+    logger.warning("Reader form refused: %s", refused)
+    return reader_page(request, "readers/refused.html", {}, newsroom=newsroom, status=403, embed=embed)
+
+
+@csrf_exempt  # see "Public pages" above
 @require_POST
 @sensitive_post_parameters("email")
 def also_ask(request: HttpRequest, pk: int) -> HttpResponse:
     """Join a question already asked instead of writing it again."""
     question = get_object_or_404(Question.objects.select_related("callout__story__newsroom", "group"), pk=pk)
-    form = AlsoAskedForm(request.POST)
-    reader_id = _reader_id(request) or secrets.token_urlsafe(24)
+    newsroom = _newsroom(question)
+    embed = request.GET.get("embed") == "1"
+    refused = _forged(request, newsroom, embed=embed)
+    if refused is not None:
+        return refused
     if limit_exceeded(request, "also_asked_client"):
         return too_many_requests(request)
+    language = reader_language(request, default=newsroom.language)
+    form = AlsoAskedForm(request.POST, callout_id=question.callout_id)
+    reader_id = _reader_id(request) or _browser_key(request) or secrets.token_urlsafe(24)
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -66,21 +96,27 @@ def also_ask(request: HttpRequest, pk: int) -> HttpResponse:
                 reader_id=reader_id,
                 consent=data["consent"],
                 email=data["email"],
-                language=translation.get_language() or "",
+                language=language,
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             if not created:
                 response = reader_page(
-                    request, "readers/joined_again.html", {"question": question}, newsroom=_newsroom(question)
+                    request, "readers/joined_again.html", {"question": question}, newsroom=newsroom, embed=embed
                 )
             else:
-                response = redirect(reverse("readers:joined", args=[token]) + "?submitted=1")
+                where = f"?submitted=1&lang={language}" + ("&embed=1" if embed else "")
+                response = redirect(reverse("readers:joined", args=[token]) + where)
             return _with_reader_cookie(response, reader_id)
-    context = {"question": question, "also_form": form, "asked": selectors.readers_asking(question=question)}
+    context = {
+        "question": question,
+        "also_form": form,
+        "asked": selectors.readers_asking(question=question),
+        "form_token": form_token(callout_id=question.callout_id),
+    }
     return reader_page(
-        request, "readers/also_ask.html", context | _legal(question), newsroom=_newsroom(question), status=400
+        request, "readers/also_ask.html", context | _legal(question), newsroom=newsroom, status=400, embed=embed
     )
 
 
@@ -103,6 +139,7 @@ def joined_status(request: HttpRequest, token: str) -> HttpResponse:
             "public_url": reverse("answers:public", args=[question.callout.slug]),
         },
         newsroom=_newsroom(question),
+        embed=request.GET.get("embed") == "1",
     )
 
 
@@ -111,13 +148,12 @@ def joined_delete(request: HttpRequest, token: str) -> HttpResponse:
     joined = selectors.also_asked_by_token(token=token)
     if joined is None:
         raise Http404("This link does not lead to a question. It may have been deleted.")
+    newsroom = _newsroom(joined.question)
     if request.method == "POST":
         story = joined.question.callout.story
         services.also_asked_delete_by_reader(also_asked=joined)
-        return render(request, "questions/deleted.html", {"story": story})
-    return reader_page(
-        request, "readers/joined_delete.html", {"joined": joined, "token": token}, newsroom=_newsroom(joined.question)
-    )
+        return reader_page(request, "questions/deleted.html", {"story": story}, newsroom=newsroom)
+    return reader_page(request, "readers/joined_delete.html", {"joined": joined, "token": token}, newsroom=newsroom)
 
 
 # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a CSRF token. A GET only shows
@@ -143,7 +179,14 @@ def _reader_id(request: HttpRequest) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def _browser_key(request: HttpRequest) -> str | None:
+    """The key askdesk/js/reader-key.js keeps in the browser, where cookies are blocked."""
+    key = request.POST.get("reader_key", "")
+    return f"key:{key}" if READER_KEY.fullmatch(key) else None
+
+
 def _with_reader_cookie(response: HttpResponse, reader_id: str) -> HttpResponse:
+    # Where third-party cookies are blocked (inside a newsroom's page) the browser drops it.
     response.set_signed_cookie(
         READER_COOKIE,
         reader_id,
@@ -157,7 +200,7 @@ def _with_reader_cookie(response: HttpResponse, reader_id: str) -> HttpResponse:
 
 
 def round_page(request: HttpRequest, pk: int) -> HttpResponse:
-    voting_round = get_object_or_404(VotingRound.objects.select_related("callout__story", "winner"), pk=pk)
+    voting_round = get_object_or_404(VotingRound.objects.select_related("callout__story__newsroom", "winner"), pk=pk)
     options = list(RoundOption.objects.filter(round=voting_round))
     return reader_page(
         request,
@@ -165,6 +208,7 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "round": voting_round,
             "form": VoteForm(options=options),
+            "form_token": form_token(callout_id=voting_round.callout_id),
             "results": selectors.round_results(voting_round=voting_round),
             "voted": request.GET.get("voted", ""),
         },
@@ -172,24 +216,39 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _back(request: HttpRequest, voting_round: VotingRound) -> str:
+    """The page the reader voted on (a path of this site only), else the round's page."""
+    back = request.POST.get("next", "")
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    lang = request.GET.get("lang", "")
+    return reverse("readers:round", args=[voting_round.pk]) + (f"?{urlencode({'lang': lang})}" if lang else "")
+
+
+@csrf_exempt  # see "Public pages" above
 @require_POST
 @sensitive_post_parameters("email")
 def vote(request: HttpRequest, pk: int) -> HttpResponse:
-    voting_round = get_object_or_404(VotingRound.objects.select_related("callout__story"), pk=pk)
-    options = list(RoundOption.objects.filter(round=voting_round))
-    form = VoteForm(request.POST, options=options)
-    back = request.POST.get("next", "")
-    if not (back.startswith("/") and not back.startswith("//")):
-        back = reverse("readers:round", args=[voting_round.pk])
-    voter_id = _reader_id(request) or secrets.token_urlsafe(24)
-    outcome = "no"
+    voting_round = get_object_or_404(VotingRound.objects.select_related("callout__story__newsroom"), pk=pk)
+    newsroom = voting_round.callout.story.newsroom
+    refused = _forged(request, newsroom, embed=request.POST.get("next", "").startswith("/embed/"))
+    if refused is not None:
+        return refused
     if limit_exceeded(request, "vote_client"):
         return too_many_requests(request)
-    if form.is_valid():
+    options = list(RoundOption.objects.filter(round=voting_round))
+    form = VoteForm(request.POST, options=options)
+    fingerprint = voting.vote_fingerprint(
+        address=client_address(request), user_agent=request.headers.get("user-agent", "")
+    )
+    # Without a cookie or a browser key, the address and browser stand for the reader (one vote a day).
+    voter_id = _reader_id(request) or _browser_key(request) or f"fp:{fingerprint}"
+    if not form_token_valid(request.POST.get("form_token", ""), callout_id=voting_round.callout_id):
+        outcome = "expired"
+    elif not form.is_valid():
+        outcome = "no"
+    else:
         option = next(o for o in options if o.pk == form.cleaned_data["option"])
-        fingerprint = voting.vote_fingerprint(
-            address=client_address(request), user_agent=request.headers.get("user-agent", "")
-        )
         try:
             counted = voting.vote_cast(
                 voting_round=voting_round,
@@ -197,12 +256,13 @@ def vote(request: HttpRequest, pk: int) -> HttpResponse:
                 voter_id=voter_id,
                 fingerprint=fingerprint,
                 email=form.cleaned_data["email"],
-                language=translation.get_language() or "",
+                language=reader_language(request, default=newsroom.language),
             )
         except ValidationError:
             outcome = "closed"
         else:
             outcome = "yes" if counted else "already"
+    back = _back(request, voting_round)
     separator = "&" if "?" in back else "?"
     return _with_reader_cookie(redirect(f"{back}{separator}voted={outcome}#round-{voting_round.pk}"), voter_id)
 

@@ -1,9 +1,10 @@
 """Voting rounds: an editor puts 2-5 groups to readers; the winner goes to its expert first.
 
 Writes, in the shape of ``services.py`` (kept apart only for length). Integrity without
-accounts: one vote per reader per round (the hash of a random id in a signed cookie is
-unique per round), at most ``ASKDESK_VOTES_PER_ADDRESS`` votes per round from one address
-and browser (a salted hash that changes daily), and a rate limit in the view.
+accounts: one vote per reader per round (the hash of a random id, from a signed cookie or,
+inside a newsroom's page, from the browser's storage, is unique per round), at most
+``ASKDESK_VOTES_PER_ADDRESS`` votes per round from one address and browser (a salted hash
+that changes daily), and a rate limit in the view.
 """
 
 from __future__ import annotations
@@ -20,15 +21,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from askdesk.accounts.models import Expert
 from askdesk.audit.services import audit_record
 from askdesk.callouts.models import Callout
+from askdesk.callouts.services import callout_public_changed
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.models import Question, QuestionGroup
-from askdesk.questions.services import QuestionRefused, group_apply
+from askdesk.questions.services import QuestionRefused, group_apply, insert_once
 from askdesk.readers.models import EditorAlert, OutgoingEmail, RoundOption, Vote, VoteSalt, VotingRound
 from askdesk.readers.services import editor_alert_raise, outbox_add
 
@@ -85,18 +88,17 @@ def round_create(
         groups=[c.group.pk for c in options],
         closes_at=str(closes_at),
     )
+    callout_public_changed(callout_id=callout.pk)  # the story page and the embeds show the round
     return voting_round
 
 
 def _today_salt(today: dt.date) -> str:
-    found = VoteSalt.objects.filter(day=today).first()
+    stored = VoteSalt.objects.filter(day=today).values_list("salt", flat=True).first
+    found = stored()
     if found is not None:
-        return found.salt
-    try:
-        with transaction.atomic():
-            return VoteSalt.objects.create(day=today, salt=secrets.token_hex(32)).salt
-    except IntegrityError:
-        return VoteSalt.objects.get(day=today).salt
+        return found
+    salt, _ = insert_once(lambda: VoteSalt.objects.create(day=today, salt=secrets.token_hex(32)).salt, stored=stored)
+    return salt
 
 
 @sensitive_variables("address", "user_agent")
@@ -124,9 +126,9 @@ def vote_cast(
 ) -> bool:
     """Count a reader's vote; False when this reader (or this address and browser, too often) voted already."""
     if option.round_id != voting_round.pk:
-        raise QuestionRefused("This choice is not part of the round.")
+        raise QuestionRefused(gettext_lazy("This choice is not part of the round."))
     if not voting_round.is_open:
-        raise QuestionRefused("This vote is closed.")
+        raise QuestionRefused(gettext_lazy("This vote is closed."))
     voter = voter_hash(voter_id)
     email = email.strip()
     with transaction.atomic():
@@ -198,6 +200,7 @@ def round_close(*, voting_round: VotingRound, actor: User | None = None) -> Voti
         votes={o.pk: o.votes for o in options},
         assigned=assigned,
     )
+    callout_public_changed(callout_id=voting_round.callout_id)  # the round leaves the public pages
     voters = Vote.objects.filter(round=voting_round).exclude(email_digest="").values_list("pk", "language")
     for vote_id, language in voters:
         outbox_add(

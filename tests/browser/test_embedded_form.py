@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, BrowserContext, expect
 
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import Newsroom
@@ -74,19 +74,32 @@ def cookieless_browser() -> Iterator[Browser]:
             chromium.close()
 
 
+def article(askdesk: str, slug: str, *embeds: str) -> str:
+    """The newsroom's article, with askdesk's embeds (``form``, ``answers``) and its resize script."""
+    frames = "".join(
+        f'<iframe src="{askdesk}/embed/{slug}/{what}/" title="{what}" width="100%" height="200" '
+        f'id="{what}" data-askdesk-embed></iframe>'
+        for what in embeds
+    )
+    return (
+        "<!doctype html><html><head><title>Our article</title></head><body><h1>Our article</h1>"
+        f'{frames}<script src="{askdesk}/static/askdesk/embed.js" async></script></body></html>'
+    )
+
+
+def reader_context(browser: Browser) -> BrowserContext:
+    context = browser.new_context(viewport=DESKTOP, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    return context
+
+
 def test_a_reader_asks_through_the_form_embedded_in_the_newsrooms_article(
     callout: Callout, live_server: Any, newsroom_site: tuple[str, dict[str, str]], cookieless_browser: Browser
 ) -> None:
     site, pages = newsroom_site
     Newsroom.objects.filter(pk=callout.story.newsroom_id).update(embed_origins=site, public_version=1)
-    pages["/article.html"] = (
-        "<!doctype html><html><head><title>Our article</title></head><body><h1>Our article</h1>"
-        f'<iframe src="{live_server.url}/embed/{callout.slug}/form/" title="Ask us" width="100%" height="200" '
-        "data-askdesk-embed></iframe>"
-        f'<script src="{live_server.url}/static/askdesk/embed.js" async></script></body></html>'
-    )
-    context = cookieless_browser.new_context(viewport=DESKTOP, locale="en-GB")
-    context.set_default_timeout(TIMEOUT_MS)
+    pages["/article.html"] = article(live_server.url, callout.slug, "form")
+    context = reader_context(cookieless_browser)
     try:
         page = context.new_page()
         page.goto(f"{site}/article.html")
@@ -108,3 +121,65 @@ def test_a_reader_asks_through_the_form_embedded_in_the_newsrooms_article(
     question = Question.objects.get()
     assert question.text == "Will flights from Tehran resume this week?"
     assert question.location == "Norwich"
+
+
+def test_a_reader_votes_and_joins_a_question_through_the_embeds_in_the_newsrooms_article(
+    callout: Callout,
+    editor: Any,
+    live_server: Any,
+    newsroom_site: tuple[str, dict[str, str]],
+    cookieless_browser: Browser,
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from askdesk.questions.models import QuestionGroup
+    from askdesk.questions.services import question_transition
+    from askdesk.readers.models import AlsoAsked, Vote
+    from askdesk.readers.voting import OptionChoice, round_create
+    from tests.conftest import submit
+
+    site, pages = newsroom_site
+    Newsroom.objects.filter(pk=callout.story.newsroom_id).update(embed_origins=site, public_version=1)
+    groups = []
+    for text in ("Will Iran retaliate?", "What is in Isfahan?"):
+        question, _ = submit(callout, text)
+        group = QuestionGroup.objects.create(callout=callout, label=text, representative=question, size=3)
+        Question.objects.filter(pk=question.pk).update(group=group)
+        groups.append(group)
+    question_transition(question=Question.objects.get(text="Will Iran retaliate?"), action="shortlist", actor=editor)
+    round_create(
+        callout=callout,
+        title="Which should our experts answer first?",
+        closes_at=timezone.now() + timedelta(hours=2),
+        options=[OptionChoice(group, group.label) for group in groups],
+        actor=editor,
+    )
+    pages["/article.html"] = article(live_server.url, callout.slug, "form", "answers")
+    context = reader_context(cookieless_browser)
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/article.html")
+        ask = page.frame_locator("iframe#form")
+        ask.get_by_label("What is in Isfahan?").check()
+        ask.get_by_role("button", name="Vote").click()
+        expect(ask.get_by_text("Thank you, your vote is counted.")).to_be_visible()
+        # The same reader, still without a cookie, is not counted twice.
+        ask.get_by_label("Will Iran retaliate?").check()
+        ask.get_by_role("button", name="Vote").click()
+        expect(ask.get_by_text("You have already voted in this round.")).to_be_visible()
+
+        answers = page.frame_locator("iframe#answers")
+        join = answers.locator(".joinable-item")
+        join.get_by_text("I want to know too").first.click()  # opens the form under the question
+        join.get_by_label("I have read and accept").check()
+        join.get_by_role("button", name="I want to know too").click()
+        expect(answers.get_by_role("heading", name="Thank you, you have been added to this question")).to_be_visible()
+        expect(answers.get_by_text("4 readers asked this.")).to_be_visible()
+        assert context.cookies() == []
+    finally:
+        context.close()
+    [vote] = Vote.objects.all()
+    assert vote.option.label == "What is in Isfahan?"
+    assert AlsoAsked.objects.get().question.text == "Will Iran retaliate?"

@@ -117,7 +117,7 @@ def test_the_cli_prints_one_json_line_per_question_with_readable_sentences(
     assert [r["question"] for r in records] == ["Were there casualties?", "What did the Fars news agency say?"]
     assert records[0]["evidence"][0]["sentence"] == "No casualties have been reported."
     fars = records[1]["evidence"][0]["sentence"]
-    assert fars.startswith("Iran's semi-official") and " , " not in fars
+    assert fars.startswith("Iran’s semi-official") and " , " not in fars
     for record in records:
         assert record["answered"] in (True, False, "maybe")
         assert len(record["evidence"]) == 2

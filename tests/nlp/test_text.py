@@ -24,9 +24,9 @@ def test_tokenised_story_ends_with_its_callout_cut_off(demo):
 
 def test_tokenised_story_reads_as_prose(demo):
     text = " ".join(demo.sentences)
-    assert "Iran's consulate" in text
+    assert "Iran’s consulate" in text
     assert "(IAEA)" in text
-    assert '"a failed attack"' in text
+    assert "“a failed attack”" in text
     assert "semi-official" in text
     assert " ," not in text and " ." not in text and "( " not in text
 
@@ -40,7 +40,7 @@ def test_sentences_are_capitalised_and_names_restored(demo):
 
 
 def test_quoted_speech_ending_a_sentence_closes_that_sentence(demo):
-    assert any(s.endswith('"few Quadcopters".') or s.endswith('"few quadcopters".') for s in demo.sentences)
+    assert any(s.endswith("“few quadcopters”.") for s in demo.sentences)
     assert any(s.startswith("While it is not possible") for s in demo.sentences)
 
 

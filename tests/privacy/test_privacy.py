@@ -233,3 +233,35 @@ def test_an_error_inside_the_submit_service_reports_no_contact_detail_from_its_v
     assert "disk on fire" in report and "question_submit" in report
     # (Compared through the constants: the report also quotes this test's own source lines.)
     assert CANARY_EMAIL not in report and CANARY_PHONE not in report
+
+
+def test_an_error_while_storing_a_question_or_a_join_reports_no_contact_detail(callout, editor):
+    from askdesk.questions.models import QuestionGroup
+    from askdesk.questions.services import question_transition
+    from askdesk.readers.services import also_asked_join
+
+    # Fails inside the idempotent insert (questions.services.insert_once), where the stored
+    # values are the variables of a nested function.
+    with mock.patch("askdesk.questions.services.arrival_count_add", side_effect=RuntimeError("disk on fire")):
+        try:
+            question_submit(
+                callout=callout, submission_key="k", text="Why?", consent=True, email=CANARY_EMAIL, phone=CANARY_PHONE
+            )
+        except RuntimeError:
+            report = ExceptionReporter(None, *sys.exc_info()).get_traceback_html()
+    assert "disk on fire" in report and "store" in report
+    assert CANARY_EMAIL not in report and CANARY_PHONE not in report
+
+    question, _ = submit(callout)
+    group = QuestionGroup.objects.create(callout=callout, label="Why?", representative=question, size=1)
+    Question.objects.filter(pk=question.pk).update(group=group)
+    question_transition(question=Question.objects.get(pk=question.pk), action="shortlist", actor=editor)
+    with mock.patch("askdesk.readers.services.audit_record", side_effect=RuntimeError("disk on fire")):
+        try:
+            also_asked_join(
+                question=Question.objects.get(pk=question.pk), reader_id="r", consent=True, email=CANARY_EMAIL
+            )
+        except RuntimeError:
+            report = ExceptionReporter(None, *sys.exc_info()).get_traceback_html()
+    assert "disk on fire" in report and "store" in report
+    assert CANARY_EMAIL not in report

@@ -16,6 +16,7 @@ from django.utils.translation.template import templatize
 
 from askdesk.newsrooms.models import Newsroom
 from askdesk.newsrooms.services import newsroom_public_changed
+from askdesk.questions.formtoken import form_token
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.services import question_transition
 from askdesk.readers.voting import OptionChoice, round_create
@@ -56,6 +57,7 @@ READER_TEMPLATES = [
     "readers/joined.html",
     "readers/joined_again.html",
     "readers/joined_delete.html",
+    "readers/refused.html",
     "readers/round.html",
     "readers/unsubscribe.html",
     "readers/unsubscribed.html",
@@ -83,6 +85,10 @@ READER_MODULES = [
     "askdesk/questions/views.py",
     "askdesk/readers/forms.py",
     "askdesk/readers/emails.py",
+    # Refusals of the services behind the reader's forms, shown to the reader.
+    "askdesk/questions/services.py",
+    "askdesk/readers/services.py",
+    "askdesk/readers/voting.py",
     "askdesk/ops/limits.py",
     "askdesk/public/templatetags/public_tags.py",
 ]
@@ -158,6 +164,17 @@ def group_of(callout, text):
     return group
 
 
+def a_round(callout, editor, group):
+    """An open round between ``group`` ("Will it end?") and a new group ("Is it safe?")."""
+    return round_create(
+        callout=callout,
+        title="Which first?",
+        closes_at=timezone.now() + timedelta(hours=2),
+        options=[OptionChoice(group, "Will it end?"), OptionChoice(group_of(callout, "Is it safe?"), "Is it safe?")],
+        actor=editor,
+    )
+
+
 class VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -218,15 +235,13 @@ def test_the_persian_pages_have_no_english_left_but_the_newsrooms_own_content(cl
     group = QuestionGroup.objects.create(callout=callout, label="Will it end?", representative=shortlisted, size=1)
     Question.objects.filter(pk=shortlisted.pk).update(group=group)
     question_transition(question=Question.objects.get(pk=shortlisted.pk), action="shortlist", actor=editor)
-    joined = client.post(reverse("readers:also_ask", args=[shortlisted.pk]), {"consent": "on", "email": ""})
-    pages["joined"] = client.get(joined["Location"], **fa)
-    voting_round = round_create(
-        callout=callout,
-        title="Which first?",
-        closes_at=timezone.now() + timedelta(hours=2),
-        options=[OptionChoice(group, "Will it end?"), OptionChoice(group_of(callout, "Is it safe?"), "Is it safe?")],
-        actor=editor,
+    joined = client.post(
+        reverse("readers:also_ask", args=[shortlisted.pk]),
+        {"consent": "on", "email": "", "form_token": form_token(callout_id=callout.pk)},
+        **fa,
     )
+    pages["joined"] = client.get(joined["Location"], **fa)
+    voting_round = a_round(callout, editor, group)
     pages["voting round"] = client.get(reverse("readers:round", args=[voting_round.pk]), **fa)
     pages["not found"] = client.get("/no-such-page/", **fa)
     content += ["Will it end?", "Is it safe?", voting_round.title, "li@example.com"]
@@ -269,3 +284,68 @@ def test_a_persian_reader_over_the_limit_gets_the_429_page_in_persian(client, ca
     html = response.content.decode()
     assert response.status_code == 429 and '<html lang="fa" dir="rtl">' in html
     assert english_left(html, [callout.story.newsroom.name]) == []
+
+
+def in_a_group(callout, editor, action):
+    """A reader's question in a group of its own, moved on by an editor (``shortlist``, ``reject``)."""
+    question, _ = submit(callout, "Will it end?")
+    group = QuestionGroup.objects.create(callout=callout, label="Will it end?", representative=question, size=1)
+    Question.objects.filter(pk=question.pk).update(group=group)
+    question_transition(question=Question.objects.get(pk=question.pk), action=action, actor=editor)
+    return question, group
+
+
+def test_a_refusal_from_a_service_is_shown_in_the_language_of_the_page(client, callout, editor):
+    question, _ = in_a_group(callout, editor, "reject")
+    data = {"consent": "on", "email": "", "form_token": form_token(callout_id=callout.pk)}
+    refused = client.post(reverse("readers:also_ask", args=[question.pk]) + "?lang=fa", data)
+    html = refused.content.decode()
+    assert refused.status_code == 400 and '<html lang="fa" dir="rtl">' in html
+    assert "دیگر نمی‌توان به این پرسش پیوست." in html and "can no longer be joined" not in html
+
+
+def test_a_service_refusal_is_worded_when_shown_not_when_raised(callout, settings):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from askdesk.questions.services import question_submit
+
+    with pytest.raises(ValidationError) as refused:
+        question_submit(
+            callout=callout, text="x" * (settings.ASKDESK_QUESTION_MAX_LENGTH + 1), consent=True, submission_key="k"
+        )
+    limit = settings.ASKDESK_QUESTION_MAX_LENGTH
+    with translation.override("fr"):
+        assert refused.value.messages == [f"La question dépasse {limit} caractères."]
+    with translation.override("en"):
+        assert refused.value.messages == [f"The question is longer than {limit} characters."]
+
+
+def test_a_reader_who_joined_from_a_persian_page_reads_their_deletion_in_persian(client, callout, editor):
+    question, _ = in_a_group(callout, editor, "shortlist")
+    data = {"consent": "on", "email": "", "form_token": form_token(callout_id=callout.pk)}
+    joined = client.post(reverse("readers:also_ask", args=[question.pk]) + "?lang=fa", data)
+    status = client.get(joined["Location"]).content.decode()  # the browser itself asks for English
+    delete_url = re.search(r'href="(/joined/[^"]+/delete/[^"]*)"', status).group(1)
+    assert delete_url.endswith("?lang=fa")
+    deleted = client.post(delete_url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="fa" dir="rtl">' in deleted and "پرسش شما پاک شد" in deleted
+
+
+def test_joins_and_votes_keep_the_language_of_the_page_the_reader_used_for_their_emails(client, callout, editor):
+    from askdesk.readers.models import AlsoAsked, Vote
+
+    _, group = in_a_group(callout, editor, "shortlist")
+    voting_round = a_round(callout, editor, group)
+    english_browser = {"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}
+    story = client.get(reverse("questions:story", args=[callout.story.slug]) + "?lang=ar", **english_browser)
+    vote_action = re.search(r'action="(/rounds/\d+/vote/[^"]*)"', story.content.decode()).group(1)
+    assert vote_action.endswith("?lang=ar")
+    token = form_token(callout_id=callout.pk)
+    option = voting_round.options.get(position=0)
+    client.post(vote_action, {"option": option.pk, "email": "v@example.com", "form_token": token}, **english_browser)
+    answers = client.get(reverse("answers:public", args=[callout.slug]) + "?lang=fr", **english_browser)
+    join_action = re.search(r'action="(/also/\d+/[^"]*)"', answers.content.decode()).group(1).replace("&amp;", "&")
+    client.post(join_action, {"consent": "on", "email": "j@example.com", "form_token": token}, **english_browser)
+    assert Vote.objects.get().language == "ar"
+    assert AlsoAsked.objects.get().language == "fr"

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from askdesk.answers.services import answer_publish, answer_save
 from askdesk.audit.models import AuditEvent
+from askdesk.questions.formtoken import form_token
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.services import question_assign, question_transition
 from askdesk.readers.models import AlsoAsked
@@ -25,7 +26,7 @@ def shortlisted(callout, editor, text="Will Iran retaliate?", size=1, **reader):
 
 
 def join(client, question, **fields):
-    data = {"consent": "on", "email": ""}
+    data = {"consent": "on", "email": "", "form_token": form_token(callout_id=question.callout_id)}
     data.update(fields)
     return client.post(
         reverse("readers:also_ask", args=[question.pk]), {k: v for k, v in data.items() if v is not None}
@@ -38,7 +39,7 @@ def test_the_answers_page_offers_shortlisted_unanswered_questions_to_join_with_t
     submit(callout, "A new question nobody chose yet?")
     page = client.get(reverse("answers:public", args=[callout.slug])).content.decode()
     assert "Will Iran retaliate?" in page and "13 readers asked this" in page
-    assert f'action="/also/{question.pk}/"' in page and "I want to know too" in page
+    assert f'action="/also/{question.pk}/?lang=' in page and "I want to know too" in page
     assert "07700" not in page and "nobody chose yet" not in page
 
 
@@ -134,7 +135,11 @@ def test_the_form_partial_can_be_shown_wherever_a_similar_question_is(rf, callou
 
     question = shortlisted(callout, editor)
     html = Template("{% load readers %}{% also_ask question %}").render(Context({"question": question}))
-    assert f'action="/also/{question.pk}/"' in html and 'name="consent"' in html and "terms and conditions</a>" in html
+    assert (
+        f'action="/also/{question.pk}/?lang=' in html
+        and 'name="consent"' in html
+        and "terms and conditions</a>" in html
+    )
 
 
 def test_triage_counts_readers_who_joined_in_their_group(client, editor_client, callout, editor):
@@ -169,3 +174,19 @@ def test_the_private_page_of_a_reader_who_joined_is_never_stored_by_caches(clien
     response = join(client, shortlisted(callout, editor))
     page = client.get(response["Location"])
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
+
+
+def test_the_answers_page_counts_readers_who_joined_among_the_other_readers_who_asked(client, callout, editor, expert):
+    question = shortlisted(callout, editor, size=2)
+    other, _ = submit(callout, "Is Iran going to strike back?")
+    Question.objects.filter(pk=other.pk).update(group=question.group)
+    question_transition(question=Question.objects.get(pk=other.pk), action="shortlist", actor=editor)
+    join(Client(), question)
+    join(Client(), question)
+    join(Client(), Question.objects.get(pk=other.pk))  # joined the question the answer covers
+    question_assign(question=question, expert=expert, actor=editor)
+    answer_save(question=question, expert=expert, body="Not for now, officials say.", submit=True)
+    answer_publish(question=question, actor=editor, cover=[other.pk])
+    page = client.get(reverse("answers:public", args=[callout.slug])).content.decode()
+    # The covered question's reader, the two who joined it, and the one who joined the covered question.
+    assert "and 4 other readers" in page

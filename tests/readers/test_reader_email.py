@@ -160,6 +160,54 @@ def test_a_message_a_worker_was_sending_when_it_died_is_never_sent_again(callout
     assert mail_server.received == []
 
 
+def test_an_operator_sends_an_interrupted_message_again_from_the_admin_and_it_is_audited(
+    callout, mail_server, committed, admin_client, admin_user
+):
+    stuck, token = submit(callout, email=ADDRESS)  # queued, not sent
+    fresh, _ = submit(callout, "Is Isfahan safe?", email="li@example.com")
+    stuck_row, fresh_row = (OutgoingEmail.objects.get(question=q) for q in (stuck, fresh))
+    # One left "sending" by a worker that stopped an hour ago; one claimed a moment ago by a live worker.
+    OutgoingEmail.objects.filter(pk=stuck_row.pk).update(
+        state="sending", claimed_at=timezone.now() - timedelta(hours=1), attempts=1
+    )
+    OutgoingEmail.objects.filter(pk=fresh_row.pk).update(state="sending", claimed_at=timezone.now(), attempts=1)
+    outbox_sweep()  # the sweep marks the first interrupted (and empties its copy of the link)
+    changelist = reverse("admin:readers_outgoingemail_changelist")
+    assert "Send again" in admin_client.get(changelist).content.decode()
+    response = committed(
+        admin_client.post,
+        changelist,
+        {"action": "requeue", "_selected_action": [stuck_row.pk, fresh_row.pk]},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "1 message(s) queued to be sent again." in page and "may still be sending them" in page
+    stuck_row.refresh_from_db()
+    fresh_row.refresh_from_db()
+    assert stuck_row.state == "sent" and fresh_row.state == "sending"
+    [message] = mail_server.received
+    assert message["To"] == ADDRESS and f"/q/{token}/" in mail_server.bodies(message)[0]
+    event = AuditEvent.objects.get(action="email.requeue")
+    assert event.actor == admin_user and event.object_id == str(stuck_row.pk)
+
+
+def test_only_staff_allowed_to_change_the_outbox_may_send_a_message_again(client, callout, editor):
+    from django.contrib.auth.models import Permission
+
+    question, _ = submit(callout, email=ADDRESS)
+    row = OutgoingEmail.objects.get(question=question)
+    OutgoingEmail.objects.filter(pk=row.pk).update(state="interrupted")
+    editor.is_staff = True
+    editor.save(update_fields=["is_staff"])
+    editor.user_permissions.add(Permission.objects.get(codename="view_outgoingemail"))
+    client.force_login(editor)
+    changelist = reverse("admin:readers_outgoingemail_changelist")
+    assert "Send again" not in client.get(changelist).content.decode()
+    client.post(changelist, {"action": "requeue", "_selected_action": [row.pk]})
+    row.refresh_from_db()
+    assert row.state == "interrupted" and not AuditEvent.objects.filter(action="email.requeue").exists()
+
+
 def test_queuing_the_same_message_twice_sends_it_once(callout, mail_server, committed):
     from askdesk.readers.services import reader_confirmation_queue
 

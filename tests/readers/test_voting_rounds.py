@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from askdesk.questions.formtoken import form_token
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.readers.models import EditorAlert, RoundOption, Vote, VoteSalt, VotingRound
 from askdesk.readers.voting import OptionChoice, round_create, rounds_close_due
@@ -43,8 +44,12 @@ def option(voting_round, position):
     return RoundOption.objects.get(round=voting_round, position=position)
 
 
+def token(voting_round):
+    return form_token(callout_id=voting_round.callout_id)
+
+
 def vote(client, voting_round, position, **extra):
-    data = {"option": option(voting_round, position).pk, **extra}
+    data = {"option": option(voting_round, position).pk, "form_token": token(voting_round), **extra}
     return client.post(reverse("readers:vote", args=[voting_round.pk]), data)
 
 
@@ -105,7 +110,8 @@ def test_five_hundred_scripted_votes_from_one_client_count_a_handful(voting_roun
     # A script that throws its cookie away each time, from one address and browser.
     for _ in range(500):
         Client(REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="curl/8.0").post(
-            reverse("readers:vote", args=[voting_round.pk]), {"option": option(voting_round, 2).pk}
+            reverse("readers:vote", args=[voting_round.pk]),
+            {"option": option(voting_round, 2).pk, "form_token": token(voting_round)},
         )
     counted = Vote.objects.filter(round=voting_round).count()
     assert 1 <= counted <= settings.ASKDESK_VOTES_PER_ADDRESS <= 5
@@ -119,7 +125,8 @@ def test_five_hundred_scripted_votes_from_one_client_count_a_handful(voting_roun
 
 def test_no_raw_address_or_agent_is_stored_with_a_vote(voting_round):
     Client(REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="UniqueAgent/1.0").post(
-        reverse("readers:vote", args=[voting_round.pk]), {"option": option(voting_round, 0).pk}
+        reverse("readers:vote", args=[voting_round.pk]),
+        {"option": option(voting_round, 0).pk, "form_token": token(voting_round)},
     )
     with connection.cursor() as cursor:
         for table in ("readers_vote", "readers_votesalt", "readers_roundoption", "readers_votinground"):

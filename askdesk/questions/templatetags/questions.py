@@ -6,6 +6,8 @@ from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from askdesk.questions import selectors
+
 register = template.Library()
 
 KIND_LABELS = {"email": "email address", "phone": "phone number", "address": "postal address"}
@@ -25,3 +27,16 @@ def mark_contact_details(text: str, spans: list[list[Any]]) -> SafeString:
         position = end
     out.append(escape(text[position:]))
     return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
+
+
+@register.filter
+def language_apart(question: Any, callout_language: str) -> str:
+    """The code of the language a question is written in, when it is not the call-out's ("" if it is)."""
+    written_in = getattr(question, "text_language", "")
+    return selectors.language_apart(text_language=written_in, callout_language=callout_language)
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """ "French" for "fr"."""
+    return selectors.language_name(code)

@@ -9,7 +9,8 @@ from django import template
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.models import LegalDocument
 from askdesk.newsrooms.selectors import legal_document_current
-from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.formtoken import form_token
+from askdesk.questions.models import Question
 from askdesk.readers import selectors
 from askdesk.readers.forms import VoteForm
 from askdesk.readers.models import RoundOption
@@ -27,8 +28,17 @@ def joinable_questions(context: dict[str, Any], callout: Callout) -> dict[str, A
         "callout": callout,
         "joinable": joinable,
         "also_form": also_ask_form(),
-        "csrf_token": context.get("csrf_token"),
+        **_reader_form(context, callout),
         **(_legal(context, callout) if joinable else {}),
+    }
+
+
+def _reader_form(context: dict[str, Any], callout: Callout) -> dict[str, Any]:
+    """What readers' small forms carry instead of a CSRF cookie: the same for every reader (docs/security.md)."""
+    return {
+        "form_token": form_token(callout_id=callout.pk),
+        "lang": context.get("lang") or "",
+        "embed": bool(context.get("embed")),
     }
 
 
@@ -51,7 +61,7 @@ def also_ask(context: dict[str, Any], question: Question) -> dict[str, Any]:
     return {
         "question": question,
         "also_form": also_ask_form(),
-        "csrf_token": context.get("csrf_token"),
+        **_reader_form(context, question.callout),
         **_legal(context, question.callout),
     }
 
@@ -70,23 +80,15 @@ def voting_rounds(context: dict[str, Any], callout: Callout) -> dict[str, Any]:
                 "results": selectors.round_results(voting_round=voting_round),
             }
         )
+    path = request.path if request is not None else ""
+    lang = context.get("lang") or ""
     return {
         "rounds": rounds,
-        "csrf_token": context.get("csrf_token"),
-        "next": request.path if request is not None else "",
+        **_reader_form(context, callout),
+        # Back to the page the reader voted on, in its language (a cached page is one per language).
+        "next": f"{path}?lang={lang}" if path and lang else path,
         "voted": request.GET.get("voted", "") if request is not None else "",
     }
-
-
-@register.filter
-def with_joined(groups: Any) -> list[QuestionGroup]:
-    """Groups with ``joined`` (readers who joined without writing) and ``asked`` (all readers), in one query."""
-    found = list(groups)
-    counts = selectors.joined_counts(group_ids=[group.pk for group in found])
-    for group in found:
-        group.joined = counts.get(group.pk, 0)
-        group.asked = group.size + group.joined
-    return found
 
 
 @register.inclusion_tag("readers/_private_reply.html", takes_context=True)
