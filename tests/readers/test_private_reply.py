@@ -12,6 +12,7 @@ from django.test import Client
 from askdesk.answers.selectors import cover_candidates
 from askdesk.answers.services import answer_publish, answer_save
 from askdesk.audit.models import AuditEvent
+from askdesk.exports.selectors import QUESTION_HEADER, question_rows
 from askdesk.privacy.services import reader_data_export
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.services import QuestionRefused, question_assign, question_set_welfare
@@ -149,6 +150,12 @@ def test_flagged_questions_are_listed_first_in_triage_and_can_all_be_shown(callo
     assert "Welfare or urgent: more than 10 questions" in page
     assert page.index(PLEA) > welfare_block
     assert "See all flagged questions" in page
+    # Exports say which questions are flagged, so they are not published from a spreadsheet either.
+    flags = {
+        row[0]: row[QUESTION_HEADER.index("Welfare or urgent (not for publication)")]
+        for row in question_rows(callout=callout)
+    }
+    assert flags[plea.pk] is True and list(flags.values()).count(True) == 13
     listed = desk.get(f"/desk/callouts/{callout.pk}/?welfare=1").content.decode()
     block = listed[listed.index('id="welfare-list"') : listed.index("</section>", listed.index('id="welfare-list"'))]
     assert block.count("<li>") == 13 and "Welfare or urgent: 13 questions" in block
