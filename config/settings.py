@@ -251,6 +251,12 @@ ASKDESK_NEWSROOM_NAME = env("ASKDESK_NEWSROOM_NAME", "The Newsroom")
 ASKDESK_PUBLIC_BASE_URL = env("ASKDESK_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 ASKDESK_QUESTION_MAX_LENGTH = int(env("ASKDESK_QUESTION_MAX_LENGTH", "1000"))
 ASKDESK_TRIAGE_PAGE_SIZE = int(env("ASKDESK_TRIAGE_PAGE_SIZE", "50"))
+# Live triage: seconds between two polls of an open triage page for changes (a conditional
+# request answered 304 from a few counter rows while nothing changed). 0 turns polling off.
+ASKDESK_DESK_POLL_SECONDS = float(env("ASKDESK_DESK_POLL_SECONDS", "5"))
+# Search by meaning in triage: the lowest cosine between the editor's words and a question that
+# counts as found (askdesk/analysis/meaning.py; tuned for all-MiniLM-L6-v2).
+ASKDESK_MEANING_MIN_SCORE = float(env("ASKDESK_MEANING_MIN_SCORE", "0.35"))
 # Question intelligence: the sentence embedder ("minilm", or "hashing" for tests) and when a
 # call-out is regrouped as a whole (after this many new questions, or this share of them).
 ASKDESK_EMBEDDER = env("ASKDESK_EMBEDDER", "minilm")

@@ -32,6 +32,7 @@ questions_urls = (
         path("desk/callouts/<int:pk>/groups/", questions.group_action, name="group_act"),
         path("desk/callouts/<int:pk>/questions/", questions.bulk_action, name="bulk_act"),
         path("desk/callouts/<int:pk>/undo/", questions.undo_action, name="undo"),
+        path("desk/callouts/<int:pk>/live/", questions.triage_live, name="triage_live"),
     ],
     "questions",
 )

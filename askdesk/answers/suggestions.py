@@ -20,15 +20,15 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
 from django.db.models import Q
 
+from askdesk.analysis.meaning import web_embedder
 from askdesk.analysis.models import QuestionVector, SentenceVector
 from askdesk.callouts.models import Callout
-from askdesk.nlp.embed import Embedder, OnnxMiniLMEmbedder, Vectors, get_embedder, onnx_model_path
+from askdesk.nlp.embed import Embedder, Vectors
 from askdesk.nlp.evidence import StoryIndex
 from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.models import Question
@@ -93,26 +93,10 @@ def clear_caches() -> None:
         _published.clear()
 
 
-@lru_cache(maxsize=1)
-def _web_minilm(threads: int) -> OnnxMiniLMEmbedder | None:
-    if not onnx_model_path().exists():
-        logger.warning("Suggestions are off: no ONNX export of the model (run python -m askdesk.nlp.embed).")
-        return None
-    return OnnxMiniLMEmbedder(threads=threads)
-
-
 def suggestion_embedder() -> Embedder | None:
-    """The embedder for this web process, or None when it cannot be had without heavy work.
-
-    The ONNX model is loaded on the first suggestion, not at import, and only when its export
-    exists (``make setup`` makes it): exporting needs torch, which a web process never loads.
-    """
-    name = settings.ASKDESK_EMBEDDER
-    if name == "minilm":
-        return _web_minilm(settings.ASKDESK_SUGGEST_THREADS)
-    if name == "minilm-torch":
-        return None  # a torch model does not belong in a web process
-    return get_embedder(name)
+    """The embedder for this web process (``analysis.meaning.web_embedder``), or None when it cannot be
+    had without heavy work."""
+    return web_embedder()
 
 
 def suggestions_for(*, callout: Callout, text: str) -> Suggestions:

@@ -116,39 +116,72 @@ def _arrivals_sections(figures: selectors.CalloutFigures) -> list[Section]:
 
 
 def _group_sections(figures: selectors.CalloutFigures) -> list[Section]:
-    groups = figures.largest_groups
-    largest = Section(
-        slug="groups",
-        heading="Largest groups",
+    return _largest_and_growth(
+        noun="group",
+        growth_slug="growth",
         caption="Groups of questions that ask the same thing, by number of questions",
-        columns=("Group", "Questions"),
-        rows=[(label, str(size)) for label, size in groups],
-        chart=_bars(f"The {len(groups)} largest groups by questions", groups),
+        largest=figures.largest_groups,
+        growth=figures.growth,
+        step=figures.growth_step,
         empty="No groups yet: questions are grouped in the background as they arrive.",
     )
-    growth = figures.growth
-    fmt = "%d %b %H:00" if figures.growth_step == "hour" else "%d %b"
+
+
+def _theme_sections(figures: selectors.CalloutFigures) -> list[Section]:
+    return _largest_and_growth(
+        noun="theme",
+        growth_slug="theme-growth",
+        caption="Themes: groups of questions about the same subject, by number of questions",
+        largest=figures.largest_themes,
+        growth=figures.theme_growth,
+        step=figures.theme_growth_step,
+        empty="No themes yet: the groups are put in themes in the background as questions arrive.",
+    )
+
+
+def _largest_and_growth(
+    *,
+    noun: str,
+    growth_slug: str,
+    caption: str,
+    largest: list[tuple[str, int]],
+    growth: list[selectors.GroupGrowth],
+    step: str,
+    empty: str,
+) -> list[Section]:
+    """The largest groups (or themes) as bars, and how the largest of them grew as lines."""
+    nouns = f"{noun}s"
+    largest_section = Section(
+        slug=nouns,
+        heading=f"Largest {nouns}",
+        caption=caption,
+        columns=(noun.capitalize(), "Questions"),
+        rows=[(label, str(size)) for label, size in largest],
+        chart=_bars(f"The {len(largest)} largest {nouns} by questions", largest),
+        empty=empty,
+    )
+    fmt = "%d %b %H:00" if step == "hour" else "%d %b"
     moments = [moment for moment, _ in growth[0].points] if growth else []
     grew = Section(
-        slug="growth",
-        heading="How the largest groups grew",
-        caption=f"Questions in each group, counted up to the end of each {figures.growth_step}",
-        columns=(figures.growth_step.capitalize(), *(charts.short(item.label) for item in growth)),
+        slug=growth_slug,
+        heading=f"How the largest {nouns} grew",
+        caption=f"Questions in each {noun}, counted up to the end of each {step}",
+        columns=(step.capitalize(), *(charts.short(item.label) for item in growth)),
         rows=[
             (moment.strftime(fmt), *(str(item.points[index][1]) for item in growth))
             for index, moment in enumerate(moments)
         ],
         chart=charts.lines(
-            f"Growth of the {len(growth)} largest groups, per {figures.growth_step}",
+            f"Growth of the {len(growth)} largest {nouns}, per {step}",
             moments,
             [(item.label, [n for _, n in item.points]) for item in growth],
-            fmt="%H:%M" if figures.growth_step == "hour" else "%d %b",
+            fmt="%H:%M" if step == "hour" else "%d %b",
         )
         if growth
         else None,
-        empty="No groups yet.",
+        empty=f"No {nouns} yet.",
     )
-    return [largest, grew]
+    return [largest_section, grew]
 
 
 def _answer_sections(figures: selectors.CalloutFigures) -> list[Section]:
@@ -224,6 +257,7 @@ def callout_report(*, callout: Callout) -> Report:
         sections=[
             *_arrivals_sections(figures),
             *_group_sections(figures),
+            *_theme_sections(figures),
             *_answer_sections(figures),
             *_reader_sections(figures),
         ],

@@ -21,7 +21,7 @@ from askdesk.questions.models import Question
 
 Status = Question.Status
 
-# How much the page shows: hours of the busiest stretch, groups, places and languages listed.
+# How much the page shows: hours of the busiest stretch, groups (and themes), places and languages listed.
 HOURS_SHOWN = 48
 GROUPS_SHOWN = 8
 GROWTH_GROUPS_SHOWN = 5
@@ -66,6 +66,9 @@ class CalloutFigures:
     largest_groups: list[tuple[str, int]]
     growth: list[GroupGrowth]
     growth_step: str  # "hour" or "day"
+    largest_themes: list[tuple[str, int]]
+    theme_growth: list[GroupGrowth]
+    theme_growth_step: str
     shares: Shares
     answer_times: AnswerTimes
     locations: list[tuple[str, int]]
@@ -142,22 +145,41 @@ def largest_groups(*, callout: Callout) -> list[tuple[int, str, int]]:
 def group_growth(*, callout: Callout, groups: list[tuple[int, str, int]]) -> tuple[list[GroupGrowth], str]:
     """How the largest groups grew: their members counted by the hour (or day) they were asked."""
     chosen = groups[:GROWTH_GROUPS_SHOWN]
+    members = Question.objects.filter(callout=callout, group_id__in=[pk for pk, _, _ in chosen])
+    return _growth(members, "group_id", chosen)
+
+
+def largest_themes(*, callout: Callout) -> list[tuple[int, str, int]]:
+    """(id, label, size) of the largest themes (groups about the same subject), from their size counter."""
+    rows = callout.themes.filter(size__gt=0).order_by("-size", "id").values_list("id", "label", "size")
+    return [(pk, label or f"Theme {pk}", size) for pk, label, size in rows[:GROUPS_SHOWN]]
+
+
+def theme_growth(*, callout: Callout, themes: list[tuple[int, str, int]]) -> tuple[list[GroupGrowth], str]:
+    """How the largest themes grew: the questions of their groups counted by the hour (or day) asked."""
+    chosen = themes[:GROWTH_GROUPS_SHOWN]
+    members = Question.objects.filter(callout=callout, group__theme_id__in=[pk for pk, _, _ in chosen])
+    return _growth(members, "group__theme_id", chosen)
+
+
+def _growth(members: QuerySet[Question], key: str, chosen: list[tuple[int, str, int]]) -> tuple[list[GroupGrowth], str]:
+    """Running counts of ``members`` per ``key`` (a group or a theme) by hour, or by day past
+    HOURLY_GROWTH_LIMIT hours, in two aggregate queries."""
     if not chosen:
         return [], "hour"
-    members = Question.objects.filter(callout=callout, group_id__in=[pk for pk, _, _ in chosen])
     span = members.aggregate(earliest=Min("submitted_at"), latest=Max("submitted_at"))
     hourly = span["earliest"] is None or span["latest"] - span["earliest"] <= timedelta(hours=HOURLY_GROWTH_LIMIT)
     trunc = TruncHour if hourly else TruncDay
     rows = (
         members.annotate(bucket=trunc("submitted_at"))
-        .values_list("group_id", "bucket")
+        .values_list(key, "bucket")
         .annotate(n=Count("id"))
         .order_by("bucket")
     )
     buckets = sorted({bucket for _, bucket, _ in rows})
     added: dict[int, dict[datetime, int]] = {}
-    for group_id, bucket, n in rows:
-        added.setdefault(group_id, {})[bucket] = n
+    for owner, bucket, n in rows:
+        added.setdefault(owner, {})[bucket] = n
     growth = []
     for pk, label, size in chosen:
         running, points = 0, []
@@ -249,12 +271,17 @@ def reader_languages(*, callout: Callout) -> list[tuple[str, int]]:
 def callout_figures(*, callout: Callout) -> CalloutFigures:
     groups = largest_groups(callout=callout)
     growth, step = group_growth(callout=callout, groups=groups)
+    themes = largest_themes(callout=callout)
+    themes_grew, themes_step = theme_growth(callout=callout, themes=themes)
     return CalloutFigures(
         per_hour=questions_per_hour(callout=callout),
         per_day=questions_per_day(callout=callout),
         largest_groups=[(label, size) for _, label, size in groups],
         growth=growth,
         growth_step=step,
+        largest_themes=[(label, size) for _, label, size in themes],
+        theme_growth=themes_grew,
+        theme_growth_step=themes_step,
         shares=answer_shares(callout=callout),
         answer_times=answer_times(callout=callout),
         locations=reader_locations(callout=callout),

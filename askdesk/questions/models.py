@@ -204,6 +204,27 @@ class CalloutHourCount(models.Model):
         return f"{self.count} questions to call-out {self.callout_id} at {self.hour:%Y-%m-%d %H}h"
 
 
+class CalloutChangeCount(models.Model):
+    """The version of a call-out's triage, for editors' pages to notice changes without a reload.
+
+    ``changes`` grows with every change the triage shows (a question arriving or changing state,
+    groups recounted, an assignment, a wording edit), ``arrivals`` with every question stored. Kept
+    by the services in the same transaction (``questions.services.desk_changed``) and split over
+    slots like ``CalloutStateCount``; read as sums, from a handful of rows, never from questions.
+    """
+
+    callout = models.ForeignKey(Callout, on_delete=models.CASCADE, related_name="change_counts")
+    slot = models.PositiveSmallIntegerField(default=0)
+    changes = models.BigIntegerField(default=0)
+    arrivals = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["callout", "slot"], name="change_count_slot")]
+
+    def __str__(self) -> str:
+        return f"changes of call-out {self.callout_id} (slot {self.slot}): {self.changes}"
+
+
 class ReaderContact(models.Model):
     """How to reach the reader: kept apart from everything that can be published, encrypted at rest."""
 

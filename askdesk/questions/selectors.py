@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -17,6 +18,7 @@ from askdesk.callouts.models import Callout
 from askdesk.nlp.language import FUNCTION_WORDS
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import (
+    CalloutChangeCount,
     CalloutHourCount,
     CalloutStateCount,
     Question,
@@ -46,6 +48,22 @@ def triage_counts(*, callout: Callout) -> dict[str, int]:
     for status, number in rows:
         counts[status] = number
     return counts
+
+
+@dataclass(frozen=True)
+class DeskVersion:
+    """How many times the call-out's triage changed, and how many questions arrived, ever."""
+
+    changes: int
+    arrivals: int
+
+
+def desk_version(*, callout_id: int) -> DeskVersion:
+    """The version of a call-out's triage, from its few change-counter rows (one query, no question read)."""
+    row = CalloutChangeCount.objects.filter(callout_id=callout_id).aggregate(
+        changes=Sum("changes", default=0), arrivals=Sum("arrivals", default=0)
+    )
+    return DeskVersion(changes=row["changes"], arrivals=row["arrivals"])
 
 
 def group_state_counts(*, group: QuestionGroup) -> dict[str, int]:
@@ -188,6 +206,58 @@ def triage_page(
     else:
         paginator = Paginator(questions, per_page)  # one group or language: counted, not the call-out's counters
     return paginator.get_page(page)
+
+
+def triage_page_ranked(
+    *,
+    callout: Callout,
+    ranked: list[tuple[int, float]],
+    status: str = "",
+    group: int | None = None,
+    page: int | str = 1,
+    per_page: int = 50,
+    language: str = "",
+) -> Page[Question]:
+    """One page of questions found by meaning (``ranked``: id and score, best first), kept to the
+    list's call-out, state, group and language; each question gets its ``meaning_score``."""
+    chosen = triage_questions(callout=callout, status=status, group=group, language=language)
+    found = Paginator(_kept(chosen, ranked), per_page).get_page(page)
+    rows = chosen.in_bulk([pk for pk, _ in found.object_list])
+    questions = []
+    for pk, score in found.object_list:
+        if pk in rows:
+            rows[pk].meaning_score = score  # type: ignore[attr-defined]
+            questions.append(rows[pk])
+    return Page(questions, found.number, found.paginator)  # type: ignore[arg-type]
+
+
+def _kept(questions: QuerySet[Question], ranked: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The ranked questions that are in ``questions`` (the list's call-out, state and group), in rank order."""
+    kept = set(questions.filter(pk__in=[pk for pk, _ in ranked]).values_list("pk", flat=True))
+    return [(pk, score) for pk, score in ranked if pk in kept]
+
+
+def neighbours_in_ranking(
+    *,
+    question: Question,
+    ranked: list[tuple[int, float]],
+    status: str = "",
+    group: int | None = None,
+    language: str = "",
+) -> tuple[int | None, int | None]:
+    """The questions before and after this one in the search by meaning it was opened from.
+
+    Found from the question's own rank, so they are right even after the question left the list.
+    """
+    order = [pk for pk, _ in ranked]
+    if question.pk not in order:
+        return None, None
+    at = order.index(question.pk)
+    listed = triage_questions(callout=question.callout, status=status, group=group, language=language)
+    shown = {pk for pk, _ in _kept(listed, ranked)}
+    before = [pk for pk in order[:at] if pk in shown]
+    after = [pk for pk in order[at + 1 :] if pk in shown]
+    return (before[-1] if before else None), (after[0] if after else None)
 
 
 def triage_groups_page(

@@ -29,6 +29,7 @@ from askdesk.questions import links
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import (
+    CalloutChangeCount,
     CalloutHourCount,
     CalloutStateCount,
     Question,
@@ -74,29 +75,50 @@ def set_status(question: Question, status: str) -> list[str]:
 STATE_COUNT_SLOTS = 8
 
 
-def _counter_add(model: type[CalloutStateCount | CalloutHourCount], delta: int, **key: Any) -> None:
-    """Add to one counter row, creating it when it is the first; safe when transactions race to create it."""
+def _counter_add(
+    model: type[CalloutStateCount | CalloutHourCount | CalloutChangeCount],
+    delta: int | Mapping[str, int],
+    **key: Any,
+) -> None:
+    """Add to one counter row (``delta``: to ``count``, or to each named field), creating it when it
+    is the first; safe when transactions race to create it."""
+    deltas = {"count": delta} if isinstance(delta, int) else dict(delta)
     counter = model.objects.filter(**key)
-    if counter.update(count=F("count") + delta):
+    increments = {name: F(name) + value for name, value in deltas.items()}
+    if counter.update(**increments):
         return
     try:
         with transaction.atomic():
-            model.objects.create(count=delta, **key)
+            model.objects.create(**deltas, **key)
     except IntegrityError:
         # Another transaction created this slot's row first: add to it.
-        counter.update(count=F("count") + delta)
+        counter.update(**increments)
 
 
-def state_counts_add(*, callout_id: int, deltas: Mapping[str, int]) -> None:
+def state_counts_add(*, callout_id: int, deltas: Mapping[str, int], arrived: int = 0) -> None:
     """Add to the call-out's per-state question counts; call it in the transaction that changes the states.
 
     Every change of a question's state (or its deletion) goes through here, so triage reads
-    counts that cost the same at a thousand questions and at a million.
+    counts that cost the same at a thousand questions and at a million. ``arrived``: questions
+    just stored, for the desk's "new questions" count.
     """
     slot = random.randrange(STATE_COUNT_SLOTS)  # noqa: S311 - spreads writes, not a secret
     for status, delta in deltas.items():
         if delta:
             _counter_add(CalloutStateCount, delta, callout_id=callout_id, status=status, slot=slot)
+    desk_changed(callout_id=callout_id, arrived=arrived, slot=slot)
+
+
+def desk_changed(*, callout_id: int, arrived: int = 0, slot: int | None = None) -> None:
+    """Count a change that editors' open triage pages should learn of (``selectors.desk_version``).
+
+    Called in the transaction of the change: by ``state_counts_add`` (every arrival and change of
+    state), ``groups_refresh`` (groups grew or moved) and the services that change what a list
+    row shows without a change of state.
+    """
+    if slot is None:
+        slot = random.randrange(STATE_COUNT_SLOTS)  # noqa: S311 - spreads writes, not a secret
+    _counter_add(CalloutChangeCount, {"changes": 1, "arrivals": arrived}, callout_id=callout_id, slot=slot)
 
 
 def arrival_count_add(*, callout_id: int, at: dt.datetime) -> None:
@@ -273,7 +295,7 @@ def question_submit(
             status=Status.SPAM if spam else Status.NEW,
             decided_at=now if spam else None,
         )
-        state_counts_add(callout_id=callout.pk, deltas={question.status: 1})
+        state_counts_add(callout_id=callout.pk, deltas={question.status: 1}, arrived=1)
         arrival_count_add(callout_id=callout.pk, at=now)
         if not spam:
             question_changed.send(sender=Question, question_id=question.pk)
@@ -343,6 +365,7 @@ def question_assign(*, question: Question, expert: Expert, actor: Any) -> Questi
     question.assigned_to = expert
     question.assigned_at = timezone.now()
     question.save(update_fields=[*update, "assigned_to", "assigned_at"])
+    desk_changed(callout_id=question.callout_id)  # a new expert shows even when the state stays
     audit_record(actor=actor, action="question.assign", target=question, expert=expert.pk)
     return question
 
@@ -379,6 +402,7 @@ def question_edit_wording(*, question: Question, public_text: str, actor: Any) -
     question.contact_spans = contact_spans_in(question.display_text)
     question.save(update_fields=["public_text", "contact_spans"])
     _public_changed_if_shown(question)
+    desk_changed(callout_id=question.callout_id)
     audit_record(actor=actor, action="question.edit_wording", target=question, reverted=not wording)
     return question
 
@@ -393,6 +417,7 @@ def question_redact_contact_details(*, question: Question, actor: Any) -> Questi
     question.contact_spans = []
     question.save(update_fields=["public_text", "contact_spans"])
     _public_changed_if_shown(question)
+    desk_changed(callout_id=question.callout_id)
     audit_record(
         actor=actor, action="question.redact", target=question, kinds=sorted({span.kind for span in result.spans})
     )
@@ -551,6 +576,7 @@ def groups_refresh(
     earliest member; the label is the representative's wording (contact details scrubbed). Then every theme of the
     call-out: its size, its label (the label of its largest group), and deleted once empty.
     """
+    desk_changed(callout_id=callout_id)
     groups = QuestionGroup.objects.filter(callout_id=callout_id)
     if group_ids is not None:
         groups = groups.filter(pk__in=list(group_ids))

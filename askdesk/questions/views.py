@@ -8,16 +8,18 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.http import parse_etags
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from askdesk.accounts.access import editor_required, experts_of, is_editor, staff_required
+from askdesk.analysis.meaning import questions_by_meaning
 from askdesk.callouts.access import get_callout_for_editor
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.csp import public_csp
@@ -37,11 +39,13 @@ from askdesk.questions.selectors import (
     WELFARE_ALL,
     WELFARE_SHOWN,
     callout_language,
+    desk_version,
     group_state_counts,
     groups_for_moving,
     groups_with_joined,
     groups_without_theme,
     neighbours_in_list,
+    neighbours_in_ranking,
     published_count,
     question_by_token,
     question_evidence,
@@ -54,6 +58,7 @@ from askdesk.questions.selectors import (
     triage_counts,
     triage_groups_page,
     triage_page,
+    triage_page_ranked,
     triage_themes_page,
     ungrouped_count,
     welfare_questions,
@@ -262,7 +267,10 @@ ALL_TAB = "all"
 @require_safe
 def triage(request: HttpRequest, pk: int) -> HttpResponse:
     callout = get_callout_for_editor(request, pk)
+    # Read before the list, so a change made while the page renders shows as a change later.
+    live = _live_context(callout)
     search = request.GET.get("q", "").strip()[:200]
+    meaning = request.GET.get("meaning") == "1"
     group_id = _int_or_none(request.GET.get("group"))
     language = _language_filter(request)
     status = request.GET.get("status", "")
@@ -283,6 +291,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         "experts": experts_of(callout.story.newsroom_id),
         "by_groups": by_groups,
         "group": group,
+        **live,
         "callout_language": callout_language(callout),
         "languages": question_languages(),
         "language": language,
@@ -310,16 +319,31 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     context["welfare"], context["welfare_more"] = welfare_questions(
         callout=callout, limit=WELFARE_ALL if everything else WELFARE_SHOWN
     )
-    page = triage_page(
-        callout=callout,
-        status="" if status == ALL_TAB else status,
-        search=search,
-        group=group.pk if group else group_id,
-        page=request.GET.get("page", 1),
-        per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
-        counts=None if group else counts,
-        language=language,
-    )
+    # Search by meaning: the questions closest to the editor's words, best first (analysis.meaning).
+    ranked = questions_by_meaning(callout_id=callout.pk, text=search) if search and meaning else None
+    context["meaning"] = ranked is not None
+    context["meaning_off"] = bool(search) and meaning and ranked is None
+    if ranked is not None:
+        page = triage_page_ranked(
+            callout=callout,
+            ranked=ranked,
+            status="" if status == ALL_TAB else status,
+            group=group.pk if group else group_id,
+            page=request.GET.get("page", 1),
+            per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
+            language=language,
+        )
+    else:
+        page = triage_page(
+            callout=callout,
+            status="" if status == ALL_TAB else status,
+            search=search,
+            group=group.pk if group else group_id,
+            page=request.GET.get("page", 1),
+            per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
+            counts=None if group else counts,
+            language=language,
+        )
     rows = list(page.object_list)
     # After an action the list comes back at the row that takes the acted-on row's place.
     context["rows"] = [
@@ -327,17 +351,65 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         for i, question in enumerate(rows)
     ]
     context["page"] = page
-    context["filters"] = _filters(status=status, search=search, group=group, language=language)
+    context["filters"] = _filters(
+        status=status, search=search, group=group, language=language, meaning=bool(context["meaning"])
+    )
     last = _undoable(request, callout.pk)
     if last is not None:
         context["undo"] = {"action": action_done(last["action"]), "count": len(last["previous"])}
     return render(request, "questions/triage.html", context)
 
 
-def _filters(*, status: str, search: str, group: QuestionGroup | None, language: str = "") -> str:
+def _live_context(callout: Callout) -> dict[str, object]:
+    """What an open triage page needs to poll for changes (askdesk/js/desk-live.js)."""
+    if settings.ASKDESK_DESK_POLL_SECONDS <= 0:
+        return {}
+    version = desk_version(callout_id=callout.pk)
+    return {
+        "live_url": reverse("questions:triage_live", args=[callout.pk]),
+        "live_version": version,
+        "live_etag": _desk_etag(callout.pk, version.changes),
+        "live_seconds": settings.ASKDESK_DESK_POLL_SECONDS,
+    }
+
+
+def _desk_etag(callout_id: int, changes: int) -> str:
+    return f'"desk-{callout_id}-{changes}"'
+
+
+@editor_required
+@require_safe
+def triage_live(request: HttpRequest, pk: int) -> HttpResponse:
+    """The version of a call-out's triage, polled by open triage pages.
+
+    ``If-None-Match`` with the current version is answered 304 after reading a few counter rows;
+    otherwise the version, the questions that arrived in all, and the state counts.
+    """
+    callout = get_callout_for_editor(request, pk)
+    version = desk_version(callout_id=callout.pk)
+    etag = _desk_etag(callout.pk, version.changes)
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response: HttpResponse = HttpResponseNotModified()
+    else:
+        response = JsonResponse(
+            {"version": version.changes, "arrivals": version.arrivals, "counts": triage_counts(callout=callout)}
+        )
+    response["ETag"] = etag
+    return response
+
+
+def _filters(
+    *, status: str, search: str, group: QuestionGroup | None, language: str = "", meaning: bool = False
+) -> str:
     """The list's query string without the page, for tabs, pages and "back to the list" links."""
 
-    params = {"status": status, "q": search, "group": group.pk if group else "", "language": language}
+    params = {
+        "status": status,
+        "q": search,
+        "group": group.pk if group else "",
+        "language": language,
+        "meaning": "1" if meaning else "",
+    }
     return urlencode({key: value for key, value in params.items() if value})
 
 
@@ -513,14 +585,25 @@ def question_detail(request: HttpRequest, pk: int) -> HttpResponse:
             callout_id=question.callout_id, pk=_int_or_none(request.GET.get("group")) or 0
         ).first()
         language = _language_filter(request)
-        previous, following = neighbours_in_list(
-            question=question,
-            status="" if status == ALL_TAB else status,
-            search=search,
-            group=group.pk if group else None,
-            language=language,
-        )
-        filters = _filters(status=status, search=search, group=group, language=language)
+        meaning = request.GET.get("meaning") == "1" and bool(search)
+        ranked = questions_by_meaning(callout_id=question.callout_id, text=search) if meaning else None
+        if ranked is not None:
+            previous, following = neighbours_in_ranking(
+                question=question,
+                ranked=ranked,
+                status="" if status == ALL_TAB else status,
+                group=group.pk if group else None,
+                language=language,
+            )
+        else:
+            previous, following = neighbours_in_list(
+                question=question,
+                status="" if status == ALL_TAB else status,
+                search=search,
+                group=group.pk if group else None,
+                language=language,
+            )
+        filters = _filters(status=status, search=search, group=group, language=language, meaning=ranked is not None)
     return render(
         request,
         "questions/detail.html",

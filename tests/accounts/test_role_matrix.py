@@ -128,6 +128,8 @@ RULES: dict[str, Rule] = {
     "questions:decline_cover": Rule(reader_token, post=frozenset({READER})),
     # The editor's desk.
     "questions:triage": Rule(callout_pk, get=frozenset({EDITOR})),
+    # Live triage: the version open triage pages poll.
+    "questions:triage_live": Rule(callout_pk, get=frozenset({EDITOR})),
     "questions:detail": Rule(question_pk, get=frozenset({EDITOR, EXPERT_OWN})),
     "questions:act": Rule(question_pk, post=frozenset({EDITOR}), data=lambda w: {"action": "spam"}),
     "questions:bulk_act": Rule(

@@ -89,8 +89,9 @@ def test_triage_lists_groups_largest_first_with_their_count(
         asked(text)
     asked("What is the IAEA?")
     # Constant: the page, the alert badge, the readers who joined each group without writing,
-    # the newsrooms the editor works for, and the themes with their groups and the theme filter.
-    with django_assert_max_num_queries(17):
+    # the newsrooms the editor works for, the themes with their groups and the theme filter, and
+    # the version live triage polls from.
+    with django_assert_max_num_queries(18):
         page = editor_client.get(reverse("questions:triage", args=[callout.pk]) + "?view=groups").content.decode()
     assert "3 readers asked this" in page and "1 reader asked this" in page
     assert page.index("3 readers asked this") < page.index("1 reader asked this")

@@ -21,7 +21,7 @@ from askdesk.callouts.models import Callout
 from askdesk.insights import selectors
 from askdesk.insights.reports import duration_text
 from askdesk.newsrooms.models import Newsroom
-from askdesk.questions.models import Question, QuestionGroup
+from askdesk.questions.models import Question, QuestionGroup, Theme
 from tests.conftest import PASSWORD, login, submit
 
 LONDON = ZoneInfo("Europe/London")
@@ -169,6 +169,53 @@ def test_the_largest_groups_are_listed_with_how_they_grew(callout):
     ]
 
 
+def test_the_largest_themes_are_charted_with_how_they_grew_beside_their_tables(editor_client, callout):
+    war = Theme.objects.create(callout=callout, label="Will Iran retaliate?")
+    travel = Theme.objects.create(callout=callout, label="Is it safe to travel?")
+    retaliate = QuestionGroup.objects.create(callout=callout, label="Will Iran retaliate?", theme=war)
+    escalate = QuestionGroup.objects.create(callout=callout, label="Will this escalate?", theme=war)
+    flights = QuestionGroup.objects.create(callout=callout, label="Is it safe to travel?", theme=travel)
+    QuestionGroup.objects.create(callout=callout, label="Not in a theme", size=1)
+    for hour, group in [(9, retaliate), (9, flights), (10, escalate), (11, escalate), (11, flights)]:
+        question = asked(callout, DAY.replace(hour=hour))
+        Question.objects.filter(pk=question.pk).update(group=group)
+    Theme.objects.filter(pk=war.pk).update(size=3)
+    Theme.objects.filter(pk=travel.pk).update(size=2)
+    Theme.objects.create(callout=callout, label="An emptied theme", size=0)
+
+    figures = selectors.callout_figures(callout=callout)
+
+    assert figures.largest_themes == [("Will Iran retaliate?", 3), ("Is it safe to travel?", 2)]
+    assert figures.theme_growth_step == "hour"
+    assert [(item.label, [n for _, n in item.points]) for item in figures.theme_growth] == [
+        ("Will Iran retaliate?", [1, 2, 3]),
+        ("Is it safe to travel?", [1, 1, 2]),
+    ]
+    html = editor_client.get(analytics_url(callout)).content.decode()
+    assert table_rows(html, "themes") == [["Will Iran retaliate?", "3"], ["Is it safe to travel?", "2"]]
+    assert table_rows(html, "theme-growth") == [
+        ["20 Nov 09:00", "1", "1"],
+        ["20 Nov 10:00", "2", "1"],
+        ["20 Nov 11:00", "3", "2"],
+    ]
+    titles = [alt for _, alt, _ in chart_svgs(html)]
+    assert "The 2 largest themes by questions" in titles
+    assert "Growth of the 2 largest themes, per hour" in titles
+    for slug in ("themes", "theme-growth"):
+        block = html.split(f'id="{slug}"', 1)[1].split("</section>", 1)[0]
+        assert 'role="img"' in block and "<caption>" in block
+    assert "An emptied theme" not in html
+
+
+def test_a_call_out_without_themes_says_so_instead_of_an_empty_chart(editor_client, callout):
+    asked(callout, DAY)
+
+    html = editor_client.get(analytics_url(callout)).content.decode()
+
+    block = html.split('id="themes"', 1)[1].split("</section>", 1)[0]
+    assert "No themes yet" in block and "<img" not in block
+
+
 def test_locations_are_listed_exactly_as_typed_only_when_readers_allowed_it_and_never_contact_details(
     editor_client, callout
 ):
@@ -207,10 +254,10 @@ def test_every_chart_is_an_svg_image_with_a_title_beside_a_table_of_the_same_fig
     answered = published(asked(callout, DAY.replace(hour=12)), timedelta(minutes=30), source=Answer.Source.STORY)
     assert answered.status == Status.PUBLISHED
 
-    # Session, user, roles, call-out; the figures: groups, arrivals per hour and per day, shares,
-    # the answered count and two percentiles, locations, languages; the page's alerts badge and
-    # permissions (4: the newsroom memberships too). Nothing per question.
-    with django_assert_num_queries(17):
+    # Session, user, roles, call-out; the figures: groups, themes, arrivals per hour and per day,
+    # shares, the answered count and two percentiles, locations, languages; the page's alerts badge
+    # and permissions (4: the newsroom memberships too). Nothing per question.
+    with django_assert_num_queries(18):
         response = editor_client.get(analytics_url(callout))
     html = response.content.decode()
     # Readers' locations are on it: never kept by a browser or a shared cache.

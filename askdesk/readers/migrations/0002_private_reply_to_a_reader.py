@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('questions', '0011_welfare_flag'),
+        ('questions', '0012_welfare_flag'),
         ('readers', '0001_outbox_also_asked_voting_rounds_alerts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

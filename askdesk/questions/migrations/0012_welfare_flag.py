@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
         ('accounts', '0002_newsroom_membership'),
         ('callouts', '0005_merge_languages_and_public_version'),
         ('newsrooms', '0003_newsroom_embedding_and_appearance'),
-        ('questions', '0010_merge_counters_and_themes'),
+        ('questions', '0011_callout_change_counts'),
     ]
 
     operations = [
