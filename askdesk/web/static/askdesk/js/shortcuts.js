@@ -1,7 +1,8 @@
 // Keyboard shortcuts for the desk: j/k next and previous, o open, s shortlist, r reject,
 // x spam, a assign, m merge into the group above (groups view), u undo, ? this list.
-// Single keys only fire outside text fields, and can be turned off in the list (WCAG 2.1.4). Each shortcut clicks a link or button the page already has,
-// so everything it does also works without JavaScript.
+// Single keys only fire outside text fields, and can be turned off in the list (WCAG 2.1.4).
+// Each shortcut clicks a link or button the page already has, so everything it does also
+// works without JavaScript.
 (function () {
   "use strict";
   var STORAGE = "askdesk-shortcuts-off";
