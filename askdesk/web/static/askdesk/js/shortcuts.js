@@ -87,6 +87,14 @@
     button.addEventListener("click", function () { if (help) help.showModal(); });
   });
   if (help) {
+    // Closed, the list gives focus back to the current row (or the page), so the next key
+    // works at once instead of landing on the list's own checkbox.
+    help.addEventListener("close", function () {
+      if (!help.contains(document.activeElement)) return;
+      var row = rows()[current];
+      var link = row && row.querySelector(".question-link");
+      if (link) link.focus(); else document.activeElement.blur();
+    });
     var toggle = help.querySelector("[data-shortcuts-toggle]");
     if (toggle) {
       toggle.checked = !off();
