@@ -39,7 +39,7 @@ from askdesk.callouts.models import Callout
 from askdesk.questions.crypto import lookup_digest
 from askdesk.questions.links import hash_token, new_token
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.questions.services import QuestionRefused, current_legal, insert_once
+from askdesk.questions.services import QuestionRefused, current_legal, desk_changed, insert_once
 from askdesk.readers.models import (
     AlsoAsked,
     EditorAlert,
@@ -474,6 +474,8 @@ def also_asked_join(
             language=language[:16],
         )
         audit_record(actor=None, action="question.also_asked", target=question, joined=row.pk)
+        # "N readers asked this" grew: editors' open triage pages learn of it.
+        desk_changed(callout_id=question.callout_id)
         if email:
             outbox_add(
                 key=f"confirmation:a:{row.pk}",

@@ -12,8 +12,9 @@ from django.utils.html import escape
 
 from askdesk.accounts.models import Role
 from askdesk.accounts.services import staff_create
-from askdesk.questions.models import CalloutChangeCount, QuestionGroup
-from askdesk.questions.services import group_apply, question_move
+from askdesk.questions.models import CalloutChangeCount, Question, QuestionGroup
+from askdesk.questions.services import group_apply, question_move, question_transition
+from askdesk.readers.services import also_asked_join
 from tests.conftest import PASSWORD, login, submit
 
 
@@ -115,3 +116,17 @@ def test_the_change_counter_is_kept_in_the_submitting_transaction(callout):
         submit(callout, f"Question {number}?")
     rows = CalloutChangeCount.objects.filter(callout=callout)
     assert sum(row.arrivals for row in rows) == 3 and sum(row.changes for row in rows) == 3
+
+
+def test_a_reader_joining_a_question_changes_the_version(editor_client, callout, editor):
+    question = submit(callout, "Will Iran retaliate?")[0]
+    group = QuestionGroup.objects.create(callout=callout, label=question.text, representative=question, size=1)
+    Question.objects.filter(pk=question.pk).update(group=group)
+    question_transition(question=question, action="shortlist", actor=editor)
+    question.refresh_from_db()
+    before = poll(editor_client, callout)
+
+    also_asked_join(question=question, reader_id="reader-1", consent=True)
+
+    after = poll(editor_client, callout, before["ETag"])
+    assert after.status_code == 200 and after.json()["version"] > before.json()["version"]
