@@ -36,6 +36,7 @@ run: setup
 
 test-setup: $(VENV)/.test-installed
 	scripts/ensure-chromium
+	scripts/ensure-axe-core
 
 # SQLite then PostgreSQL (a throwaway server this run starts and stops): see scripts/test.
 test: test-setup

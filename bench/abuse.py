@@ -63,7 +63,7 @@ class Client:
         _, _, body = self.call("GET", path)
         fields = dict(re.findall(rb'<input type="hidden" name="([a-z_]+)" value="([^"]*)"', body))
         found = {k.decode(): v.decode() for k, v in fields.items()}
-        action = re.search(rb'action="(/ask/[^"]+)"', body)
+        action = re.search(rb'action="([^"]+)" class="ask-form"', body)
         if action:
             found["_action"] = action.group(1).decode()
         return found

@@ -222,7 +222,7 @@ def reader_form(port: int, page: bytes, text: str) -> tuple[str, str, dict[str, 
     browser sends its Origin (docs/security.md). No cookie. None if the page has no form.
     """
     token = re.search(rb'name="form_token" value="([^"]+)"', page)
-    action = re.search(rb'action="(/ask/[^"]+)"', page)
+    action = re.search(rb'action="([^"]+)" class="ask-form"', page)
     if not (token and action):
         return None
     form = {

@@ -95,6 +95,7 @@ readers_urls = (
         path("desk/callouts/<int:pk>/rounds/", readers.round_new, name="round_new"),
         path("desk/rounds/<int:pk>/", readers.round_desk, name="round_desk"),
         path("desk/alerts/", readers.alerts, name="alerts"),
+        path("desk/questions/<int:pk>/private-reply/", readers.private_reply, name="private_reply"),
     ],
     "readers",
 )

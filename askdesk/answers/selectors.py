@@ -155,7 +155,9 @@ def cover_candidates(*, question: Question) -> list[CoverCandidate]:
     for other in others:
         score = scores.get(other.pk)
         why_not = ""
-        if other.status not in TICKABLE_BY_DEFAULT:
+        if other.welfare:
+            why_not = "flagged as welfare or urgent"
+        elif other.status not in TICKABLE_BY_DEFAULT:
             why_not = "assigned to an expert" if other.status == Question.Status.ASSIGNED else "answer waiting"
         elif other.cover_declined_from_id is not None:
             why_not = "the reader said an earlier answer did not answer them"

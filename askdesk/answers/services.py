@@ -101,6 +101,10 @@ PASSAGE_MAX_SENTENCES = 3
 
 
 def _check_publishable(question: Question) -> None:
+    if question.welfare:
+        raise QuestionRefused(
+            "This question is flagged as welfare or urgent: it is not published. Clear the flag first if it should be."
+        )
     if find_contact_details(question.display_text):
         raise QuestionRefused(
             'The question still contains contact details. Remove them before publishing ("Remove contact details").'

@@ -33,6 +33,7 @@ QUESTION_HEADER = [
     "Answer sent",
     "Published",
     "The story answers this",
+    "Welfare or urgent (not for publication)",
 ]
 CONTACT_HEADER = ["Question id", "Submitted", "State", "Wording", "Name as given", "Email", "Phone"]
 
@@ -82,6 +83,7 @@ def question_rows(*, callout: Callout) -> Iterator[list[Any]]:
             answer.submitted_at if answer else None,
             question.published_at,
             bool(evidence and evidence.answered),
+            question.welfare,
         ]
 
 

@@ -13,7 +13,8 @@ from django.shortcuts import render as render_for_reader
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import translation
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
 from askdesk.callouts.selectors import PublicState, callout_public_state, story_public_state
 from askdesk.newsrooms.csp import public_csp
@@ -23,7 +24,7 @@ from askdesk.public.pagecache import Rendered, cache_control, serve
 from askdesk.public.selectors import answers_context, callout_with_counts
 from askdesk.public.snippets import EMBED_HEIGHT, embed_snippet, site_of
 from askdesk.questions.forms import QuestionForm
-from askdesk.questions.views import story_page_context
+from askdesk.questions.views import ask_on_page, story_page_context
 from askdesk.stories.models import Story
 
 
@@ -55,9 +56,16 @@ def _story_context(request: HttpRequest, state: PublicState) -> dict[str, object
     return context
 
 
-@require_GET
+# The reader form posts to its own page (questions.views.ask_on_page): checked by its signed form
+# token and Origin, not Django's CSRF cookie. A POST never reaches the cache.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
 def story_page(request: HttpRequest, slug: str) -> HttpResponse:
     state = story_public_state(story_slug=slug)
+    if request.method == "POST":
+        if state is None:
+            raise Http404("This story takes no questions.")
+        return ask_on_page(request, callout_id=state.callout_id, embed=False)
     if state is None:  # a story without a call-out: nothing to cache it by, and rare
         story = get_object_or_404(Story.objects.select_related("newsroom"), slug=slug)
         context = story_page_context(story=story, callout=None, form=None, site=site_of(request))
@@ -154,9 +162,12 @@ def _embed(
     return serve(request, kind=kind, state=state, render=render)
 
 
-@require_GET
+@csrf_exempt  # as story_page
+@require_http_methods(["GET", "POST"])
 def embed_form(request: HttpRequest, callout_slug: str) -> HttpResponse:
     state = _callout_state(callout_slug)
+    if request.method == "POST":
+        return ask_on_page(request, callout_id=state.callout_id, embed=True)
     return _embed(
         request,
         state,

@@ -122,6 +122,10 @@ class Question(models.Model):
     cover_declined_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="cover_declined"
     )
+    # Welfare or urgent ("my son is in Tehran, please call me"): set and cleared by an editor.
+    # A flagged question is listed first in triage, never published and never ticked to be
+    # covered by another answer; its reader can be replied to privately by email (readers app).
+    welfare = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -136,6 +140,9 @@ class Question(models.Model):
             ),
             models.Index(
                 fields=["decided_at"], name="question_contact_clock", condition=Q(contact_erased_at__isnull=True)
+            ),
+            models.Index(
+                fields=["callout", "-submitted_at", "-id"], name="question_welfare", condition=Q(welfare=True)
             ),
         ]
 

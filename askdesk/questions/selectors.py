@@ -118,6 +118,20 @@ def state_counts_for(*, callout_ids: list[int]) -> dict[int, dict[str, int]]:
     return result
 
 
+# The welfare list above triage shows this many unless the editor asks for all of them.
+WELFARE_SHOWN = 10
+WELFARE_ALL = 500
+
+
+def welfare_questions(*, callout: Callout, limit: int = WELFARE_SHOWN) -> tuple[list[Question], bool]:
+    """Questions flagged as welfare or urgent, newest first (at most ``limit``), and whether there are more.
+
+    One read of a partial index, as small as the flagged set: no count of the call-out.
+    """
+    flagged = list(Question.objects.filter(callout=callout, welfare=True).order_by("-submitted_at", "-id")[: limit + 1])
+    return flagged[:limit], len(flagged) > limit
+
+
 def triage_questions(
     *, callout: Callout, status: str = "", search: str = "", group: int | None = None, language: str = ""
 ) -> QuerySet[Question]:

@@ -371,6 +371,22 @@ def question_assign(*, question: Question, expert: Expert, actor: Any) -> Questi
 
 
 @transaction.atomic
+def question_set_welfare(*, question: Question, flagged: bool, actor: Any) -> Question:
+    """Flag a question as welfare or urgent, or clear the flag.
+
+    A flagged question is listed first in triage and is neither published nor covered by
+    another answer unless an editor clears the flag; its reader may get a private reply.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if question.welfare == flagged:
+        return question
+    question.welfare = flagged
+    question.save(update_fields=["welfare"])
+    audit_record(actor=actor, action="question.welfare_flag" if flagged else "question.welfare_clear", target=question)
+    return question
+
+
+@transaction.atomic
 def question_edit_wording(*, question: Question, public_text: str, actor: Any) -> Question:
     """Set the wording to publish; the reader's original stays as it was."""
     wording = visible_strip(public_text)
@@ -633,6 +649,7 @@ def group_merge(*, target: QuestionGroup, others: list[QuestionGroup], actor: An
     groups_refresh(callout_id=target.callout_id, group_ids=[target.pk])
     _groups_changed(target.callout_id)
     audit_record(actor=actor, action="group.merge", target=target, merged=[g.pk for g in others], moved=moved)
+    target.refresh_from_db(fields=["size", "representative", "label"])  # recounted by groups_refresh
     return target
 
 

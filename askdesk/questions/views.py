@@ -36,6 +36,8 @@ from askdesk.questions.forms import QuestionForm
 from askdesk.questions.formtoken import form_token, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup, Theme
 from askdesk.questions.selectors import (
+    WELFARE_ALL,
+    WELFARE_SHOWN,
     callout_language,
     desk_version,
     group_state_counts,
@@ -59,6 +61,7 @@ from askdesk.questions.selectors import (
     triage_page_ranked,
     triage_themes_page,
     ungrouped_count,
+    welfare_questions,
 )
 from askdesk.stories.models import Story
 from askdesk.stories.selectors import story_paragraphs
@@ -104,8 +107,22 @@ def _refused(request: HttpRequest, reason: str) -> HttpResponse:
 @sensitive_post_parameters("email", "phone", "name", "age", "location")
 @sensitive_variables()
 def ask(request: HttpRequest, callout_slug: str) -> HttpResponse:
+    """The form's former address, kept for pages cached (or open in a browser) from before it posted to its own page."""
     callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), slug=callout_slug)
-    embed = request.GET.get("embed") == "1"
+    return _ask_checked(request, callout, embed=request.GET.get("embed") == "1")
+
+
+# The reader form posts to the page it is on (the story page or the embed), so an error page is
+# that page, at its own address, and a success is a redirect to the private link (docs/architecture.md).
+@sensitive_post_parameters("email", "phone", "name", "age", "location")
+@sensitive_variables()
+def ask_on_page(request: HttpRequest, *, callout_id: int, embed: bool) -> HttpResponse:
+    """The reader form, posted to the story page or the embedded form of this call-out."""
+    callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), pk=callout_id)
+    return _ask_checked(request, callout, embed=embed)
+
+
+def _ask_checked(request: HttpRequest, callout: Callout, *, embed: bool) -> HttpResponse:
     newsroom = callout.story.newsroom
     refused = post_origin_refused(request, allowed_origins=newsroom.allowed_origins)
     if refused:
@@ -294,8 +311,14 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             context["page"] = triage_themes_page(callout=callout, page=request.GET.get("page", 1))
             context["unthemed"] = groups_without_theme(callout=callout)
         _count_joined(context)
+        _mark_above(context)
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
+    # Questions flagged as welfare or urgent are listed first, above the list (all of them with ?welfare=1).
+    everything = request.GET.get("welfare") == "1"
+    context["welfare"], context["welfare_more"] = welfare_questions(
+        callout=callout, limit=WELFARE_ALL if everything else WELFARE_SHOWN
+    )
     # Search by meaning: the questions closest to the editor's words, best first (analysis.meaning).
     ranked = questions_by_meaning(callout_id=callout.pk, text=search) if search and meaning else None
     context["meaning"] = ranked is not None
@@ -407,6 +430,19 @@ def _language_filter(request: HttpRequest) -> str:
     return code if code in dict(question_languages()) else ""
 
 
+def _mark_above(context: dict[str, object]) -> None:
+    """Give each shown group ``above``: the group before it in the same list, which it can be merged into."""
+    page = context["page"]
+    if context.get("theme") is not None:
+        lists = [list(page.object_list)]  # type: ignore[attr-defined]
+    else:
+        lists = [theme.theme_groups for theme in page.object_list]  # type: ignore[attr-defined]
+        lists.append(list(context.get("unthemed") or []))  # type: ignore[call-overload]
+    for groups in lists:
+        for above, group in zip([None, *groups], groups, strict=False):
+            group.above = above
+
+
 def _int_or_none(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
@@ -418,6 +454,14 @@ def group_action(request: HttpRequest, pk: int) -> HttpResponse:
     groups = QuestionGroup.objects.filter(callout=callout)
     back = reverse("questions:triage", args=[callout.pk]) + "?view=groups"
     try:
+        if "merge_into" in request.POST:
+            # "Merge into the group above" (a button on each row but the first of its list, and `m`).
+            merged_id, _, above_id = request.POST["merge_into"].partition(":")
+            group = get_object_or_404(groups, pk=_int_or_none(merged_id) or 0)
+            above = get_object_or_404(groups, pk=_int_or_none(above_id) or 0)
+            target = services.group_merge(target=above, others=[group], actor=request.user)
+            messages.success(request, f"Merged into the group above: {target.size} readers now in one group.")
+            return redirect(back + f"#g-{target.pk}")
         if "merge" in request.POST:
             chosen = list(groups.filter(pk__in=[g for g in request.POST.getlist("selected") if g.isdigit()]))
             chosen.sort(key=lambda g: (-g.size, g.pk))
@@ -617,6 +661,15 @@ def question_action(request: HttpRequest, pk: int) -> HttpResponse:
                 target = get_object_or_404(QuestionGroup, pk=_int_or_none(target_id) or 0, callout=question.callout)
             services.question_move(question=question, target=target, actor=request.user)
             messages.success(request, "Question moved to a new group." if target is None else "Question moved.")
+        elif action in {"welfare_flag", "welfare_clear"}:
+            flagged = action == "welfare_flag"
+            services.question_set_welfare(question=question, flagged=flagged, actor=request.user)
+            messages.success(
+                request,
+                "Flagged as welfare or urgent: it will not be published or covered by another answer."
+                if flagged
+                else "Welfare flag cleared.",
+            )
         elif action == "redact":
             services.question_redact_contact_details(question=question, actor=request.user)
             messages.success(request, "Contact details removed from the wording for publication.")

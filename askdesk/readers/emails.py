@@ -17,7 +17,7 @@ from django.utils import translation
 
 from askdesk.answers.models import Answer
 from askdesk.questions.models import Question, QuestionGroup, ReaderContact
-from askdesk.readers.models import OutgoingEmail, RoundOption, VotingRound
+from askdesk.readers.models import OutgoingEmail, PrivateReply, RoundOption, VotingRound
 
 
 @dataclass
@@ -102,11 +102,19 @@ def _editor_alert(row: OutgoingEmail) -> dict[str, Any] | None:
     }
 
 
+def _private_reply(row: OutgoingEmail) -> dict[str, Any] | None:
+    reply = PrivateReply.objects.filter(pk=row.context.get("reply")).select_related("question__callout").first()
+    if reply is None or row.question is None:
+        return None
+    return {"question_text": row.question.text, "body": reply.body, "callout": reply.question.callout}
+
+
 CONTEXTS = {
     OutgoingEmail.Kind.CONFIRMATION: _confirmation,
     OutgoingEmail.Kind.ANSWERED: _answered,
     OutgoingEmail.Kind.ROUND_RESULT: _round_result,
     OutgoingEmail.Kind.EDITOR_ALERT: _editor_alert,
+    OutgoingEmail.Kind.PRIVATE_REPLY: _private_reply,
 }
 
 

@@ -141,6 +141,7 @@ class OutgoingEmail(models.Model):
         ANSWERED = "answered", "Question answered"
         ROUND_RESULT = "round_result", "Voting round result"
         EDITOR_ALERT = "editor_alert", "Editor alert"
+        PRIVATE_REPLY = "private_reply", "Private reply to a reader"
 
     class State(models.TextChoices):
         PENDING = "pending", "Waiting to be sent"
@@ -222,3 +223,26 @@ class EditorAlert(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class PrivateReply(models.Model):
+    """An editor's private answer to a reader whose question was flagged as welfare or urgent.
+
+    Sent by email through the outbox, never published. The editor never sees the address: the
+    worker decrypts it when it sends. Deleted with the question.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="private_replies")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    # What the editor wrote to one reader: private, so encrypted at rest like the contact.
+    body = EncryptedTextField()
+    outbox = models.OneToOneField(
+        OutgoingEmail, null=True, blank=True, on_delete=models.SET_NULL, related_name="private_reply"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"private reply {self.pk} to question {self.question_id}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from askdesk.callouts.models import Callout
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question
-from askdesk.readers.models import AlsoAsked, EditorAlert, RoundOption, Vote, VotingRound
+from askdesk.readers.models import AlsoAsked, EditorAlert, PrivateReply, RoundOption, Vote, VotingRound
 
 
 def also_asked_by_token(*, token: str) -> AlsoAsked | None:
@@ -131,7 +131,12 @@ def reader_data_elsewhere(*, email_digest: str) -> dict[str, list[dict[str, Any]
     """What this app holds about the reader with this email (for a data-subject export)."""
     joined = AlsoAsked.objects.filter(email_digest=email_digest).select_related("question", "terms", "privacy_policy")
     votes = Vote.objects.filter(email_digest=email_digest).select_related("round", "option")
+    replies = PrivateReply.objects.filter(question__contact__email_digest=email_digest).order_by("created_at", "id")
     return {
+        "private_replies": [
+            {"question_id": reply.question_id, "reply": reply.body, "written_at": reply.created_at.isoformat()}
+            for reply in replies
+        ],
         "also_asked": [
             {
                 "question_id": row.question_id,
@@ -150,3 +155,8 @@ def reader_data_elsewhere(*, email_digest: str) -> dict[str, list[dict[str, Any]
             for vote in votes
         ],
     }
+
+
+def private_replies(*, question: Question) -> list[PrivateReply]:
+    """The private replies sent to a question's reader, oldest first, each with its email's state."""
+    return list(PrivateReply.objects.filter(question=question).select_related("author", "outbox"))

@@ -45,6 +45,7 @@ from askdesk.readers.models import (
     EditorAlert,
     EditorAlertSettings,
     OutgoingEmail,
+    PrivateReply,
     Unsubscribed,
     Vote,
     VotingRound,
@@ -367,6 +368,57 @@ def readers_answered_queue(*, question_ids: list[int], answered_by: int) -> int:
         )
         queued += row is not None
     return queued
+
+
+# --- private replies to readers -----------------------------------------------------------------
+
+PRIVATE_REPLY_MAX_LENGTH = 5000
+
+
+def private_reply_refusal(*, question: Question) -> str:
+    """Why this question's reader cannot get a private reply now ("" when they can).
+
+    Tells the editor whether the reader left an email, never what it is.
+    """
+    if not question.welfare:
+        return "Only a question flagged as welfare or urgent can be replied to privately."
+    digest = ReaderContact.objects.filter(question_id=question.pk).values_list("email_digest", flat=True).first() or ""
+    if not digest:
+        return "This reader left no email address, so askdesk cannot reply to them."
+    if Unsubscribed.objects.filter(email_digest=digest).exists():
+        return "This reader asked for no more emails from askdesk."
+    return ""
+
+
+@transaction.atomic
+def reader_private_reply(*, question: Question, body: str, actor: Any) -> PrivateReply:
+    """Write privately to the reader of a question flagged as welfare or urgent, by email.
+
+    The reply is never published and the editor never sees the address: the outbox's worker
+    decrypts it when it sends, after this transaction commits. The audit trail records that a
+    reply was sent and by whom, not the address and not the words.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    text = body.strip()
+    if not text:
+        raise QuestionRefused("Write the reply first.")
+    if len(text) > PRIVATE_REPLY_MAX_LENGTH:
+        raise QuestionRefused(f"The reply is longer than {PRIVATE_REPLY_MAX_LENGTH} characters.")
+    refusal = private_reply_refusal(question=question)
+    if refusal:
+        raise QuestionRefused(refusal)
+    author = actor if isinstance(actor, User) and actor.is_authenticated else None
+    reply = PrivateReply.objects.create(question=question, author=author, body=text)
+    reply.outbox = outbox_add(
+        key=f"private_reply:{reply.pk}",
+        kind=Kind.PRIVATE_REPLY,
+        question_id=question.pk,
+        context={"reply": reply.pk},
+        language=question.language,
+    )
+    reply.save(update_fields=["outbox"])
+    audit_record(actor=actor, action="question.private_reply", target=question, reply=reply.pk)
+    return reply
 
 
 # --- "I want to know too" -----------------------------------------------------------------------

@@ -26,6 +26,7 @@ from askdesk.newsrooms.models import LegalDocument, Newsroom
 from askdesk.newsrooms.selectors import legal_document_current
 from askdesk.ops.errors import reader_page
 from askdesk.ops.limits import client_address, limit_exceeded, too_many_requests
+from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.formtoken import form_token, form_token_valid, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.selectors import reader_answer
@@ -350,3 +351,26 @@ def alerts(request: HttpRequest) -> HttpResponse:
     unseen = {alert.pk for alert in found if alert.seen_at is None}
     services.editor_alerts_seen(user=user)  # type: ignore[arg-type]
     return render(request, "readers/alerts.html", {"alerts": found, "unseen": unseen, "form": form})
+
+
+@editor_required
+@require_http_methods(["GET", "POST"])
+def private_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    """An editor's private reply by email to the reader of a question flagged as welfare or urgent."""
+    question = get_question_for_staff(request, pk)
+    body = request.POST.get("body", "") if request.method == "POST" else ""
+    error = ""
+    if request.method == "POST":
+        try:
+            services.reader_private_reply(question=question, body=body, actor=request.user)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(request, "Your reply is on its way to the reader by email. It is not published.")
+            return redirect("questions:detail", pk=question.pk)
+    return render(
+        request,
+        "readers/private_reply.html",
+        {"question": question, "body": body, "error": error},
+        status=400 if error else 200,
+    )

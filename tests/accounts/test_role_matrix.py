@@ -102,12 +102,13 @@ RULES: dict[str, Rule] = {
     "home": Rule(no_kwargs, get=EVERYONE, post=EVERYONE),
     "legal": Rule(lambda w, p: {"pk": w.newsroom.legal_documents.first().pk}, get=EVERYONE, post=EVERYONE),
     # Public pages: the same for everyone.
-    # Cached for everyone: read only, a POST is refused (405).
-    "questions:story": Rule(lambda w, p: {"slug": w.callout.story.slug}, get=EVERYONE),
+    # Cached for everyone. The reader form posts to its own page (the story page or the embed), so
+    # anyone may POST there: an empty form is answered with the page and its errors.
+    "questions:story": Rule(lambda w, p: {"slug": w.callout.story.slug}, get=EVERYONE, post=EVERYONE),
     "questions:ask": Rule(callout_slug, post=EVERYONE),
     "answers:suggest": Rule(callout_slug, post=EVERYONE, data=lambda w: {"question": "Will Iran retaliate?"}),
     "answers:public": Rule(callout_slug, get=EVERYONE),
-    "public:embed_form": Rule(callout_slug, get=EVERYONE),
+    "public:embed_form": Rule(callout_slug, get=EVERYONE, post=EVERYONE),
     "public:embed_answers": Rule(callout_slug, get=EVERYONE),
     "public:live": Rule(callout_slug, get=EVERYONE),
     # Feeds answer any method with the same public document.
@@ -180,6 +181,10 @@ RULES: dict[str, Rule] = {
     "insights:newsroom": Rule(lambda w, p: {"pk": w.newsroom.pk}, get=frozenset({EDITOR})),
     # Voting rounds, editor alerts, API keys and webhooks: editors, each for their own newsrooms.
     "readers:round_new": Rule(callout_pk, get=frozenset({EDITOR}), post=frozenset({EDITOR})),
+    # A private reply by email to the reader of a flagged question: editors of its newsroom only.
+    "readers:private_reply": Rule(
+        question_pk, get=frozenset({EDITOR}), post=frozenset({EDITOR}), data=lambda w: {"body": "We will call you."}
+    ),
     "readers:alerts": Rule(
         no_kwargs, get=frozenset({EDITOR, EDITOR_ELSEWHERE}), post=frozenset({EDITOR, EDITOR_ELSEWHERE})
     ),

@@ -36,8 +36,10 @@ def test_embeds_may_be_framed_only_by_the_sites_the_newsroom_allowed(client, cal
 def test_the_embedded_form_posts_back_as_an_embed_and_thanks_the_reader_inside_the_frame(client, callout, newsroom):
     allow_framing(newsroom)
     page = client.get(reverse("public:embed_form", args=[callout.slug])).content.decode()
-    assert f'action="/ask/{callout.slug}/?lang=en&amp;embed=1"' in page
-    response = client.post(f"/ask/{callout.slug}/?embed=1", form_data(callout), headers={"Origin": "http://testserver"})
+    assert f'action="/embed/{callout.slug}/form/?lang=en"' in page
+    response = client.post(
+        f"/embed/{callout.slug}/form/?lang=en", form_data(callout), headers={"Origin": "http://testserver"}
+    )
     assert response.status_code == 302 and response["Location"].endswith("&embed=1")
     thanks = client.get(response["Location"])
     assert "Thank you, your question has been sent" in thanks.content.decode()

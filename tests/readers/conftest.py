@@ -72,3 +72,14 @@ def _fresh_group_indexes() -> Any:
     clear_caches()
     yield
     clear_caches()
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Any:
+    """Run what the code schedules on commit (tasks), as the worker would after the commit."""
+
+    def run(action: Any, *args: Any, **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    return run

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -21,17 +20,6 @@ from askdesk.readers.tasks import send_email
 from tests.conftest import form_data, submit
 
 ADDRESS = "sara@example.com"
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what the code schedules on commit (tasks), as the worker would after the commit."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
 
 
 def ask(client, callout, **fields):

@@ -89,3 +89,19 @@ def voting_rounds(context: dict[str, Any], callout: Callout) -> dict[str, Any]:
         "next": f"{path}?lang={lang}" if path and lang else path,
         "voted": request.GET.get("voted", "") if request is not None else "",
     }
+
+
+@register.inclusion_tag("readers/_private_reply.html", takes_context=True)
+def private_reply(context: dict[str, Any], question: Question, body: str = "", error: str = "") -> dict[str, Any]:
+    """Replies sent privately to this question's reader, and the form to write one (or why not)."""
+    from askdesk.readers.services import PRIVATE_REPLY_MAX_LENGTH, private_reply_refusal
+
+    return {
+        "question": question,
+        "replies": selectors.private_replies(question=question),
+        "refusal": private_reply_refusal(question=question),
+        "max_length": PRIVATE_REPLY_MAX_LENGTH,
+        "body": body,
+        "error": error,
+        "csrf_token": context.get("csrf_token"),
+    }

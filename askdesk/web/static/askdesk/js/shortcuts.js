@@ -1,7 +1,8 @@
 // Keyboard shortcuts for the desk: j/k next and previous, o open, s shortlist, r reject,
-// x spam, u undo, ? this list. Single keys only fire outside text fields, and can be turned
-// off in the list (WCAG 2.1.4). Each shortcut clicks a link or button the page already has,
-// so everything it does also works without JavaScript.
+// x spam, a assign, m merge into the group above (groups view), u undo, ? this list.
+// Single keys only fire outside text fields, and can be turned off in the list (WCAG 2.1.4).
+// Each shortcut clicks a link or button the page already has, so everything it does also
+// works without JavaScript.
 (function () {
   "use strict";
   var STORAGE = "askdesk-shortcuts-off";
@@ -9,7 +10,7 @@
   var current = -1;
 
   function rows() {
-    return Array.prototype.slice.call(document.querySelectorAll(".question-row"));
+    return Array.prototype.slice.call(document.querySelectorAll(".question-row, .group-row"));
   }
 
   function select(index) {
@@ -18,13 +19,29 @@
     current = Math.max(0, Math.min(all.length - 1, index));
     all.forEach(function (row) { row.classList.remove("is-current"); });
     all[current].classList.add("is-current");
-    all[current].querySelector(".question-link").focus();
+    var target = all[current].querySelector(".question-link") || all[current].querySelector("a, button");
+    if (target) target.focus();
   }
 
   function press(selector) {
     var row = rows()[current];
     var button = row && row.querySelector(selector);
     if (button) button.click();
+  }
+
+  // The assign control of the current item: the group's own expert list, or the list's
+  // expert choice with the current question ticked; on a question's page, its expert list.
+  function assign() {
+    var row = rows()[current];
+    var control = row && row.querySelector("[data-assign]");
+    if (!control) {
+      var tick = row && row.querySelector('input[type="checkbox"][name="selected"]');
+      if (tick && !tick.checked) tick.click();
+      control = document.querySelector("[data-assign]");
+    }
+    if (!control) return;
+    control.scrollIntoView({ block: "nearest" });
+    control.focus();
   }
 
   function follow(name) {
@@ -35,9 +52,11 @@
   var keys = {
     j: function () { if (rows().length) select(current + 1); else follow("next"); },
     k: function () { if (rows().length) select(current - 1); else follow("previous"); },
-    o: function () { var row = rows()[current]; if (row) row.querySelector(".question-link").click(); },
-    s: function () { press('button[value="shortlist"]'); },
-    r: function () { press('button[value="reject"]'); },
+    o: function () { var link = rows()[current] && rows()[current].querySelector(".question-link"); if (link) link.click(); },
+    s: function () { press('button[value="shortlist"], button[value^="shortlist:"]'); },
+    r: function () { press('button[value="reject"], button[value^="reject:"]'); },
+    a: assign,
+    m: function () { press('button[name="merge_into"]'); },
     x: function () { press('button[value="spam"]'); },
     u: function () { follow("undo"); },
     "?": function () { if (help && !help.open) help.showModal(); }
@@ -57,9 +76,9 @@
   });
 
   // Back from an action, the list opens at the row that took the acted-on row's place.
-  var anchored = window.location.hash.match(/^#q-(\d+)$/);
+  var anchored = window.location.hash.match(/^#([qg]-\d+)$/);
   if (anchored) {
-    rows().forEach(function (row, index) { if (row.id === "q-" + anchored[1]) current = index; });
+    rows().forEach(function (row, index) { if (row.id === anchored[1]) current = index; });
     if (current >= 0) rows()[current].classList.add("is-current");
   }
 
@@ -68,6 +87,14 @@
     button.addEventListener("click", function () { if (help) help.showModal(); });
   });
   if (help) {
+    // Closed, the list gives focus back to the current row (or the page), so the next key
+    // works at once instead of landing on the list's own checkbox.
+    help.addEventListener("close", function () {
+      if (!help.contains(document.activeElement)) return;
+      var row = rows()[current];
+      var link = row && row.querySelector(".question-link");
+      if (link) link.focus(); else document.activeElement.blur();
+    });
     var toggle = help.querySelector("[data-shortcuts-toggle]");
     if (toggle) {
       toggle.checked = !off();
