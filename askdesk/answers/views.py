@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -21,6 +23,7 @@ from askdesk.answers.selectors import (
 )
 from askdesk.answers.suggestions import Suggestions, suggestions_for
 from askdesk.callouts.models import Callout
+from askdesk.newsrooms.language import reader_language
 from askdesk.ops.limits import limit_exceeded
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.models import Question
@@ -44,18 +47,34 @@ def suggest(request: HttpRequest, callout_slug: str) -> JsonResponse:
 
     Nothing typed is stored or logged, and the reader's text is never sent back.
     """
-    callout = get_object_or_404(Callout.objects.select_related("story"), slug=callout_slug)
+    callout = get_object_or_404(Callout.objects.select_related("story__newsroom"), slug=callout_slug)
     if not suggest_allowed(request):
-        return JsonResponse({"story": [], "similar": []}, status=429)
+        return JsonResponse({"story": [], "similar": [], "waiting": []}, status=429)
     found = Suggestions()
     if callout.is_open:
         found = suggestions_for(callout=callout, text=request.POST.get("question", ""))
     story_url = reverse("questions:story", args=[callout.story.slug])
     public_url = reverse("answers:public", args=[callout.slug])
+    # The form's language and whether it is the embed, so that the "I want to know too" page
+    # opens as the form did (inside the newsroom's page, framed as the embed's own join forms).
+    language = reader_language(request, default=callout.story.newsroom.language)
+    join_query = f"?lang={language}" + ("&embed=1" if request.GET.get("embed") == "1" else "")
+    with translation.override(language):
+        waiting = [
+            {
+                "text": w.text,
+                "asked": w.asked,
+                "asked_label": ngettext("%(counter)s reader asked this", "%(counter)s readers asked this", w.asked)
+                % {"counter": w.asked},
+                "url": reverse("readers:also_ask", args=[w.question_id]) + join_query,
+            }
+            for w in found.waiting
+        ]
     response = JsonResponse(
         {
             "story": [{"text": h.text, "url": f"{story_url}#{h.key}"} for h in found.story],
             "similar": [{"text": a.text, "url": f"{public_url}#q{a.question_id}"} for a in found.similar],
+            "waiting": waiting,
         }
     )
     response["Cache-Control"] = "no-store"

@@ -8,10 +8,14 @@ from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from askdesk.analysis.models import QuestionVector
 from askdesk.callouts.models import Callout
 from askdesk.questions.links import hash_token
 from askdesk.questions.models import Question
 from askdesk.readers.models import AlsoAsked, EditorAlert, PrivateReply, RoundOption, Vote, VotingRound
+
+# The states in which a reader can still join a question: it is not answered, rejected or spam.
+JOINABLE = {Question.Status.NEW, Question.Status.SHORTLISTED, Question.Status.ASSIGNED, Question.Status.ANSWERED}
 
 
 def also_asked_by_token(*, token: str) -> AlsoAsked | None:
@@ -77,6 +81,36 @@ def joinable_questions(*, callout: Callout, limit: int = 20) -> list[Question]:
         seen.add(question.group_id)
         found.append(question)
     return found[:limit]
+
+
+def joinable_question(*, pk: int) -> Question | None:
+    """The question behind an "I want to know too" link, if a reader can still join it and see its wording.
+
+    As the answers page: in a group, not answered yet, the call-out open, and no contact
+    details in its wording.
+    """
+    question = (
+        Question.objects.select_related("callout__story__newsroom", "group")
+        .filter(pk=pk, status__in=JOINABLE, group__isnull=False, contact_spans=[])
+        .first()
+    )
+    if question is None or not question.callout.is_open:
+        return None
+    return question
+
+
+def joinable_group_vectors(*, questions: list[Question], embedder: str) -> list[tuple[int, bytes]]:
+    """(group id, stored vector) of every member of these questions' groups still waiting for an answer.
+
+    What a draft is matched on to suggest joining: a reader may word it as any member did,
+    while only the question shown for the group is ever sent back (one query).
+    """
+    rows = QuestionVector.objects.filter(
+        embedder=embedder,
+        question__group_id__in={question.group_id for question in questions},
+        question__status__in=JOINABLE,
+    ).values_list("question__group_id", "vector")
+    return [(group_id, bytes(vector)) for group_id, vector in rows]
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ from askdesk.readers.models import (
     Vote,
     VotingRound,
 )
+from askdesk.readers.selectors import JOINABLE
 
 logger = logging.getLogger(__name__)
 
@@ -422,8 +423,6 @@ def reader_private_reply(*, question: Question, body: str, actor: Any) -> Privat
 
 
 # --- "I want to know too" -----------------------------------------------------------------------
-
-JOINABLE = {Question.Status.NEW, Question.Status.SHORTLISTED, Question.Status.ASSIGNED, Question.Status.ANSWERED}
 
 
 @sensitive_variables("email")

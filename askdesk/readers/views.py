@@ -73,13 +73,22 @@ def _forged(request: HttpRequest, newsroom: Newsroom, *, embed: bool) -> HttpRes
 
 
 @csrf_exempt  # see "Public pages" above
-@require_POST
+@require_http_methods(["GET", "POST"])
 @sensitive_post_parameters("email")
 def also_ask(request: HttpRequest, pk: int) -> HttpResponse:
-    """Join a question already asked instead of writing it again."""
+    """Join a question already asked instead of writing it again.
+
+    A GET is the page that links to a similar question lead to (the ask-time suggestions):
+    the question, "N readers asked this" and the form, the same for every reader.
+    """
+    embed = request.GET.get("embed") == "1"
+    if request.method == "GET":
+        joinable = selectors.joinable_question(pk=pk)
+        if joinable is None:
+            raise Http404("This question cannot be joined.")
+        return _also_ask_page(request, joinable, also_ask_form(), status=200, embed=embed)
     question = get_object_or_404(Question.objects.select_related("callout__story__newsroom", "group"), pk=pk)
     newsroom = _newsroom(question)
-    embed = request.GET.get("embed") == "1"
     refused = _forged(request, newsroom, embed=embed)
     if refused is not None:
         return refused
@@ -109,6 +118,12 @@ def also_ask(request: HttpRequest, pk: int) -> HttpResponse:
                 where = f"?submitted=1&lang={language}" + ("&embed=1" if embed else "")
                 response = redirect(reverse("readers:joined", args=[token]) + where)
             return _with_reader_cookie(response, reader_id)
+    return _also_ask_page(request, question, form, status=400, embed=embed)
+
+
+def _also_ask_page(
+    request: HttpRequest, question: Question, form: AlsoAskedForm, *, status: int, embed: bool
+) -> HttpResponse:
     context = {
         "question": question,
         "also_form": form,
@@ -116,7 +131,12 @@ def also_ask(request: HttpRequest, pk: int) -> HttpResponse:
         "form_token": form_token(callout_id=question.callout_id),
     }
     return reader_page(
-        request, "readers/also_ask.html", context | _legal(question), newsroom=newsroom, status=400, embed=embed
+        request,
+        "readers/also_ask.html",
+        context | _legal(question),
+        newsroom=_newsroom(question),
+        status=status,
+        embed=embed,
     )
 
 

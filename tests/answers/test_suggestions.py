@@ -112,10 +112,10 @@ def test_contact_details_are_cut_out_before_matching(monkeypatch, client, callou
 
 
 def test_a_few_words_or_a_closed_callout_get_no_suggestions(client, callout):
-    assert suggest(client, callout, "casualties?").json() == {"story": [], "similar": []}
+    assert suggest(client, callout, "casualties?").json() == {"story": [], "similar": [], "waiting": []}
     callout.status = "closed"
     callout.save(update_fields=["status"])
-    assert suggest(client, callout, CASUALTIES).json() == {"story": [], "similar": []}
+    assert suggest(client, callout, CASUALTIES).json() == {"story": [], "similar": [], "waiting": []}
 
 
 def test_the_endpoint_takes_the_draft_only_in_a_post_body(client, callout):
@@ -125,7 +125,8 @@ def test_the_endpoint_takes_the_draft_only_in_a_post_body(client, callout):
 
 def test_the_form_asks_for_suggestions_and_still_works_without_javascript(client, callout):
     page = client.get(reverse("questions:story", args=[callout.story.slug])).content.decode()
-    assert f'data-suggest-url="{reverse("answers:suggest", args=[callout.slug])}"' in page
+    # The form's language goes with the call, for the "I want to know too" links it may bring.
+    assert f'data-suggest-url="{reverse("answers:suggest", args=[callout.slug])}?lang=en"' in page
     assert 'src="/static/askdesk/js/suggest.js" defer' in page
     assert "<script>" not in page  # no inline script: the CSP forbids it
 
@@ -136,4 +137,4 @@ def test_one_client_asking_for_suggestions_too_often_gets_429_and_no_suggestions
     url = reverse("answers:suggest", args=[callout.slug])
     codes = [client.post(url, {"question": CASUALTIES}).status_code for _ in range(5)]
     assert codes == [200, 200, 200, 429, 429]
-    assert client.post(url, {"question": CASUALTIES}).json() == {"story": [], "similar": []}
+    assert client.post(url, {"question": CASUALTIES}).json() == {"story": [], "similar": [], "waiting": []}

@@ -1,8 +1,10 @@
 // Help while the reader types: <form data-suggest-url="URL"> with a <textarea name="question">
 // and an empty [data-suggestions] box. After a few words and a short pause, only the question
 // (never the name or contact fields) is posted; the answer lists the story passage and the
-// published answers that may already answer it. The reader can always send the question, and
-// the form works the same without this script.
+// published answers that may already answer it, and the questions readers asked that wait for
+// an answer, each with its "I want to know too" page. The box's data-label-* attributes hold
+// the headings in the page's language. The reader can always send the question, and the form
+// works the same without this script.
 (function () {
   "use strict";
   var MIN_WORDS = 4;
@@ -30,22 +32,26 @@
     return a;
   }
 
+  function label(box, name, fallback) {
+    return box.getAttribute("data-label-" + name) || fallback;
+  }
+
   function render(box, data) {
     box.replaceChildren();
     if (data.story.length) {
       var story = element("section", "suggestion-story");
-      story.appendChild(element("h3", "", "The story may already answer this"));
+      story.appendChild(element("h3", "", label(box, "story", "The story may already answer this")));
       data.story.forEach(function (item) {
         story.appendChild(element("blockquote", "from-story", item.text));
         var more = element("p");
-        more.appendChild(link(item, "Read it in the story", false));
+        more.appendChild(link(item, label(box, "read-story", "Read it in the story"), false));
         story.appendChild(more);
       });
       box.appendChild(story);
     }
     if (data.similar.length) {
       var similar = element("section", "suggestion-similar");
-      similar.appendChild(element("h3", "", "Readers asked something similar"));
+      similar.appendChild(element("h3", "", label(box, "similar", "Readers asked something similar")));
       var list = element("ul");
       data.similar.forEach(function (item) {
         var row = element("li");
@@ -55,8 +61,29 @@
       similar.appendChild(list);
       box.appendChild(similar);
     }
+    var waiting = data.waiting || [];
+    if (waiting.length) {
+      var joinable = element("section", "suggestion-waiting");
+      joinable.appendChild(
+        element("h3", "", label(box, "waiting", "Readers asked something similar and are waiting for an answer"))
+      );
+      var rows = element("ul");
+      waiting.forEach(function (item) {
+        var row = element("li");
+        row.appendChild(element("p", "qa-question", item.text));
+        row.lastChild.dir = "auto";
+        row.appendChild(element("p", "meta", item.asked_label));
+        var join = element("p");
+        // In this tab (inside the embed, in its frame): the reader joins instead of writing.
+        join.appendChild(link(item, label(box, "join", "I want to know too"), false));
+        row.appendChild(join);
+        rows.appendChild(row);
+      });
+      joinable.appendChild(rows);
+      box.appendChild(joinable);
+    }
     if (box.childElementCount) {
-      box.appendChild(element("p", "hint", "Not what you want to know? Send your question anyway."));
+      box.appendChild(element("p", "hint", label(box, "anyway", "Not what you want to know? Send your question anyway.")));
     }
     box.hidden = !box.childElementCount;
   }
