@@ -71,3 +71,34 @@ def test_a_reader_typing_sees_the_story_passage_and_a_similar_published_answer_a
     form.get_by_role("button", name="Send your question").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Thank you, your question has been sent")
     assert Question.objects.count() == stored + 1
+
+
+def test_a_reader_typing_a_question_others_wait_on_joins_it_instead_of_writing_it_again(
+    callout: Callout, editor: User, new_context: Callable[..., BrowserContext]
+) -> None:
+    from askdesk.questions.models import QuestionGroup
+    from askdesk.questions.services import question_transition
+    from askdesk.readers.models import AlsoAsked
+
+    question, _ = submit(callout, PUBLISHED)  # analysed at commit, as the worker would
+    group = QuestionGroup.objects.create(callout=callout, label=PUBLISHED, representative=question, size=4)
+    Question.objects.filter(pk=question.pk).update(group=group)
+    question_transition(question=Question.objects.get(pk=question.pk), action="shortlist", actor=editor)
+    stored = Question.objects.count()
+
+    page = new_context().new_page()
+    page.goto(f"/stories/{callout.story.slug}/")
+    form = page.locator("form.ask-form")
+    box = form.locator("[data-suggestions]")
+    form.get_by_label("Your question").press_sequentially("Will Iran retaliate against Israel?", delay=5)
+    expect(box).to_contain_text("Readers asked something similar and are waiting for an answer")
+    expect(box).to_contain_text(PUBLISHED)
+    expect(box).to_contain_text("4 readers asked this")
+    box.get_by_role("link", name="I want to know too").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("I want to know too")
+    expect(page.get_by_text("4 readers asked this")).to_be_visible()
+    page.get_by_label("I have read and accept").check()
+    page.get_by_role("button", name="I want to know too").click()
+    expect(page.get_by_text("5 readers asked this")).to_be_visible()
+    assert AlsoAsked.objects.get().question_id == question.pk
+    assert Question.objects.count() == stored  # the reader joined, nothing was written again
