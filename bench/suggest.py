@@ -2,7 +2,8 @@
 
 Builds a throwaway SQLite database, imports a call-outs story (``../shared/data/callouts``),
 has the worker embed, group and check its 80 reader questions with the real model, publishes
-a quarter of them (each covering the other questions of its group), then posts drafts to
+a quarter of them (each covering the other questions of its group), shortlists every other
+group (so readers can join it: "I want to know too"), then posts drafts to
 ``/ask/<call-out>/suggestions/`` through Django's test client as a reader's browser would:
 each question typed word by word from its fourth word on, as the script sends it after a
 pause. Prints the latency of the first call (model load and per-call-out caches), then the
@@ -37,6 +38,8 @@ def setup_django(threads: int) -> None:
     os.environ["ASKDESK_TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
     os.environ["ASKDESK_EMBEDDER"] = "minilm"
     os.environ["ASKDESK_SUGGEST_THREADS"] = str(threads)
+    # One client sends every draft: the per-client limit would answer most of them with a 429.
+    os.environ["ASKDESK_LIMITS_ENABLED"] = "0"
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
     import django
 
@@ -56,7 +59,7 @@ def prepare(story_dir: Path, publish_every: int) -> tuple[str, list[str]]:
     from askdesk.newsrooms.models import LegalDocument, Newsroom
     from askdesk.newsrooms.services import legal_document_publish
     from askdesk.questions.models import Question
-    from askdesk.questions.services import question_assign, question_submit
+    from askdesk.questions.services import question_assign, question_submit, question_transition
     from tests.conftest import make_expert
 
     room = Newsroom.objects.create(name="Bench", slug="bench")
@@ -84,6 +87,12 @@ def prepare(story_dir: Path, publish_every: int) -> tuple[str, list[str]]:
         published += 1
     covered = Question.objects.filter(callout=callout, status="covered").count()
     print(f"published: {published} questions, covering {covered} others")
+    shortlisted = 0
+    for question in Question.objects.filter(callout=callout, status="new", group__isnull=False).order_by("id"):
+        if not Question.objects.filter(group_id=question.group_id).exclude(status="new").exists():
+            question_transition(question=question, action="shortlist", actor=editor)
+            shortlisted += 1
+    print(f"shortlisted: {shortlisted} groups readers can join")
     return callout.slug, texts
 
 
@@ -127,7 +136,7 @@ def main() -> None:
     assert first.status_code == 200, first.status_code
     timings: list[float] = []
     cpu: list[float] = []
-    hits = {"story": 0, "similar": 0}
+    hits = {"story": 0, "similar": 0, "waiting": 0}
     for text in sent:
         started, started_cpu = time.perf_counter(), time.process_time()
         response = client.post(url, {"question": text})
@@ -136,6 +145,7 @@ def main() -> None:
         data = response.json()
         hits["story"] += bool(data["story"])
         hits["similar"] += bool(data["similar"])
+        hits["waiting"] += bool(data["waiting"])
     print(describe_machine())
     model = suggestions.suggestion_embedder()
     assert model is not None
@@ -160,7 +170,10 @@ def main() -> None:
         f"embedding one draft alone: median {statistics.median(embed_ms):.1f} ms, "
         f"p95 {percentile(embed_ms, 0.95):.1f} ms"
     )
-    print(f"drafts with a story passage: {hits['story']}, with a similar published answer: {hits['similar']}")
+    print(
+        f"drafts with a story passage: {hits['story']}, with a similar published answer: {hits['similar']}, "
+        f"with a similar question to join: {hits['waiting']}"
+    )
 
 
 if __name__ == "__main__":
