@@ -68,14 +68,18 @@
         element("h3", "", label(box, "waiting", "Readers asked something similar and are waiting for an answer"))
       );
       var rows = element("ul");
-      waiting.forEach(function (item) {
+      waiting.forEach(function (item, position) {
         var row = element("li");
-        row.appendChild(element("p", "qa-question", item.text));
-        row.lastChild.dir = "auto";
+        var wording = element("p", "qa-question", item.text);
+        wording.dir = "auto"; // a reader's words, in whatever script they wrote them
+        wording.id = "suggested-waiting-" + position;
+        row.appendChild(wording);
         row.appendChild(element("p", "meta", item.asked_label));
         var join = element("p");
         // In this tab (inside the embed, in its frame): the reader joins instead of writing.
-        join.appendChild(link(item, label(box, "join", "I want to know too"), false));
+        var joinLink = link(item, label(box, "join", "I want to know too"), false);
+        joinLink.setAttribute("aria-describedby", wording.id); // which question, for screen readers
+        join.appendChild(joinLink);
         row.appendChild(join);
         rows.appendChild(row);
       });
