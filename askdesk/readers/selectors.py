@@ -83,18 +83,22 @@ def joinable_questions(*, callout: Callout, limit: int = 20) -> list[Question]:
     return found[:limit]
 
 
+def wording_shown_to_join(question: Question) -> bool:
+    """Whether the "I want to know too" page may show this question's wording: only what the
+    answers page lists (shortlisted by an editor, in a group, no contact details in it)."""
+    shortlisted = question.status == Question.Status.SHORTLISTED
+    return shortlisted and question.group_id is not None and not question.contact_spans
+
+
 def joinable_question(*, pk: int) -> Question | None:
     """The question behind an "I want to know too" link, if a reader can still join it and see its wording.
 
-    As the answers page: in a group, not answered yet, the call-out open, and no contact
-    details in its wording.
+    As the answers page: shortlisted, in a group, the call-out open, and no contact details
+    in its wording. Any other question's page does not exist: a reader's words are public
+    only once an editor chose them.
     """
-    question = (
-        Question.objects.select_related("callout__story__newsroom", "group")
-        .filter(pk=pk, status__in=JOINABLE, group__isnull=False, contact_spans=[])
-        .first()
-    )
-    if question is None or not question.callout.is_open:
+    question = Question.objects.select_related("callout__story__newsroom", "group").filter(pk=pk).first()
+    if question is None or not wording_shown_to_join(question) or not question.callout.is_open:
         return None
     return question
 

@@ -126,6 +126,8 @@ def _also_ask_page(
 ) -> HttpResponse:
     context = {
         "question": question,
+        # A refused join (say, of a question rejected meanwhile) does not show its words.
+        "wording_shown": selectors.wording_shown_to_join(question),
         "also_form": form,
         "asked": selectors.readers_asking(question=question),
         "form_token": form_token(callout_id=question.callout_id),

@@ -12,6 +12,7 @@ from askdesk.analysis import services as analysis
 from askdesk.answers import suggestions
 from askdesk.answers.services import answer_publish, answer_save
 from askdesk.callouts.services import story_import
+from askdesk.questions.formtoken import form_token
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.services import question_assign, question_transition
 from askdesk.readers.models import AlsoAsked
@@ -118,3 +119,17 @@ def test_a_waiting_question_with_contact_details_in_its_wording_is_never_offered
     body = suggested(client, callout, DRAFT).content.decode()
     assert "07700" not in body and '"waiting": []' in body
     assert client.get(reverse("readers:also_ask", args=[question.pk])).status_code == 404
+
+
+def test_the_join_page_never_shows_words_no_editor_chose_to_show(client, callout, editor):
+    new, _ = submit(callout, "Will Iran retaliate against Israel? I live at 12 Oak Road")
+    group = QuestionGroup.objects.create(callout=callout, label="x", representative=new, size=1)
+    Question.objects.filter(pk=new.pk).update(group=group)
+    assert client.get(reverse("readers:also_ask", args=[new.pk])).status_code == 404
+    # A post without consent is refused, still without the question's words.
+    without_consent = {"email": "", "form_token": form_token(callout_id=callout.pk)}
+    refused = client.post(reverse("readers:also_ask", args=[new.pk]), without_consent)
+    assert refused.status_code == 400 and "Oak Road" not in refused.content.decode()
+    shortlisted = waiting(callout, editor)
+    refused = client.post(reverse("readers:also_ask", args=[shortlisted.pk]), without_consent)
+    assert refused.status_code == 400 and RETALIATE in refused.content.decode()
