@@ -270,7 +270,7 @@ def outbox_requeue(*, outbox_ids: list[int], actor: User, now: datetime | None =
     from askdesk.readers.tasks import send_email
 
     now = now or timezone.now()
-    chosen = OutgoingEmail.objects.select_for_update().filter(pk__in=outbox_ids)
+    chosen = OutgoingEmail.objects.select_for_update(of=("self",)).filter(pk__in=outbox_ids)
     stopped = Q(state=State.INTERRUPTED) | Q(state=State.SENDING, claimed_at__lt=now - SENDING_LEASE)
     in_flight = chosen.filter(state=State.SENDING, claimed_at__gte=now - SENDING_LEASE).count()
     requeued = 0
