@@ -174,9 +174,10 @@ def _fill_by_copy(callout, count: int, rng: random.Random) -> None:  # type: ign
         cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {group_table}")
         first_group = cursor.fetchone()[0]
         raw = cursor.cursor  # psycopg's own cursor, for COPY
-        with raw.copy(f"COPY {group_table} (id, callout_id, label, size, created_at) FROM STDIN") as copy:
+        group_columns = "id, callout_id, label, title, size, theme_locked, created_at"
+        with raw.copy(f"COPY {group_table} ({group_columns}) FROM STDIN") as copy:
             for offset, size in enumerate(sizes):
-                copy.write_row((first_group + offset, callout.pk, "", size, now))
+                copy.write_row((first_group + offset, callout.pk, "", "", size, False, now))
         cursor.execute(
             f"SELECT setval(pg_get_serial_sequence('{group_table}', 'id'), (SELECT MAX(id) FROM {group_table}))"
         )
@@ -195,7 +196,7 @@ def _fill_by_copy(callout, count: int, rng: random.Random) -> None:  # type: ign
             cursor.execute(definition)
 
 
-def measure(client, url: str, rounds: int) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
+def measure(client, url: str, rounds: int, slowest: int = 0) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -209,6 +210,8 @@ def measure(client, url: str, rounds: int) -> tuple[float, float, int]:  # type:
             times.append(time.perf_counter() - start)
         assert response.status_code == 200, (url, response.status_code)
         queries = len(captured)
+    for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:slowest]:
+        print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
     times.sort()
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return statistics.median(times) * 1000, p95 * 1000, queries
@@ -218,6 +221,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,100000", help="question counts to measure at, ascending")
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--slowest", type=int, default=0, help="print each page's N slowest SQL queries")
     args = parser.parse_args()
     setup_django(os.environ.get("DATABASE_URL") if os.environ.get("BENCH_USE_DATABASE_URL") else None)
 
@@ -266,7 +270,10 @@ def main() -> int:
                 results[name].append((float("nan"), float("nan"), 0))
                 continue
             largest = QuestionGroup.objects.filter(callout=callout).order_by("-size").first()
-            results[name].append(measure(client, url.format(group=largest.pk if largest else 0), args.rounds))
+            if args.slowest:
+                print(f"  {name}:")
+            page_url = url.format(group=largest.pk if largest else 0)
+            results[name].append(measure(client, page_url, args.rounds, args.slowest))
 
     print(f"\nmachine: {describe_machine()}")
     print(f"{connection.vendor}, median and p95 of {args.rounds} renders (ms), queries per page")

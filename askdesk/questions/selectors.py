@@ -383,10 +383,13 @@ def groups_with_joined(groups: list[QuestionGroup]) -> list[QuestionGroup]:
     Joins are counted through the questions they joined (``Question.joined_readers``), so triage
     needs nothing from the app that stores them.
     """
+    # Counted from the joins' side (few rows), not by walking every question of the largest
+    # groups to find the joins (that grew with the call-out: 35 ms at 300,000 questions).
+    joins = Question._meta.get_field("joined_readers").related_model
     rows = (
-        Question.objects.filter(group_id__in=[group.pk for group in groups])
-        .values_list("group_id")
-        .annotate(n=Count("joined_readers"))
+        joins.objects.filter(question__group_id__in=[group.pk for group in groups])  # type: ignore[union-attr]
+        .values_list("question__group_id")
+        .annotate(n=Count("pk"))
         .order_by()
     )
     counts: dict[int, int] = {group_id: number for group_id, number in rows}
