@@ -1,6 +1,6 @@
 """Live triage: the cost of editors' open triage pages polling for changes.
 
-Starts a fresh askdesk (migrate, load_demo: 36 questions) under uvicorn with --web-workers
+Starts a fresh askdesk (migrate, load_demo: 36 questions) under gunicorn (config/gunicorn.py) with --web-workers
 processes on a free port of 127.0.0.1, signs in --editors + 1 editors (sessions made with
 Django's test client), then:
 
@@ -34,7 +34,8 @@ from pathlib import Path
 
 from _machine import describe_machine  # bench/ is on the path when a script here runs
 from load import HOST, PY, REPO, Server, postgres_database
-from public import ensure_wrk, to_ms
+from public import ensure_wrk
+from public import wrk as public_wrk
 
 SIGN_IN = """
 from django.test import Client
@@ -94,7 +95,7 @@ print("arrived", n)
 
 
 def server_cpu_seconds(parent: int) -> float:
-    """User + system CPU seconds of the uvicorn process and its workers so far."""
+    """User + system CPU seconds of the web server process and its workers so far."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -110,18 +111,10 @@ def server_cpu_seconds(parent: int) -> float:
 
 def wrk(binary: str, url: str, connections: int, seconds: int, cookie: str = "") -> tuple[float, float, int]:
     """requests/s, p99 in ms, and the answers that were not 2xx/3xx (or failed) of one run."""
-    headers = ["-H", f"Cookie: sessionid={cookie}"] if cookie else []
-    out = subprocess.run(
-        [binary, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", *headers, url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = to_ms(re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1))  # type: ignore[union-attr]
-    bad = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
-    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
-    return rps, p99, bad + (sum(int(n) for n in errors.groups()) if errors else 0)
+    rps, p99, _, bad, failed = public_wrk(
+        binary, url, connections, seconds, f"Cookie: sessionid={cookie}" if cookie else ""
+    )
+    return rps, p99, bad + failed
 
 
 class Editors:
@@ -216,7 +209,7 @@ def main() -> int:
     binary = ensure_wrk()
     print(f"machine: {describe_machine()}")
     print(
-        f"{args.web_workers} uvicorn workers; {args.editors} editors polling every {args.poll_seconds:g} s; "
+        f"{args.web_workers} gunicorn workers; {args.editors} editors polling every {args.poll_seconds:g} s; "
         f"wrk {args.connections} connections, {args.seconds} s a run"
     )
     url, drop = postgres_database(args.postgres_url)

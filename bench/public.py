@@ -74,10 +74,11 @@ def to_ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def wrk(binary: str, url: str, connections: int, seconds: int) -> tuple[float, float, int, int, int]:
+def wrk(binary: str, url: str, connections: int, seconds: int, header: str = "") -> tuple[float, float, int, int, int]:
     """requests/s, p99 in ms, requests, non-2xx/3xx answers and socket errors (timeouts: 2 s) of one run."""
+    headers = ["-H", header] if header else []
     out = subprocess.run(
-        [binary, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", url],
+        [binary, "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", *headers, url],
         capture_output=True,
         text=True,
         check=True,
