@@ -5,13 +5,13 @@ import random
 import re
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, QuerySet, Sum, Value
+from django.db.models import Count, F, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, NullIf, TruncHour
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -80,16 +80,31 @@ def _counter_add(
     delta: int | Mapping[str, int],
     **key: Any,
 ) -> None:
-    """Add to one counter row (``delta``: to ``count``, or to each named field), creating it when it
-    is the first; safe when transactions race to create it."""
+    """Add to one of the counter's slot rows (``delta``: to ``count``, or to each named field),
+    creating a slot row when none is free; safe when transactions race to create it.
+
+    A slot row stays locked until its transaction commits. Where the database can skip locked
+    rows (PostgreSQL), the addition goes to a slot row no other transaction holds, so concurrent
+    submissions never wait for each other's commit; only when every existing slot is held does
+    it make a new slot row, or, when all slots exist, pick one at random and wait for it.
+    """
     deltas = {"count": delta} if isinstance(delta, int) else dict(delta)
-    counter = model.objects.filter(**key)
     increments = {name: F(name) + value for name, value in deltas.items()}
+    slots = model.objects.filter(**key)
+    candidates: Sequence[int] = range(STATE_COUNT_SLOTS)
+    if connection.features.has_select_for_update_skip_locked:
+        free = slots.select_for_update(skip_locked=True).values("pk")[:1]
+        if model.objects.filter(pk=Subquery(free)).update(**increments):
+            return
+        # Every slot row there is is held by another transaction: a new one, if slots are left.
+        candidates = sorted(set(candidates) - set(slots.values_list("slot", flat=True))) or candidates
+    slot = random.choice(candidates)  # noqa: S311 - spreads writes, not a secret
+    counter = slots.filter(slot=slot)
     if counter.update(**increments):
         return
     try:
         with transaction.atomic():
-            model.objects.create(**deltas, **key)
+            model.objects.create(**deltas, **key, slot=slot)
     except IntegrityError:
         # Another transaction created this slot's row first: add to it.
         counter.update(**increments)
@@ -102,30 +117,26 @@ def state_counts_add(*, callout_id: int, deltas: Mapping[str, int], arrived: int
     counts that cost the same at a thousand questions and at a million. ``arrived``: questions
     just stored, for the desk's "new questions" count.
     """
-    slot = random.randrange(STATE_COUNT_SLOTS)  # noqa: S311 - spreads writes, not a secret
     for status, delta in deltas.items():
         if delta:
-            _counter_add(CalloutStateCount, delta, callout_id=callout_id, status=status, slot=slot)
-    desk_changed(callout_id=callout_id, arrived=arrived, slot=slot)
+            _counter_add(CalloutStateCount, delta, callout_id=callout_id, status=status)
+    desk_changed(callout_id=callout_id, arrived=arrived)
 
 
-def desk_changed(*, callout_id: int, arrived: int = 0, slot: int | None = None) -> None:
+def desk_changed(*, callout_id: int, arrived: int = 0) -> None:
     """Count a change that editors' open triage pages should learn of (``selectors.desk_version``).
 
     Called in the transaction of the change: by ``state_counts_add`` (every arrival and change of
     state), ``groups_refresh`` (groups grew or moved) and the services that change what a list
     row shows without a change of state.
     """
-    if slot is None:
-        slot = random.randrange(STATE_COUNT_SLOTS)  # noqa: S311 - spreads writes, not a secret
-    _counter_add(CalloutChangeCount, {"changes": 1, "arrivals": arrived}, callout_id=callout_id, slot=slot)
+    _counter_add(CalloutChangeCount, {"changes": 1, "arrivals": arrived}, callout_id=callout_id)
 
 
 def arrival_count_add(*, callout_id: int, at: dt.datetime) -> None:
     """Count one question arriving at a call-out in the hour of ``at`` (UTC)."""
     hour = at.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
-    slot = random.randrange(STATE_COUNT_SLOTS)  # noqa: S311 - spreads writes, not a secret
-    _counter_add(CalloutHourCount, 1, callout_id=callout_id, hour=hour, slot=slot)
+    _counter_add(CalloutHourCount, 1, callout_id=callout_id, hour=hour)
 
 
 def state_counts_move(*, callout_id: int, previous: str, status: str, number: int = 1) -> None:
@@ -295,13 +306,14 @@ def question_submit(
             status=Status.SPAM if spam else Status.NEW,
             decided_at=now if spam else None,
         )
-        state_counts_add(callout_id=callout.pk, deltas={question.status: 1}, arrived=1)
-        arrival_count_add(callout_id=callout.pk, at=now)
         if not spam:
             question_changed.send(sender=Question, question_id=question.pk)
         if email or phone:
             ReaderContact.objects.create(question=question, email=email, phone=phone, email_digest=lookup_digest(email))
         question_submitted.send(sender=Question, question_id=question.pk, token=token)
+        # The counters last: their rows stay locked from here to the commit.
+        state_counts_add(callout_id=callout.pk, deltas={question.status: 1}, arrived=1)
+        arrival_count_add(callout_id=callout.pk, at=now)
         return question, token
 
     # The same submission, sent twice at once: the request that stored it first wins.
