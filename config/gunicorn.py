@@ -24,6 +24,12 @@ worker_class = "gthread"
 threads = int(os.environ.get("WEB_THREADS", "4"))
 # Idle keep-alive connections wait in the worker's poller, not on a thread.
 keepalive = 5
+# Each worker process listens on a socket of its own (SO_REUSEPORT) and the kernel spreads new
+# connections over them evenly. On one shared socket, the process that woke first took most of
+# a burst of connections (0 and 64 of wrk's 64) and kept them alive: one process served them
+# all while the other idled, and a reader waited for a thread there (docs/benchmarks.md).
+# A connection waiting in a worker's own queue is reset if that worker dies before accepting it.
+reuse_port = True
 # A request still running after this long is stuck: the worker is replaced.
 timeout = 60
 # SIGTERM lets requests in flight finish for this long.
