@@ -10,6 +10,7 @@ with --web-workers processes on a free port of 127.0.0.1, as scripts/serve does,
   2. the same story page and embed runs again while --live-readers idle readers keep the
      answers page open: each holds a connection and polls the live answers list every
      --poll-seconds with If-None-Match, as askdesk/live.js does (goal: the figures above hold);
+     Beside each run: how many of wrk's connections each web process held;
   3. --questions submissions at --concurrency concurrent readers (GET the page, POST the form;
      only the POST is timed; goal p99 < 250 ms at 16), then the rows are counted as
      bench/load.py counts them: "lost" must be 0.
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import shutil
@@ -29,10 +31,15 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlsplit
 
 from _machine import describe_machine  # bench/ is on the path when a script here runs
 from load import HOST, Server, count_rows, postgres_database, submission_phase
+
+T = TypeVar("T")
 
 PUBLISH_ONE = """
 from askdesk.answers.services import answer_publish, answer_save
@@ -177,6 +184,48 @@ class _Connection:
         raise AssertionError("unreachable")
 
 
+def spread_during(server: Server, run: Callable[[], T]) -> tuple[T, str]:
+    """``run()``, and how many connections each web process held one second into it ("31/33")."""
+    import psutil
+
+    held: list[int] = []
+
+    def sample() -> None:
+        time.sleep(1)
+        for worker in psutil.Process(server.process.pid).children():  # type: ignore[union-attr]
+            conns = worker.net_connections("tcp")
+            held.append(sum(1 for c in conns if c.status == psutil.CONN_ESTABLISHED and c.laddr.port == server.port))
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
+    result = run()
+    sampler.join()
+    return result, "/".join(str(n) for n in sorted(held))
+
+
+def cpu_seconds(server: Server, database_url: str) -> tuple[float, float, float]:
+    """CPU time used so far by the web processes, the PostgreSQL backends of the run's database, and this client."""
+    import psutil
+
+    web = sum(sum(p.cpu_times()[:2]) for p in psutil.Process(server.process.pid).children())  # type: ignore[union-attr]
+    name = urlsplit(database_url).path.lstrip("/")
+    postgres = 0.0
+    for process in psutil.process_iter(["name", "cmdline"]):
+        if (process.info["name"] or "").startswith("postgres") and name in " ".join(process.info["cmdline"] or []):
+            with contextlib.suppress(psutil.Error):
+                postgres += sum(process.cpu_times()[:2])
+    return web, postgres, sum(psutil.Process().cpu_times()[:2])
+
+
+def durability(database_url: str) -> str:
+    """The server's settings that decide whether a thanked reader's question survives a crash."""
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        fsync, commit = (conn.execute(f"SHOW {name}").fetchone()[0] for name in ("fsync", "synchronous_commit"))  # type: ignore[index]
+    return f"fsync {fsync}, synchronous_commit {commit}"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--connections", type=int, default=64)
@@ -214,13 +263,22 @@ def main() -> int:
                 timings = server.manage("shell", "-c", IN_PROCESS).splitlines()
                 print("\n".join(line for line in timings if line.endswith(" ms")))
                 results: dict[str, tuple[float, float, int, int, int]] = {}
+                spread: dict[str, str] = {}
                 for name, path in pages.items():
                     wrk(binary, base + path, args.connections, 2)  # warm: caches filled, connections made
-                    results[name] = wrk(binary, base + path, args.connections, args.seconds)
+                    results[name], spread[name] = spread_during(
+                        server, lambda path=path: wrk(binary, base + path, args.connections, args.seconds)
+                    )
                 healthz = results["/healthz"][0]
-                print(f"\n{'wrk':<16}{'req/s':>10}{'ratio':>8}{'p99 ms':>9}{'requests':>10}{'non-2xx':>8}{'socket':>8}")
+                print(
+                    f"\n{'wrk':<16}{'req/s':>10}{'ratio':>8}{'p99 ms':>9}{'requests':>10}{'non-2xx':>8}{'socket':>8}"
+                    "  connections per worker"
+                )
                 for name, (rps, p99, total, bad, failed) in results.items():
-                    print(f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{bad:>8}{failed:>8}")
+                    print(
+                        f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{bad:>8}{failed:>8}"
+                        f"  {spread[name]}"
+                    )
 
                 live_path = f"/answers/{callout_slug}/live/"
                 with LiveReaders(server.port, live_path, args.live_readers, args.poll_seconds) as live:
@@ -232,13 +290,21 @@ def main() -> int:
                     f"live polls {live.polls} ({live.not_modified} answered 304 Not Modified), failures {live.failures}"
                 )
 
+                before = cpu_seconds(server, url)
                 submit, accepted = submission_phase(
                     server, pages["story page"], args.questions, args.concurrency, args.max_seconds
                 )
+                done = max(len(submit.latencies), 1)
+                after = cpu_seconds(server, url)
+                spent = [(end - start) / done * 1000 for end, start in zip(after, before, strict=True)]
             finally:
                 server.stop()
-            print(f"\nsubmissions, {args.concurrency} concurrent readers (PostgreSQL, fsync on):")
+            print(f"\nsubmissions, {args.concurrency} concurrent readers (PostgreSQL, {durability(url)}):")
             print(submit.line())
+            print(
+                f"{'CPU':<12} per submission (GET + POST): web {spent[0]:.1f} ms, PostgreSQL {spent[1]:.1f} ms, "
+                f"this client {spent[2]:.1f} ms"
+            )
             print(count_rows(server, callout_id, accepted))
     finally:
         drop()
