@@ -34,6 +34,7 @@ from askdesk.nlp.group import (
 )
 from askdesk.nlp.language import detect_language
 from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, Theme
+from askdesk.questions.selectors import triage_counts
 from askdesk.questions.services import groups_refresh
 from askdesk.questions.signals import group_sizes_changed
 from askdesk.stories.models import Sentence, Story
@@ -244,7 +245,7 @@ def _record_evidence(question: Question, vector: Vectors, model: Embedder) -> No
 def _maybe_regroup(callout_id: int) -> None:
     """Regroup a call-out as a whole once enough questions arrived since the last time."""
     callout = Callout.objects.get(pk=callout_id)
-    total = Question.objects.filter(callout_id=callout_id).count()
+    total = sum(triage_counts(callout=callout).values())  # the state counters: no count of the call-out
     new = total - callout.questions_at_last_regroup
     if new >= max(settings.ASKDESK_REGROUP_EVERY, int(settings.ASKDESK_REGROUP_SHARE * total)):
         from askdesk.analysis.tasks import regroup_callout

@@ -604,10 +604,18 @@ def groups_refresh(
         .annotate(n=Sum("size"))
         .order_by()
     )
-    for theme in Theme.objects.filter(callout_id=callout_id):
+    # A theme is labelled again when one of the groups given is in it or its size changed (a group
+    # left it, was emptied or merged away); the others are as they were, so an arrival costs a
+    # few queries however many themes the call-out has.
+    touched: set[int] | None = None
+    if group_ids is not None:
+        touched = set(groups.exclude(theme__isnull=True).values_list("theme_id", flat=True))
+    for theme in Theme.objects.filter(callout_id=callout_id).only("pk", "size", "label"):
         size = sizes.get(theme.pk) or 0
         if size == 0:
             theme.delete()
+            continue
+        if touched is not None and theme.pk not in touched and theme.size == size:
             continue
         largest = QuestionGroup.objects.filter(theme=theme).order_by("-size", "id").first()
         label = largest.display_label if largest else ""
