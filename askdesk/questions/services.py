@@ -87,6 +87,7 @@ def _counter_add(
     rows (PostgreSQL), the addition goes to a slot row no other transaction holds, so concurrent
     submissions never wait for each other's commit; only when every existing slot is held does
     it make a new slot row, or, when all slots exist, pick one at random and wait for it.
+    SQLite, whose writers wait for each other in any case, keeps slot 0 only.
     """
     deltas = {"count": delta} if isinstance(delta, int) else dict(delta)
     increments = {name: F(name) + value for name, value in deltas.items()}
@@ -98,6 +99,8 @@ def _counter_add(
             return
         # Every slot row there is is held by another transaction: a new one, if slots are left.
         candidates = sorted(set(candidates) - set(slots.values_list("slot", flat=True))) or candidates
+    elif not connection.features.has_select_for_update:
+        candidates = [0]  # SQLite: one writer at a time anyway, so one row (and the same queries each time)
     slot = random.choice(candidates)  # noqa: S311 - spreads writes, not a secret
     counter = slots.filter(slot=slot)
     if counter.update(**increments):
