@@ -145,7 +145,11 @@ def report(name: str, result: list[tuple[float, tuple[float, ...], float]]) -> l
 
 def header(prepared: Sequence[Prepared], title: str) -> None:
     print(f"\n### {title}\n")
-    print("| lever | " + " | ".join(p.story.name for p in prepared) + " | mean | chosen in each fold (params @threshold) |")
+    print(
+        "| lever | "
+        + " | ".join(p.story.name for p in prepared)
+        + " | mean | chosen in each fold (params @threshold) |"
+    )
     print("|---" * (len(prepared) + 3) + "|")
 
 
@@ -361,7 +365,10 @@ def main() -> int:
     temperatures = (0.02, 0.05, 0.1, 0.2)
     if "answer" in families:
         header(prepared, "1. Same answer from the story")
-        report("dot product of sentence distributions", held_out(prepared, answer_dot, list(itertools.product(weights, temperatures))))
+        report(
+            "dot product of sentence distributions",
+            held_out(prepared, answer_dot, list(itertools.product(weights, temperatures))),
+        )
         report(
             "Bhattacharyya coefficient of distributions",
             held_out(prepared, answer_bhattacharyya, list(itertools.product(weights, temperatures))),
@@ -383,7 +390,10 @@ def main() -> int:
     if "kind" in families:
         header(prepared, "2. Answer type")
         report("cannot-link: clearly different kinds never share a group", held_out(prepared, kind_hard, [()]))
-        report("soft: penalty for clearly different kinds", held_out(prepared, kind_soft, [(w,) for w in (0.05, 0.1, 0.2, 0.3)]))
+        report(
+            "soft: penalty for clearly different kinds",
+            held_out(prepared, kind_soft, [(w,) for w in (0.05, 0.1, 0.2, 0.3)]),
+        )
         report(
             "soft: penalty where the kinds differ at all",
             held_out(prepared, kind_other_soft, [(w,) for w in (0.02, 0.05, 0.1, 0.2)]),
@@ -398,7 +408,10 @@ def main() -> int:
         )
     if "words" in families:
         header(prepared, "3. Distinctive words")
-        report("call-out idf, lexical weight chosen in folds", held_out(prepared, base_reweighted, [(w,) for w in (0.2, 0.3, 0.4, 0.5)]))
+        report(
+            "call-out idf, lexical weight chosen in folds",
+            held_out(prepared, base_reweighted, [(w,) for w in (0.2, 0.3, 0.4, 0.5)]),
+        )
         lexical_weights = (0.2, 0.3, 0.4, 0.5)
         report(
             "call-out idf x story idf (power), weight chosen in folds",
@@ -411,13 +424,17 @@ def main() -> int:
         report(
             "story-frequent words removed (in more than a share of its sentences)",
             held_out(
-                prepared, distinctive, list(itertools.product(lexical_weights, (0.0,), (0.05, 0.1, 0.15, 0.2, 0.3), (0,)))
+                prepared,
+                distinctive,
+                list(itertools.product(lexical_weights, (0.0,), (0.05, 0.1, 0.15, 0.2, 0.3), (0,))),
             ),
         )
         report(
             "story-frequent and title words removed",
             held_out(
-                prepared, distinctive, list(itertools.product(lexical_weights, (0.0,), (0.05, 0.1, 0.15, 0.2, 0.3), (1,)))
+                prepared,
+                distinctive,
+                list(itertools.product(lexical_weights, (0.0,), (0.05, 0.1, 0.15, 0.2, 0.3), (1,))),
             ),
         )
     if "cluster" in families:
@@ -434,7 +451,11 @@ def main() -> int:
         lw = (0.4, 0.5, 0.6)
         report(
             "title words removed + same answer (gated dot)",
-            held_out(prepared, combined, list(itertools.product(lw, (1.0,), (0.05, 0.1, 0.2, 0.3), (0.5, 0.6), (0.0,), (0.0,)))),
+            held_out(
+                prepared,
+                combined,
+                list(itertools.product(lw, (1.0,), (0.05, 0.1, 0.2, 0.3), (0.5, 0.6), (0.0,), (0.0,))),
+            ),
         )
         report(
             "title words removed + penalty for clearly different kinds",
@@ -442,18 +463,20 @@ def main() -> int:
         )
         report(
             "title words removed + yes/no vs wh penalty",
-            held_out(prepared, combined, list(itertools.product(lw, (1.0,), (0.0,), (0.6,), (0.0,), (0.02, 0.05, 0.1)))),
+            held_out(
+                prepared, combined, list(itertools.product(lw, (1.0,), (0.0,), (0.6,), (0.0,), (0.02, 0.05, 0.1)))
+            ),
         )
-        grid = list(
-            itertools.product((0.4, 0.5), (1.0,), (0.0, 0.1, 0.2), (0.6,), (0.0, 0.2), (0.0, 0.05, 0.1))
-        )
+        grid = list(itertools.product((0.4, 0.5), (1.0,), (0.0, 0.1, 0.2), (0.6,), (0.0, 0.2), (0.0, 0.05, 0.1)))
         report("title words removed + same answer (gated dot) + answer type", held_out(prepared, combined, grid))
         wider = list(
             itertools.product((0.4, 0.5), (1.0,), (0.1, 0.2, 0.3), (0.5, 0.6), (0.1, 0.2, 0.3), (0.05, 0.1, 0.15))
         )
         report("the same, wider grid", held_out(prepared, combined, wider))
         fitted = held_out([*prepared, *prepared[:0]], combined, grid)
-        table = np.array([[[ari(p.story, labels) for labels in cuts(combined(p, params))] for params in grid] for p in prepared])
+        table = np.array(
+            [[[ari(p.story, labels) for labels in cuts(combined(p, params))] for params in grid] for p in prepared]
+        )
         mean = table.mean(axis=0)
         best_params, best_threshold = np.unravel_index(int(np.argmax(mean)), mean.shape)
         print(f"\nfitted on all four: {grid[best_params]} @{GRID[best_threshold]:.2f}, mean ARI {mean.max():.3f}")
