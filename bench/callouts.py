@@ -196,24 +196,36 @@ def model_scores(model: same.PairModel, features: np.ndarray, story: Story | Non
     if story is not None:
         languages = np.asarray([detect_language(t) for t in story.texts])
         scores[languages[:, None] != languages[None, :]] = model.apart
+        if model.kinds_apart:
+            scores[same.kinds_clash(story.texts)] = model.apart
     np.fill_diagonal(scores, 1.0)
     return scores
 
 
 LEXICAL_GRID = (0.2, 0.3, 0.4, 0.5, 0.6)
+# Whether clearly different kinds of question are kept apart: chosen with the weight and the
+# threshold, in each fold (and by ``--fit`` for the product).
+SHIPPED_KINDS = (False, True)
 
 
-def linear_model(lexical_weight: float, threshold: float = 0.5) -> same.PairModel:
+def linear_model(lexical_weight: float, threshold: float = 0.5, kinds_apart: bool = False) -> same.PairModel:
     """The shipped linear form: (1 - w) of the centred cosine plus w of the call-out TF-IDF cosine."""
     weights = [0.0] * len(same.FEATURES)
     weights[same.FEATURES.index("centred_cosine")] = 1.0 - lexical_weight
     weights[same.FEATURES.index("lexical")] = lexical_weight
-    return same.PairModel(0.0, tuple(weights), threshold, logistic=False)
+    return same.PairModel(0.0, tuple(weights), threshold, logistic=False, kinds_apart=kinds_apart)
 
 
-def fit_linear(stories: list[Story], features: dict[str, np.ndarray]) -> same.PairModel:
-    """The linear model with the lexical weight and threshold best on ``stories`` (mean ARI)."""
-    fitted = [fit_threshold(linear_model(w), stories, features, with_score=True) for w in LEXICAL_GRID]
+def fit_linear(
+    stories: list[Story], features: dict[str, np.ndarray], kinds: tuple[bool, ...] = (False,)
+) -> same.PairModel:
+    """The linear model with the lexical weight, threshold (and with ``kinds`` (False, True): whether
+    clearly different kinds are kept apart) best on ``stories`` (mean ARI)."""
+    fitted = [
+        fit_threshold(linear_model(w, kinds_apart=k), stories, features, with_score=True)
+        for w in LEXICAL_GRID
+        for k in kinds
+    ]
     return max(fitted, key=lambda pair: pair[1])[0]
 
 
@@ -297,7 +309,7 @@ def grouping(stories: list[Story], fit_only: bool) -> None:
     if fit_only:
         model = fit_pair_model(stories, features)
         print("LOGISTIC_PAIR_MODEL =", model)
-        linear = fit_linear(stories, features)
+        linear = fit_linear(stories, features, SHIPPED_KINDS)
         print("PAIR_MODEL =", linear)
         table = join_table(stories, {s.name: linear for s in stories})
         print("PAIR_MODEL join_threshold:", JOIN_GRID[int(np.argmax(np.mean(list(table.values()), axis=0)))])
@@ -333,12 +345,14 @@ def grouping(stories: list[Story], fit_only: bool) -> None:
         others = [o for o in stories if o.name != story.name]
         model = fit_pair_model(others, features)
         models[story.name] = model
-        linear = linear_models[story.name] = fit_linear(others, features)
+        linear = linear_models[story.name] = fit_linear(others, features, SHIPPED_KINDS)
+        title_only = fit_linear(others, features)
         before = fit_threshold(same.UNTITLED_PAIR_MODEL, others, untitled)
         for name, chosen, table in (
             ("logistic pair model", model, features),
             ("centred + call-out idf (title words kept), linear 0.7/0.3", before, untitled),
-            ("centred + call-out idf without the title's words, linear", linear, features),
+            ("centred + call-out idf without the title's words, linear", title_only, features),
+            ("the same, clearly different kinds apart (chosen in folds), linear", linear, features),
         ):
             full = grp._cluster_scores(model_scores(chosen, table[story.name], story), chosen.threshold)
             rows.setdefault(f"{name}, full regroup", []).append(ari(story, full))
@@ -366,9 +380,9 @@ def grouping(stories: list[Story], fit_only: bool) -> None:
         print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in values) + f" | {np.mean(values):.3f} |")
     print("(join thresholds chosen in the folds: " + ", ".join(f"{t:.2f}" for t in chosen_joins) + ")")
     print(
-        "(linear, title words left out: lexical weight, threshold chosen in each fold: "
+        "(shipped linear: lexical weight, kinds apart, threshold chosen in each fold: "
         + "; ".join(
-            f"{s.name} {m.weights[same.FEATURES.index('lexical')]:.1f}, {m.threshold:.2f}"
+            f"{s.name} {m.weights[same.FEATURES.index('lexical')]:.1f}, {m.kinds_apart}, {m.threshold:.2f}"
             for s, m in ((s, linear_models[s.name]) for s in stories)
         )
         + ")"

@@ -341,6 +341,64 @@ def base_reweighted(p: Prepared, params: tuple[float, ...]) -> np.ndarray:
     return finish((1 - lexical_weight) * p.centred + lexical_weight * p.lexical, p)
 
 
+# On the shipped base (title words left out, 0.5 / 0.5) -------------------------------------------
+
+
+def titled_base(p: Prepared) -> np.ndarray:
+    return 0.5 * p.centred + 0.5 * distinctive_cached(p, 0.0, 1.0, True)
+
+
+def on_title_base(extra: Callable[[Prepared, tuple[float, ...]], np.ndarray]) -> Lever:
+    """A lever: the shipped base plus ``extra`` (a pair matrix for the parameters given)."""
+
+    def lever(p: Prepared, params: tuple[float, ...]) -> np.ndarray:
+        return finish(titled_base(p) + extra(p, params), p)
+
+    return lever
+
+
+def extra_dot(p: Prepared, params: tuple[float, ...]) -> np.ndarray:
+    weight, temperature = params
+    dist = softmax_rows(p.evidence, temperature)
+    return weight * (dist @ dist.T)
+
+
+def extra_gated_dot(p: Prepared, params: tuple[float, ...]) -> np.ndarray:
+    weight, temperature, floor = params
+    dist = softmax_rows(p.evidence, temperature)
+    strong = p.evidence.max(axis=1) >= floor
+    return weight * (dist @ dist.T) * (strong[:, None] & strong[None, :])
+
+
+def extra_different_answers(p: Prepared, params: tuple[float, ...]) -> np.ndarray:
+    """A penalty where both questions have strong evidence and their best sentences differ."""
+    penalty, floor = params
+    top = np.argmax(p.evidence, axis=1)
+    strong = p.evidence.max(axis=1) >= floor
+    return -penalty * ((top[:, None] != top[None, :]) & strong[:, None] & strong[None, :])
+
+
+def extra_kinds_apart(p: Prepared, params: tuple[float, ...]) -> np.ndarray:
+    (penalty,) = params
+    return -penalty * kinds_disjoint(p)
+
+
+def extra_polar(p: Prepared, params: tuple[float, ...]) -> np.ndarray:
+    (penalty,) = params
+    clash, _ = richer_kinds(p)
+    return -penalty * clash
+
+
+def extra_head(p: Prepared, params: tuple[float, ...]) -> np.ndarray:
+    (penalty,) = params
+    _, head_clash = richer_kinds(p)
+    return -penalty * head_clash
+
+
+def extra_nothing(p: Prepared, params: tuple[float, ...]) -> np.ndarray:
+    return np.zeros_like(p.centred)
+
+
 # --- main ---------------------------------------------------------------------------------------
 
 
@@ -348,7 +406,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--cache", type=Path, default=Path("/tmp/askdesk-bench-cache"))
-    parser.add_argument("--only", default="", help="comma-separated families: answer,kind,words,cluster,combined")
+    parser.add_argument(
+        "--only", default="", help="comma-separated families: answer,kind,words,cluster,titled,combined"
+    )
     args = parser.parse_args()
     print(describe_machine())
     stories = load(args.data, "minilm", args.cache, None)
@@ -356,7 +416,7 @@ def main() -> int:
         Prepared(s, (args.data / "callouts" / s.name / "story.txt").read_text(encoding="utf-8").splitlines()[0])
         for s in stories
     ]
-    families = set(args.only.split(",")) if args.only else {"answer", "kind", "words", "cluster", "combined"}
+    families = set(args.only.split(",")) if args.only else {"answer", "kind", "words", "cluster", "titled", "combined"}
 
     header(prepared, "Base")
     report("shipped linear (0.7 centred + 0.3 call-out idf), average link", held_out(prepared, base, [()]))
@@ -446,6 +506,41 @@ def main() -> int:
                 f"mutual {k}-NN graph, connected components above the threshold",
                 held_out(prepared, base, [()], lambda s, k=k: mutual_knn_cuts(s, k)),
             )
+    if "titled" in families:
+        header(prepared, "Each lever on the shipped base (title words left out)")
+        report("shipped base alone", held_out(prepared, on_title_base(extra_nothing), [()]))
+        report(
+            "+ dot product of sentence distributions",
+            held_out(prepared, on_title_base(extra_dot), list(itertools.product(weights, temperatures))),
+        )
+        report(
+            "+ dot product where both have strong evidence",
+            held_out(
+                prepared,
+                on_title_base(extra_gated_dot),
+                list(itertools.product(weights, (0.05, 0.1), (0.4, 0.5, 0.6))),
+            ),
+        )
+        report(
+            "- penalty where both have strong evidence in different sentences",
+            held_out(
+                prepared,
+                on_title_base(extra_different_answers),
+                list(itertools.product((0.05, 0.1, 0.2, 0.3), (0.4, 0.5, 0.6))),
+            ),
+        )
+        report(
+            "- penalty for clearly different kinds",
+            held_out(prepared, on_title_base(extra_kinds_apart), [(w,) for w in (0.05, 0.1, 0.2, 0.3, 1.0)]),
+        )
+        report(
+            "- penalty for yes/no against wh",
+            held_out(prepared, on_title_base(extra_polar), [(w,) for w in (0.02, 0.05, 0.1, 0.2)]),
+        )
+        report(
+            "- penalty for another head word after how many / what",
+            held_out(prepared, on_title_base(extra_head), [(w,) for w in (0.05, 0.1, 0.2, 1.0)]),
+        )
     if "combined" in families:
         header(prepared, "Combinations")
         lw = (0.4, 0.5, 0.6)

@@ -70,6 +70,9 @@ class PairModel:
     # regroup's ``threshold`` when None. It has its own value because a new question is
     # compared with a thinner call-out than a full regroup sees.
     join_threshold: float | None = None
+    # Two questions that clearly ask different kinds of thing (each asks a kind of
+    # :data:`QUESTION_KINDS`, and they share none: "when" against "why") never share a group.
+    kinds_apart: bool = False
     # A learned square map applied to the topic-removed vectors before their cosine (see
     # :func:`pair_features`); None for the plain centred cosine.
     projection: Matrix | None = field(default=None, compare=False, repr=False)
@@ -134,6 +137,14 @@ def title_terms(title: str) -> frozenset[str]:
     from askdesk.nlp.group import content_words
 
     return frozenset(stem for stem, _ in content_words(title))
+
+
+def kinds_clash(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """``out[i, j]``: questions i and j each ask a kind of :data:`QUESTION_KINDS` and share none."""
+    kinds = question_kinds(texts)
+    asks = kinds.sum(axis=1) > 0
+    out: npt.NDArray[np.bool_] = (asks[:, None] & asks[None, :]) & ((kinds @ kinds.T) == 0)
+    return out
 
 
 def _unit(rows: Matrix) -> Matrix:
@@ -221,6 +232,8 @@ def same_question_matrix(
     # The model is English-only: questions in different languages are kept apart.
     languages = np.asarray([detect_language(t) for t in texts])
     scores[languages[:, None] != languages[None, :]] = model.apart
+    if model.kinds_apart:
+        scores[kinds_clash(texts)] = model.apart
     np.fill_diagonal(scores, 1.0)
     return scores.astype(np.float32)
 

@@ -24,6 +24,7 @@ from askdesk.nlp.same import (
     TICK_THRESHOLD,
     UNTITLED_PAIR_MODEL,
     default_model,
+    kinds_clash,
     pair_features,
     remove_topic,
     same_question_matrix,
@@ -142,6 +143,22 @@ def test_a_question_arriving_alone_needs_the_join_threshold_not_the_regroup_one(
     assert strict.joins_at == score + 0.01 and UNTITLED_PAIR_MODEL.joins_at == UNTITLED_PAIR_MODEL.threshold
     assert join_group(vectors[known], texts, [10, 20, 30, 40], vectors[1], QUESTIONS[1], model=strict) is None
     assert join_group(vectors[known], texts, [10, 20, 30, 40], vectors[1], QUESTIONS[1], model=lenient) == 10
+
+
+def test_questions_clearly_asking_different_kinds_of_thing_can_be_kept_apart() -> None:
+    texts = ["When will the trains run again?", "Why will the trains not run again?", "Will the trains run again?"]
+    clash = kinds_clash(texts)
+    assert clash[0, 1] and clash[1, 0]
+    assert not clash[0, 2] and not clash[1, 2]  # a question of no known kind clashes with none
+    vectors = embed(texts)
+    apart = dataclasses.replace(UNTITLED_PAIR_MODEL, kinds_apart=True)
+    scores = same_question_matrix(texts, vectors, apart)
+    assert scores[0, 1] == apart.apart and scores[0, 2] == same_question_matrix(texts, vectors)[0, 2]
+    # However low the threshold, the two stay apart; without the rule they merge.
+    loose = dataclasses.replace(apart, threshold=-0.5)
+    assert len(set(same_question_groups(vectors[:2], texts[:2], model=loose).tolist())) == 2
+    merged = dataclasses.replace(loose, kinds_apart=False)
+    assert len(set(same_question_groups(vectors[:2], texts[:2], model=merged).tolist())) == 1
 
 
 def test_questions_in_another_language_are_kept_apart() -> None:
