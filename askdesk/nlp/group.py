@@ -714,8 +714,8 @@ def join_group(
     nearest few hundred of them). The new question joins the group whose members it is, on
     average, most likely the same question as, if that average reaches the pair model's
     join threshold (``joins_at``): the rule of the average link of a full regroup, with a
-    threshold of its own. ``title`` is the title
-    of the call-out's story, as for :func:`same_question_groups`.
+    threshold of its own. ``title`` is the title of the call-out's story, as for
+    :func:`same_question_groups`.
     """
     from askdesk.nlp.same import default_model, same_question_matrix
 
