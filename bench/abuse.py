@@ -102,6 +102,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="askdesk-abuse-") as tmp:
         server = Server(f"sqlite:///{tmp}/askdesk.sqlite3", Path(tmp), web_workers=2)
         server.env.update({"DJANGO_BEHIND_PROXY": "0", "ASKDESK_PROXY_COUNT": "1", "ASKDESK_EMBEDDER": "hashing"})
+        # bench/load.py's server turns the limits off to measure capacity; here they are what is measured.
+        for name in ("ASKDESK_LIMITS_ENABLED", "ASKDESK_FORM_MIN_SECONDS"):
+            server.env.pop(name, None)
         server.prepare()
         story = count(server, "__import__('askdesk.stories.models').stories.models.Story.objects.get().slug")
         story_path = f"/stories/{story}/"
@@ -134,6 +137,12 @@ def main() -> int:
                 f"other {sum(v for k, v in codes.items() if k not in (302, 429))}; first 429 at post "
                 f"{(first_refusal or 0) + 1}; rows stored {stored}"
             )
+
+            # Each of those posts also counted for the call-out (1200/m for all readers together): under
+            # gunicorn one client sends more than that in a minute, and the phases below would then
+            # measure the call-out's ceiling instead of what they check. Its window passes first.
+            if n > 1000:
+                time.sleep(61)
 
             # 2. Scripts: honeypot filled in, or sent at once after the form was shown.
             honeypot = fast = 0
