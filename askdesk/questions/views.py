@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import parse_etags
@@ -35,6 +36,7 @@ from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
 from askdesk.questions.formtoken import form_token, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup, Theme
+from askdesk.questions.rows import triage_rows
 from askdesk.questions.selectors import (
     WELFARE_ALL,
     WELFARE_SHOWN,
@@ -344,16 +346,17 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             counts=None if group else counts,
             language=language,
         )
-    rows = list(page.object_list)
-    # After an action the list comes back at the row that takes the acted-on row's place.
-    context["rows"] = [
-        (question, rows[i + 1].pk if i + 1 < len(rows) else (rows[i - 1].pk if i else None))
-        for i, question in enumerate(rows)
-    ]
     context["page"] = page
-    context["filters"] = _filters(
+    context["filters"] = filters = _filters(
         status=status, search=search, group=group, language=language, meaning=bool(context["meaning"])
     )
+    context["rows"] = triage_rows(
+        list(page.object_list),
+        list_path=request.get_full_path(),
+        filters=filters,
+        callout_language=str(context["callout_language"]),
+    )
+    context["csrf_input"] = csrf_input(request)  # one hidden field for the rows' forms, not a tag per form
     last = _undoable(request, callout.pk)
     if last is not None:
         context["undo"] = {"action": action_done(last["action"]), "count": len(last["previous"])}
