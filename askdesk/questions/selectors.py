@@ -181,6 +181,33 @@ class CountedPaginator(Paginator):  # type: ignore[type-arg]
         return self.known_count
 
 
+class _IdsFirst:
+    """A list whose later pages are read in two steps: the page's ids, then those rows.
+
+    Skipping the rows before a page (OFFSET) then walks only the list's index, not every
+    skipped row with its joined expert, answer, evidence and group: page 100 of a large
+    call-out read 5,000 joined rows to show 50 (docs/benchmarks.md). The first page is one query.
+    """
+
+    ordered = True
+
+    def __init__(self, questions: QuerySet[Question]) -> None:
+        self.questions = questions
+
+    def count(self) -> int:
+        return self.questions.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> Any:
+        if not window.start:
+            return self.questions[window]
+        ids = list(self.questions.values_list("pk", flat=True)[window])
+        rows = self.questions.in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 def triage_page(
     *,
     callout: Callout,
@@ -193,10 +220,12 @@ def triage_page(
     language: str = "",
 ) -> Page[Question]:
     """One page of the triage list; its total comes from the counters whenever the list is a whole state."""
-    questions = triage_questions(callout=callout, status=status, search=search, group=group, language=language)
+    questions = _IdsFirst(
+        triage_questions(callout=callout, status=status, search=search, group=group, language=language)
+    )
     paginator: Paginator[Question]
     if search.strip():
-        found = questions.order_by()[: SEARCH_COUNT_CAP + 1].count()
+        found = questions.questions.order_by()[: SEARCH_COUNT_CAP + 1].count()
         paginator = CountedPaginator(
             questions, per_page, count=min(found, SEARCH_COUNT_CAP), capped=found > SEARCH_COUNT_CAP
         )
