@@ -185,6 +185,25 @@ class CalloutStateCount(models.Model):
         return f"{self.status} of call-out {self.callout_id} (slot {self.slot}): {self.count}"
 
 
+class GroupStateCount(models.Model):
+    """How many of a group's questions are in one state, so one group's list and tabs never count rows.
+
+    Kept by the services in the transaction of the change: a change of state adds to it
+    (``group_state_counts_add``), and ``groups_refresh``, which every move of questions into or
+    out of a group calls, sets it from the group's members.
+    """
+
+    group = models.ForeignKey(QuestionGroup, on_delete=models.CASCADE, related_name="state_counts")
+    status = models.CharField(max_length=16, choices=Question.Status.choices)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["group", "status"], name="group_state_count")]
+
+    def __str__(self) -> str:
+        return f"{self.status} of group {self.group_id}: {self.count}"
+
+
 class CalloutHourCount(models.Model):
     """How many questions reached a call-out in one hour (UTC), kept by ``question_submit``.
 

@@ -21,6 +21,7 @@ from askdesk.questions.models import (
     CalloutChangeCount,
     CalloutHourCount,
     CalloutStateCount,
+    GroupStateCount,
     Question,
     QuestionEvidence,
     QuestionGroup,
@@ -67,9 +68,14 @@ def desk_version(*, callout_id: int) -> DeskVersion:
 
 
 def group_state_counts(*, group: QuestionGroup) -> dict[str, int]:
-    """Number of the group's questions in each state: as costly as the group is large, not the call-out."""
+    """Number of the group's questions in each state (every state present, zeros included).
+
+    Read from the group's counters, which the services keep: the same cost for a group of two
+    and one of twenty thousand.
+    """
     counts = dict.fromkeys(Question.Status.values, 0)
-    counts.update(Question.objects.filter(group=group).values_list("status").annotate(n=Count("id")).order_by())
+    counters = GroupStateCount.objects.filter(group_id=group.pk, group__callout_id=group.callout_id)
+    counts.update(counters.values_list("status", "count"))
     return counts
 
 
@@ -219,7 +225,10 @@ def triage_page(
     counts: dict[str, int] | None = None,
     language: str = "",
 ) -> Page[Question]:
-    """One page of the triage list; its total comes from the counters whenever the list is a whole state."""
+    """One page of the triage list; its total comes from the counters whenever the list is a whole state.
+
+    ``counts``: the call-out's state counts, or the group's when ``group`` is given.
+    """
     questions = _IdsFirst(
         triage_questions(callout=callout, status=status, search=search, group=group, language=language)
     )
@@ -232,8 +241,13 @@ def triage_page(
     elif group is None and not language:
         counts = counts if counts is not None else triage_counts(callout=callout)
         paginator = CountedPaginator(questions, per_page, count=counts[status] if status else sum(counts.values()))
+    elif not language:
+        counts = counts if counts is not None else group_state_counts(group=QuestionGroup(pk=group, callout=callout))
+        # A group's list leaves its spam out unless the spam tab is chosen.
+        shown = counts[status] if status else sum(counts.values()) - counts[Question.Status.SPAM]
+        paginator = CountedPaginator(questions, per_page, count=shown)
     else:
-        paginator = Paginator(questions, per_page)  # one group or language: counted, not the call-out's counters
+        paginator = CountedPaginator(questions, per_page, count=questions.count())  # a language: counted
     return paginator.get_page(page)
 
 

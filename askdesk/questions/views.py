@@ -343,7 +343,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             group=group.pk if group else group_id,
             page=request.GET.get("page", 1),
             per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
-            counts=None if group else counts,
+            counts=counts if group or not group_id else None,  # the group's counts for its list
             language=language,
         )
     context["page"] = page

@@ -2,10 +2,25 @@
 
 import re
 
+import pytest
+from django.db import connection, transaction
+from django.db.models import Count
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from askdesk.questions.models import Question
+from askdesk.answers.services import answer_publish, answer_return, answer_save, question_unpublish
+from askdesk.questions.models import GroupStateCount, Question, QuestionGroup
+from askdesk.questions.selectors import group_state_counts
+from askdesk.questions.services import (
+    group_apply,
+    group_merge,
+    question_assign,
+    question_delete_by_reader,
+    question_move,
+    question_transition,
+    state_counts_rebuild,
+)
 from tests.conftest import submit
 
 
@@ -18,9 +33,7 @@ def listed_ids(html):
     return [int(pk) for pk in re.findall(r'<li class="question-row" data-question="(\d+)"', html)]
 
 
-def test_later_pages_list_the_next_questions_newest_first_with_their_details(
-    editor_client, callout, expert, settings
-):
+def test_later_pages_list_the_next_questions_newest_first_with_their_details(editor_client, callout, expert, settings):
     settings.ASKDESK_TRIAGE_PAGE_SIZE = 4
     now = timezone.now()
     questions = []
@@ -40,3 +53,93 @@ def test_later_pages_list_the_next_questions_newest_first_with_their_details(
     later = pages[1] + pages[2]
     assert "assigned to Lyse Doucet" in later
     assert "Page 2 of 3" in pages[1] and 'rel="prev"' in pages[1] and 'rel="next"' in pages[1]
+
+
+def real_group_counts(group):
+    counts = dict.fromkeys(Question.Status.values, 0)
+    counts.update(Question.objects.filter(group=group).values_list("status").annotate(n=Count("id")).order_by())
+    return counts
+
+
+def assert_group_counts_true(callout):
+    for group in QuestionGroup.objects.filter(callout=callout):
+        assert group_state_counts(group=group) == real_group_counts(group), group
+
+
+def test_every_editorial_path_keeps_each_groups_state_counts_equal_to_a_real_count(callout, editor, expert):
+    first, _ = submit(callout, "Will Iran retaliate?")
+    second, _ = submit(callout, "Will Iran strike back?")
+    third, _ = submit(callout, "Is the IAEA worried?")
+    group = question_move(question=first, target=None, actor=editor)
+    question_move(question=second, target=group, actor=editor)
+    question_move(question=third, target=group, actor=editor)
+    assert_group_counts_true(callout)
+    for action in ("shortlist", "reject", "spam", "restore", "shortlist"):
+        question_transition(question=third, action=action, actor=editor)
+        assert_group_counts_true(callout)
+    question_assign(question=first, expert=expert, actor=editor)
+    answer_save(question=first, expert=expert, body="Not yet.", submit=True)
+    answer_return(question=first, actor=editor, note="Say more.")
+    answer_save(question=first, expert=expert, body="Not yet, it says.", submit=True)
+    assert_group_counts_true(callout)
+    answer_publish(question=first, actor=editor, cover=[second.pk])  # also covers the second question
+    assert_group_counts_true(callout)
+    question_unpublish(question=first, actor=editor)
+    assert_group_counts_true(callout)
+    group_apply(group=group, action="reject", actor=editor)
+    assert_group_counts_true(callout)
+    question_delete_by_reader(question=Question.objects.get(pk=second.pk))
+    assert_group_counts_true(callout)
+    assert group_state_counts(group=group)["rejected"] == 2
+
+
+def test_moving_and_merging_questions_keeps_both_groups_counts_right(callout, editor):
+    questions = [submit(callout, f"Question {n}?")[0] for n in range(5)]
+    big = question_move(question=questions[0], target=None, actor=editor)
+    small = question_move(question=questions[3], target=None, actor=editor)
+    for question in questions[1:3]:
+        question_move(question=question, target=big, actor=editor)
+    question_move(question=questions[4], target=small, actor=editor)
+    question_transition(question=questions[1], action="shortlist", actor=editor)
+    question_transition(question=questions[4], action="reject", actor=editor)
+    question_move(question=Question.objects.get(pk=questions[1].pk), target=small, actor=editor)
+    assert group_state_counts(group=big) == {**real_group_counts(big), "new": 2}
+    assert group_state_counts(group=small) == {**real_group_counts(small), "new": 1, "shortlisted": 1, "rejected": 1}
+    group_merge(target=big, others=[small], actor=editor)
+    assert group_state_counts(group=big) == {**real_group_counts(big), "new": 3, "shortlisted": 1, "rejected": 1}
+    assert not GroupStateCount.objects.filter(group_id=small.pk).exists()
+
+
+def test_a_state_change_rolled_back_leaves_the_group_counts_as_they_were(callout, editor):
+    question, _ = submit(callout)
+    group = question_move(question=question, target=None, actor=editor)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        question_transition(question=question, action="shortlist", actor=editor)
+        raise RuntimeError("the request failed after the change")
+    assert group_state_counts(group=group) == {**real_group_counts(group), "new": 1}
+
+
+def test_rebuilding_the_counts_repairs_the_groups_counts(callout, editor):
+    question, _ = submit(callout)
+    group = question_move(question=question, target=None, actor=editor)
+    GroupStateCount.objects.filter(group=group).update(count=40)
+    state_counts_rebuild(callout=callout)
+    assert_group_counts_true(callout)
+
+
+def test_one_groups_list_shows_its_tabs_and_total_without_counting_its_questions(editor_client, callout, editor):
+    questions = [submit(callout, f"Question {n}?")[0] for n in range(4)]
+    submit(callout, "Not in the group?")
+    group = question_move(question=questions[0], target=None, actor=editor)
+    for question in questions[1:]:
+        question_move(question=question, target=group, actor=editor)
+    question_transition(question=questions[1], action="shortlist", actor=editor)
+    question_transition(question=questions[2], action="spam", actor=editor)
+    with CaptureQueriesContext(connection) as captured:
+        page = editor_client.get(triage_url(callout, group=group.pk)).content.decode()
+    counting = [q["sql"] for q in captured if "COUNT(" in q["sql"].upper() and "questions_question" in q["sql"]]
+    assert counting == []
+    assert 'All <span class="count">4</span>' in page
+    assert 'Shortlisted <span class="count">1</span>' in page and 'Spam <span class="count">1</span>' in page
+    assert "3 questions" in page  # the list leaves its spam out
+    assert len(listed_ids(page)) == 3
