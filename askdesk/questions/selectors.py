@@ -139,7 +139,13 @@ def welfare_questions(*, callout: Callout, limit: int = WELFARE_SHOWN) -> tuple[
 
 
 def triage_questions(
-    *, callout: Callout, status: str = "", search: str = "", group: int | None = None, language: str = ""
+    *,
+    callout: Callout,
+    status: str = "",
+    search: str = "",
+    group: int | None = None,
+    language: str = "",
+    scan: bool = False,
 ) -> QuerySet[Question]:
     questions = Question.objects.filter(callout=callout).select_related("assigned_to", "answer", "evidence", "group")
     # Spam is set aside: shown only when asked for by its state.
@@ -150,7 +156,7 @@ def triage_questions(
     if language:
         questions = questions.filter(text_language=language)
     if search.strip():
-        questions = search_questions(questions, search)
+        questions = search_questions(questions, search, scan=scan)
     return questions.order_by("-submitted_at", "-id")
 
 
@@ -172,6 +178,8 @@ def neighbours_in_list(
 
 # A search counts its matches up to here and then says "more than".
 SEARCH_COUNT_CAP = 1000
+# A search of a large call-out looks first among (at least) this many of its newest questions.
+SEARCH_WINDOW = 20_000
 
 
 class CountedPaginator(Paginator):  # type: ignore[type-arg]
@@ -197,8 +205,9 @@ class _IdsFirst:
 
     ordered = True
 
-    def __init__(self, questions: QuerySet[Question]) -> None:
+    def __init__(self, questions: QuerySet[Question], *, always: bool = False) -> None:
         self.questions = questions
+        self.always = always  # the first page too (its ids come from an index that covers the conditions)
 
     def count(self) -> int:
         return self.questions.count()
@@ -207,7 +216,7 @@ class _IdsFirst:
         return self.count()
 
     def __getitem__(self, window: slice) -> Any:
-        if not window.start:
+        if not window.start and not self.always:
             return self.questions[window]
         ids = list(self.questions.values_list("pk", flat=True)[window])
         rows = self.questions.in_bulk(ids)
@@ -234,6 +243,12 @@ def triage_page(
     )
     paginator: Paginator[Question]
     if search.strip():
+        recent = _newest_matches(
+            callout=callout, status=status, search=search, group=group, language=language, at_least=SEARCH_COUNT_CAP + 1
+        )
+        if recent is not None:
+            newest_first = _IdsFirst(recent, always=True)
+            return CountedPaginator(newest_first, per_page, count=SEARCH_COUNT_CAP, capped=True).get_page(page)
         found = questions.questions.order_by()[: SEARCH_COUNT_CAP + 1].count()
         paginator = CountedPaginator(
             questions, per_page, count=min(found, SEARCH_COUNT_CAP), capped=found > SEARCH_COUNT_CAP
@@ -249,6 +264,43 @@ def triage_page(
     else:
         paginator = CountedPaginator(questions, per_page, count=questions.count())  # a language: counted
     return paginator.get_page(page)
+
+
+def _newest_matches(
+    *, callout: Callout, status: str, search: str, group: int | None, language: str, at_least: int
+) -> QuerySet[Question] | None:
+    """The search's matches among the call-out's newest questions (those of the last hours in
+    which at least SEARCH_WINDOW arrived), when there are ``at_least`` of them there; None
+    otherwise, or when the call-out received fewer.
+
+    Then the newest ``at_least`` matches of the whole call-out are all among them, in the same
+    order: the list's pages and its "more than" count come from the newest rows tested one by
+    one until enough match, instead of every match read from the index and sorted (a common
+    word matches tens of thousands of a million questions). A search with fewer matches there
+    is rare across the call-out too, which the index finds quickly.
+    """
+    since = _window_start(callout=callout)
+    if since is None:
+        return None
+    recent = triage_questions(
+        callout=callout, status=status, search=search, group=group, language=language, scan=True
+    ).filter(submitted_at__gte=since)
+    return recent if recent.order_by()[:at_least].count() >= at_least else None
+
+
+def _window_start(*, callout: Callout) -> dt.datetime | None:
+    """The start of the hour since which the call-out received SEARCH_WINDOW questions, from its
+    arrival counters (a few rows); None when it received fewer. Questions deleted since make
+    the window smaller, never wrong: a window with too few matches is not used."""
+    hours = (
+        CalloutHourCount.objects.filter(callout=callout).values_list("hour").annotate(n=Sum("count")).order_by("-hour")
+    )
+    received = 0
+    for hour, number in hours:
+        received += number
+        if received >= SEARCH_WINDOW:
+            return hour  # type: ignore[no-any-return]
+    return None
 
 
 def triage_page_ranked(

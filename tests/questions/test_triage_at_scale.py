@@ -17,10 +17,12 @@ from askdesk.questions.services import (
     group_merge,
     question_assign,
     question_delete_by_reader,
+    question_edit_wording,
     question_move,
     question_transition,
     state_counts_rebuild,
 )
+from askdesk.search.selectors import search_questions
 from tests.conftest import submit
 
 
@@ -143,3 +145,66 @@ def test_one_groups_list_shows_its_tabs_and_total_without_counting_its_questions
     assert 'Shortlisted <span class="count">1</span>' in page and 'Spam <span class="count">1</span>' in page
     assert "3 questions" in page  # the list leaves its spam out
     assert len(listed_ids(page)) == 3
+
+
+def arrived_in_hour(question, hours_ago, minute):
+    """Put the question in the clock hour ``hours_ago`` full hours before this one, at ``minute``."""
+    this_hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    at = this_hour - timezone.timedelta(hours=hours_ago + 1) + timezone.timedelta(minutes=minute)
+    Question.objects.filter(pk=question.pk).update(submitted_at=at)
+
+
+def test_a_search_of_a_large_callout_lists_its_newest_matches_as_a_search_of_every_question_would(
+    editor_client, callout, editor, monkeypatch, settings
+):
+    settings.ASKDESK_TRIAGE_PAGE_SIZE = 1
+    # Two questions an hour over five hours; the newest hour's do not match.
+    for hour in range(5):
+        for minute in (10, 20):
+            question, _ = submit(callout, f"Nuclear strike {hour}-{minute}?" if hour else f"Ceasefire {minute}?")
+            arrived_in_hour(question, hour, minute)
+    spam, _ = submit(callout, "Nuclear spam?")
+    arrived_in_hour(spam, 1, 30)
+    question_transition(question=spam, action="spam", actor=editor)
+    state_counts_rebuild(callout=callout)  # the arrivals by hour, from the times set above
+    expected = list(
+        Question.objects.filter(callout=callout, text__startswith="Nuclear strike")
+        .order_by("-submitted_at", "-id")
+        .values_list("pk", flat=True)
+    )
+
+    def pages(query, numbers):
+        """The ids listed on these pages of the search, one page after another."""
+        return [
+            pk
+            for n in numbers
+            for pk in listed_ids(editor_client.get(triage_url(callout, q=query, page=n)).content.decode())
+        ]
+
+    assert pages("nuclear", range(1, 9)) == expected
+    # The newest 6 questions arrived in the last three hours, with 4 matches: enough to list the
+    # first 2 and say "more than 2" without looking further back.
+    monkeypatch.setattr("askdesk.questions.selectors.SEARCH_WINDOW", 6)
+    monkeypatch.setattr("askdesk.questions.selectors.SEARCH_COUNT_CAP", 2)
+    with CaptureQueriesContext(connection) as captured:
+        first = editor_client.get(triage_url(callout, q="nuclear")).content.decode()
+    assert listed_ids(first) == expected[:1] and "More than 2 questions matching" in first
+    assert any('"submitted_at" >=' in query["sql"] for query in captured)
+    assert pages("nuclear", [2, 3]) == [expected[1], expected[1]]  # two pages for "more than 2"
+    # Too few matches among the newest for the count: every question is searched and counted.
+    monkeypatch.setattr("askdesk.questions.selectors.SEARCH_COUNT_CAP", 100)
+    with CaptureQueriesContext(connection) as captured:
+        first = editor_client.get(triage_url(callout, q="nuclear")).content.decode()
+    assert "8 questions matching" in first and listed_ids(first) == expected[:1]
+    assert pages("nuclear", range(1, 9)) == expected
+
+
+def test_the_newest_first_form_of_a_search_finds_what_the_indexed_one_finds_after_edits(callout, editor):
+    question, _ = submit(callout, "Will Iran retaliate?")
+    submit(callout, "What is the IAEA?")
+    every = Question.objects.filter(callout=callout)
+    for words in ("iran", "retal", "iaea", "inspector"):
+        assert set(search_questions(every, words, scan=True)) == set(search_questions(every, words)), words
+    question_edit_wording(question=question, public_text="Will the IAEA inspectors go back?", actor=editor)
+    assert set(search_questions(every, "inspector", scan=True)) == {question}
+    assert set(search_questions(every, "inspector")) == {question}
