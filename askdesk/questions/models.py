@@ -135,6 +135,8 @@ class Question(models.Model):
             models.Index(fields=["callout", "-submitted_at", "-id"], name="question_triage_recent"),
             models.Index(fields=["assigned_to", "status"], name="question_expert"),
             models.Index(fields=["group", "status"], name="question_group"),
+            # One group's list, newest first, without sorting the whole group.
+            models.Index(fields=["group", "-submitted_at", "-id"], name="question_group_recent"),
             models.Index(
                 fields=["callout", "-published_at"], name="question_published", condition=Q(status="published")
             ),

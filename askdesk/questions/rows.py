@@ -9,14 +9,16 @@ strings (docs/benchmarks.md, "Triage at 1,000,000 questions").
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from askdesk.questions.models import Question, QuestionEvidence
+from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, Theme
 from askdesk.questions.selectors import language_apart, language_name
 
 # A number no question has, replaced in a reversed address by each row's own id.
@@ -100,3 +102,15 @@ def triage_rows(
 def _shortened(text: str, length: int) -> str:
     """As the ``truncatechars`` filter cuts it; a text no longer than ``length`` is never cut, so it skips the work."""
     return text if len(text) <= length else Truncator(text).chars(length)
+
+
+def with_theme_choices(groups: Iterable[QuestionGroup], themes: Sequence[Theme]) -> None:
+    """Give each group ``theme_choices``: the options of the themes it can move to (all but its own).
+
+    Each option is made once per page, not once per group and theme (a hundred themes on
+    fifty rows were five thousand loops in the template).
+    """
+    options = [(t.pk, format_html('<option value="{}">{}</option>', t.pk, _shortened(t.label, 50))) for t in themes]
+    for group in groups:
+        # Every piece is escaped by format_html above.
+        group.theme_choices = mark_safe("".join(o for pk, o in options if pk != group.theme_id))  # type: ignore[attr-defined]  # noqa: S308

@@ -36,7 +36,7 @@ from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
 from askdesk.questions.formtoken import form_token, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup, Theme
-from askdesk.questions.rows import triage_rows
+from askdesk.questions.rows import triage_rows, with_theme_choices
 from askdesk.questions.selectors import (
     WELFARE_ALL,
     WELFARE_SHOWN,
@@ -314,6 +314,7 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             context["unthemed"] = groups_without_theme(callout=callout)
         _count_joined(context)
         _mark_above(context)
+        with_theme_choices(_shown_groups(context), context["themes"])  # type: ignore[arg-type]
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
     # Questions flagged as welfare or urgent are listed first, above the list (all of them with ?welfare=1).
@@ -416,15 +417,19 @@ def _filters(
     return urlencode({key: value for key, value in params.items() if value})
 
 
-def _count_joined(context: dict[str, object]) -> None:
-    """Readers who joined each shown group without writing (``asked``, ``joined``), in one query."""
+def _shown_groups(context: dict[str, object]) -> list[QuestionGroup]:
+    """Every group the groups view shows: one theme's page, or each theme's groups and those without one."""
     page = context["page"]
     if context.get("theme") is not None:
-        groups = list(page.object_list)  # type: ignore[attr-defined]
-    else:
-        groups = [g for theme in page.object_list for g in theme.theme_groups]  # type: ignore[attr-defined]
-        groups += list(context.get("unthemed") or [])  # type: ignore[call-overload]
-    groups_with_joined(groups)
+        return list(page.object_list)  # type: ignore[attr-defined]
+    groups: list[QuestionGroup] = [g for theme in page.object_list for g in theme.theme_groups]  # type: ignore[attr-defined]
+    groups += list(context.get("unthemed") or [])  # type: ignore[call-overload]
+    return groups
+
+
+def _count_joined(context: dict[str, object]) -> None:
+    """Readers who joined each shown group without writing (``asked``, ``joined``), in one query."""
+    groups_with_joined(_shown_groups(context))
 
 
 def _language_filter(request: HttpRequest) -> str:

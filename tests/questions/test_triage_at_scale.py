@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from askdesk.answers.services import answer_publish, answer_return, answer_save, question_unpublish
-from askdesk.questions.models import GroupStateCount, Question, QuestionGroup
+from askdesk.questions.models import GroupStateCount, Question, QuestionGroup, Theme
 from askdesk.questions.selectors import group_state_counts
 from askdesk.questions.services import (
     group_apply,
     group_merge,
+    groups_refresh,
     question_assign,
     question_delete_by_reader,
     question_edit_wording,
@@ -208,3 +209,21 @@ def test_the_newest_first_form_of_a_search_finds_what_the_indexed_one_finds_afte
     question_edit_wording(question=question, public_text="Will the IAEA inspectors go back?", actor=editor)
     assert set(search_questions(every, "inspector", scan=True)) == {question}
     assert set(search_questions(every, "inspector")) == {question}
+
+
+def test_the_groups_view_offers_each_group_every_theme_but_its_own(editor_client, callout, editor):
+    first = question_move(question=submit(callout, "Will Iran retaliate?")[0], target=None, actor=editor)
+    second = question_move(question=submit(callout, "Is the IAEA worried?")[0], target=None, actor=editor)
+    iran = Theme.objects.create(callout=callout)
+    nuclear = Theme.objects.create(callout=callout)
+    # A theme is labelled after its largest group, here by the editor's title for it.
+    QuestionGroup.objects.filter(pk=first.pk).update(theme=iran, title="Iran & <Israel>")
+    QuestionGroup.objects.filter(pk=second.pk).update(theme=nuclear, title="Nuclear " + "sites " * 20)
+    groups_refresh(callout_id=callout.pk)
+    page = editor_client.get(triage_url(callout, view="groups", theme=iran.pk)).content.decode()
+    choices = re.search(rf'<select id="theme_{first.pk}".*?</select>', page, re.S).group(0)
+    assert f'<option value="{nuclear.pk}">Nuclear sites sites sites sites sites sites sites…</option>' in choices
+    assert f'value="{iran.pk}"' not in choices
+    page = editor_client.get(triage_url(callout, view="groups", theme=nuclear.pk)).content.decode()
+    choices = re.search(rf'<select id="theme_{second.pk}".*?</select>', page, re.S).group(0)
+    assert f'<option value="{iran.pk}">Iran &amp; &lt;Israel&gt;</option>' in choices
