@@ -104,13 +104,26 @@ def _shortened(text: str, length: int) -> str:
     return text if len(text) <= length else Truncator(text).chars(length)
 
 
-def with_theme_choices(groups: Iterable[QuestionGroup], themes: Sequence[Theme]) -> None:
-    """Give each group ``theme_choices``: the options of the themes it can move to (all but its own).
+def prepare_group_rows(groups: Iterable[QuestionGroup], *, themes: Sequence[Theme], callout_language: str) -> None:
+    """Give each group of the groups view what its row shows, made once per page:
 
-    Each option is made once per page, not once per group and theme (a hundred themes on
-    fifty rows were five thousand loops in the template).
+    ``theme_choices``, the options of the themes it can move to (all but its own: a hundred
+    themes on fifty rows were five thousand loops in the template); ``representative_url``;
+    and ``representative_language`` with its ``representative_language_name`` when the
+    representative question is written in another language than the call-out's.
     """
     options = [(t.pk, format_html('<option value="{}">{}</option>', t.pk, _shortened(t.label, 50))) for t in themes]
+    detail_url = url_for_each("questions:detail")
+    names: dict[str, str] = {}
     for group in groups:
         # Every piece is escaped by format_html above.
         group.theme_choices = mark_safe("".join(o for pk, o in options if pk != group.theme_id))  # type: ignore[attr-defined]  # noqa: S308
+        representative = group.representative
+        code = ""
+        if representative is not None:
+            group.representative_url = detail_url(representative.pk)  # type: ignore[attr-defined]
+            code = language_apart(text_language=representative.text_language, callout_language=callout_language)
+            if code and code not in names:
+                names[code] = language_name(code)
+        group.representative_language = code  # type: ignore[attr-defined]
+        group.representative_language_name = names.get(code, "")  # type: ignore[attr-defined]

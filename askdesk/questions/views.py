@@ -36,7 +36,7 @@ from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
 from askdesk.questions.formtoken import form_token, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup, Theme
-from askdesk.questions.rows import triage_rows, with_theme_choices
+from askdesk.questions.rows import prepare_group_rows, triage_rows
 from askdesk.questions.selectors import (
     WELFARE_ALL,
     WELFARE_SHOWN,
@@ -314,7 +314,11 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             context["unthemed"] = groups_without_theme(callout=callout)
         _count_joined(context)
         _mark_above(context)
-        with_theme_choices(_shown_groups(context), context["themes"])  # type: ignore[arg-type]
+        prepare_group_rows(
+            _shown_groups(context),
+            themes=context["themes"],  # type: ignore[arg-type]
+            callout_language=str(context["callout_language"]),
+        )
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
     # Questions flagged as welfare or urgent are listed first, above the list (all of them with ?welfare=1).
