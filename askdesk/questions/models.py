@@ -44,8 +44,10 @@ class QuestionGroup(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["callout", "-size"], name="group_largest"),
-            models.Index(fields=["theme", "-size"], name="group_theme_largest"),
+            # Lists of groups order by (-size, id): the id in the index spares a sort (and the
+            # parallel workers PostgreSQL started for it on a call-out of 200,000 groups).
+            models.Index(fields=["callout", "-size", "id"], name="group_largest_first"),
+            models.Index(fields=["theme", "-size", "id"], name="group_theme_largest_first"),
         ]
 
     def __str__(self) -> str:
