@@ -243,12 +243,17 @@ def triage_page(
     )
     paginator: Paginator[Question]
     if search.strip():
-        recent = _newest_matches(
-            callout=callout, status=status, search=search, group=group, language=language, at_least=SEARCH_COUNT_CAP + 1
-        )
-        if recent is not None:
-            newest_first = _IdsFirst(recent, always=True)
-            return CountedPaginator(newest_first, per_page, count=SEARCH_COUNT_CAP, capped=True).get_page(page)
+        filters: dict[str, Any] = {"status": status, "search": search, "group": group, "language": language}
+        since = _window_start(callout=callout)
+        if since is None:
+            # A call-out that received fewer questions than the window is its own window: its
+            # rows are read and tested newest first, not every match of the whole database's index.
+            questions = _IdsFirst(triage_questions(callout=callout, **filters, scan=True), always=True)
+        else:
+            recent = _newest_matches(callout=callout, since=since, filters=filters, at_least=SEARCH_COUNT_CAP + 1)
+            if recent is not None:
+                newest_first = _IdsFirst(recent, always=True)
+                return CountedPaginator(newest_first, per_page, count=SEARCH_COUNT_CAP, capped=True).get_page(page)
         found = questions.questions.order_by()[: SEARCH_COUNT_CAP + 1].count()
         paginator = CountedPaginator(
             questions, per_page, count=min(found, SEARCH_COUNT_CAP), capped=found > SEARCH_COUNT_CAP
@@ -267,11 +272,11 @@ def triage_page(
 
 
 def _newest_matches(
-    *, callout: Callout, status: str, search: str, group: int | None, language: str, at_least: int
+    *, callout: Callout, since: dt.datetime, filters: dict[str, Any], at_least: int
 ) -> QuerySet[Question] | None:
-    """The search's matches among the call-out's newest questions (those of the last hours in
-    which at least SEARCH_WINDOW arrived), when there are ``at_least`` of them there; None
-    otherwise, or when the call-out received fewer.
+    """The search's matches among the call-out's newest questions (those since ``since``, the
+    start of the hours in which at least SEARCH_WINDOW arrived), when there are ``at_least`` of
+    them there; None otherwise.
 
     Then the newest ``at_least`` matches of the whole call-out are all among them, in the same
     order: the list's pages and its "more than" count come from the newest rows tested one by
@@ -279,12 +284,7 @@ def _newest_matches(
     word matches tens of thousands of a million questions). A search with fewer matches there
     is rare across the call-out too, which the index finds quickly.
     """
-    since = _window_start(callout=callout)
-    if since is None:
-        return None
-    recent = triage_questions(
-        callout=callout, status=status, search=search, group=group, language=language, scan=True
-    ).filter(submitted_at__gte=since)
+    recent = triage_questions(callout=callout, **filters, scan=True).filter(submitted_at__gte=since)
     return recent if recent.order_by()[:at_least].count() >= at_least else None
 
 
