@@ -16,7 +16,6 @@ import argparse
 import os
 import socket
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -24,23 +23,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _machine import describe_machine  # noqa: E402 - bench/ is on the path when a script here runs
+from _demo_desk import demo_callout, setup_django  # noqa: E402 - bench/ is on the path when a script here runs
+from _machine import describe_machine  # noqa: E402
 
 
-def setup_django() -> None:
-    folder = tempfile.mkdtemp(prefix="askdesk-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("ASKDESK_DATA_DIR", tempfile.mkdtemp(prefix="askdesk-bench-data-"))
-    # Tasks are run by hand below, to time each step on its own.
-    os.environ["ASKDESK_TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+def smtp_controller() -> type:
+    """aiosmtpd's Controller. aiosmtpd imports the `public` package, which bench/public.py (on the
+    path as this script's folder) would shadow: it is imported with that folder off the path."""
+    here = Path(__file__).resolve().parent
+    saved = sys.path[:]
+    sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != here]
+    try:
+        from aiosmtpd.controller import Controller
+    finally:
+        sys.path[:] = saved
+    return Controller
 
 
 class Counter:
@@ -60,28 +57,25 @@ def main() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     os.environ["DJANGO_EMAIL_HOST"], os.environ["DJANGO_EMAIL_PORT"] = "127.0.0.1", str(port)
+    os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
     setup_django()
 
-    from aiosmtpd.controller import Controller
+    Controller = smtp_controller()
     from django.contrib.auth.models import User
 
-    from askdesk.accounts.models import Expert
+    from askdesk.accounts.models import Role
+    from askdesk.accounts.services import staff_create
     from askdesk.answers.services import answer_publish, answer_save
-    from askdesk.callouts.services import story_import
-    from askdesk.newsrooms.models import LegalDocument, Newsroom
-    from askdesk.newsrooms.services import legal_document_publish
     from askdesk.questions.models import Question, QuestionGroup
     from askdesk.questions.services import question_assign, question_submit
     from askdesk.readers.models import OutgoingEmail
     from askdesk.readers.services import outbox_send, readers_answered_queue
 
-    room = Newsroom.objects.create(name="Bench", slug="bench")
-    for kind in (LegalDocument.Kind.TERMS, LegalDocument.Kind.PRIVACY):
-        legal_document_publish(newsroom=room, kind=kind, version="1", body="-")
-    _, callout = story_import(newsroom=room, raw=(ROOT / "askdesk/web/demo/israel-strike-isfahan.txt").read_text())
-    assert callout is not None
+    room, callout = demo_callout()
     editor = User.objects.create_superuser("bench-editor", "editor@example.org", "x")
-    expert = Expert.objects.create(user=User.objects.create_user("bench-expert"), newsroom=room, name="E", title="T")
+    expert = staff_create(
+        username="bench-expert", password=uuid.uuid4().hex, role=Role.EXPERT, newsroom=room, name="E", title="T"
+    ).expert
     questions = [
         question_submit(
             callout=callout,

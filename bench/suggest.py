@@ -122,8 +122,8 @@ def main() -> None:
 
     from django.test import Client
 
-    from askdesk.answers import suggestions
     from askdesk.nlp.embed import get_embedder
+    from askdesk.readers import suggestions
 
     get_embedder.cache_clear()
     suggestions.clear_caches()

@@ -264,6 +264,11 @@ ASKDESK_REGROUP_EVERY = int(env("ASKDESK_REGROUP_EVERY", "25"))
 ASKDESK_REGROUP_SHARE = float(env("ASKDESK_REGROUP_SHARE", "0.1"))
 # Suggestions while the reader types run the ONNX model in the web process: threads per process.
 ASKDESK_SUGGEST_THREADS = int(env("ASKDESK_SUGGEST_THREADS", "1"))
+# Threads of the numeric libraries (numpy's and scipy's OpenBLAS) in every askdesk process. By
+# default they start one per core in each process; with web threads, a worker and PostgreSQL on the
+# same few cores they wait on each other (bench/worker.py: a 301x384 eigen-decomposition took
+# 1,000 ms instead of 20 on a busy 2-core machine). Raise it on a machine whose worker runs alone.
+ASKDESK_NUMERIC_THREADS = int(env("ASKDESK_NUMERIC_THREADS", "1"))
 
 # Readers' contact details are encrypted with these Fernet keys (comma-separated, newest
 # first: `manage.py rotate_contact_keys` re-encrypts with the first). A separate key makes

@@ -34,6 +34,7 @@ from askdesk.nlp.group import (
 )
 from askdesk.nlp.language import detect_language
 from askdesk.questions.models import Question, QuestionEvidence, QuestionGroup, Theme
+from askdesk.questions.selectors import triage_counts
 from askdesk.questions.services import groups_refresh
 from askdesk.questions.signals import group_sizes_changed
 from askdesk.stories.models import Sentence, Story
@@ -242,14 +243,25 @@ def _record_evidence(question: Question, vector: Vectors, model: Embedder) -> No
 
 
 def _maybe_regroup(callout_id: int) -> None:
-    """Regroup a call-out as a whole once enough questions arrived since the last time."""
+    """Regroup a call-out as a whole once enough questions were analysed since the last time.
+
+    Counted in analysed questions, not arrivals: after a burst the worker drains a backlog, and a
+    regroup at its start (over the few questions analysed so far) must not count the questions
+    still waiting, or the backlog would be grouped one by one with no full regroup after it.
+    """
     callout = Callout.objects.get(pk=callout_id)
-    total = Question.objects.filter(callout_id=callout_id).count()
-    new = total - callout.questions_at_last_regroup
-    if new >= max(settings.ASKDESK_REGROUP_EVERY, int(settings.ASKDESK_REGROUP_SHARE * total)):
+    total = sum(triage_counts(callout=callout).values())  # the state counters: no count of the call-out
+    needed = max(settings.ASKDESK_REGROUP_EVERY, int(settings.ASKDESK_REGROUP_SHARE * total))
+    if total - callout.questions_at_last_regroup < needed:
+        return  # the usual case, and no question counted
+    if _analysed(callout_id) - callout.questions_at_last_regroup >= needed:
         from askdesk.analysis.tasks import regroup_callout
 
         regroup_callout.enqueue(callout_id=callout_id)
+
+
+def _analysed(callout_id: int) -> int:
+    return QuestionVector.objects.filter(question__callout_id=callout_id, embedder=embedder().name).count()
 
 
 # --- a whole call-out ------------------------------------------------------------------------
@@ -266,7 +278,6 @@ def callout_regroup(*, callout_id: int) -> int:
     """
     model = embedder()
     callout = Callout.objects.get(pk=callout_id)
-    total = Question.objects.filter(callout=callout).count()
     rows = list(
         QuestionVector.objects.filter(question__callout=callout, embedder=model.name)
         .order_by("question_id")
@@ -304,7 +315,8 @@ def callout_regroup(*, callout_id: int) -> int:
             _write_themes(callout, final_groups, themes_around_groups(vectors, texts, final_groups, subjects=subjects))
     with transaction.atomic():
         Callout.objects.filter(pk=callout.pk).update(
-            groups_version=F("groups_version") + 1, questions_at_last_regroup=total
+            groups_version=F("groups_version") + 1,
+            questions_at_last_regroup=len(rows),  # the questions it grouped
         )
         groups_refresh(callout_id=callout.pk, representatives=representatives)
         group_sizes_changed.send(sender=QuestionGroup, callout_id=callout.pk)

@@ -21,13 +21,13 @@ from askdesk.answers.selectors import (
     expert_brief,
     passage_choices,
 )
-from askdesk.answers.suggestions import Suggestions, suggestions_for
 from askdesk.callouts.models import Callout
 from askdesk.newsrooms.language import reader_language
 from askdesk.ops.limits import limit_exceeded
 from askdesk.questions.access import get_question_for_staff
 from askdesk.questions.models import Question
 from askdesk.questions.selectors import expert_queue, question_evidence
+from askdesk.readers.suggestions import Suggestions, suggestions_for
 from askdesk.stories.selectors import story_paragraphs
 
 

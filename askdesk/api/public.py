@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404
 from ninja import Field as F
 from ninja import Query, Router, Schema
 
-from askdesk.answers.selectors import published_questions
 from askdesk.api.auth import public_access
 from askdesk.api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from askdesk.api.schemas import CalloutOut, CalloutPage, PublishedPage, PublishedQuestion
 from askdesk.api.selectors import open_callouts
 from askdesk.callouts.models import Callout
+from askdesk.public.selectors import published_with_joins, with_other_readers
 
 router = Router(tags=["public"], auth=public_access)
 
@@ -34,9 +34,9 @@ def list_published_answers(request: HttpRequest, slug: str, page: Query[PageQuer
     """A call-out's published questions with their answers and public bylines, newest first."""
     callout = get_object_or_404(Callout, slug=slug)
     rows, cursor = paginate(
-        published_questions(callout=callout),
+        published_with_joins(callout=callout),
         order=["-published_at", "-id"],
         cursor=page.cursor,
         limit=page.limit,
     )
-    return PublishedPage(items=[PublishedQuestion.of(q) for q in rows], next_cursor=cursor)
+    return PublishedPage(items=[PublishedQuestion.of(q) for q in with_other_readers(rows)], next_cursor=cursor)

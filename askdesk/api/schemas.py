@@ -103,7 +103,9 @@ class PublishedQuestion(Schema):
     question: str
     byline: str
     published_at: datetime | None
-    also_asked: int = Field(description="Other readers who asked the same, answered by this answer.")
+    also_asked: int = Field(
+        description="Other readers this answer serves: those who asked the same, and those who asked to know too."
+    )
     answer: PublishedAnswer | None
 
     @classmethod

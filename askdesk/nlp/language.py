@@ -10,6 +10,7 @@ right for whole questions; anything it cannot place is taken as English.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
@@ -36,6 +37,7 @@ DEFAULT_LANGUAGE = "en"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
+@lru_cache(maxsize=100_000)
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the language ``text`` is most likely in (``en`` when unsure)."""
     words = [w.lower() for w in _WORD.findall(text)]

@@ -25,7 +25,7 @@ readers", so its threshold errs on the side of leaving a box unticked.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -124,10 +124,28 @@ def remove_topic(vectors: npt.ArrayLike, components: int = 1) -> Matrix:
     share = n / (n + MEAN_PRIOR)
     centred = matrix - np.float32(share) * matrix.mean(axis=0, keepdims=True)
     if components and n >= MIN_COMPONENT_ROWS:
-        _, _, directions = np.linalg.svd(centred, full_matrices=False)
-        top = directions[:components]
+        top = top_directions(centred, components)
         centred = centred - (centred @ top.T) @ top
     return _unit(centred)
+
+
+def top_directions(matrix: Matrix, k: int) -> Matrix:
+    """The top ``k`` right singular vectors of ``matrix`` (k, d), from the smaller of its two Gram
+    matrices: only the k eigenpairs wanted are computed, several times faster than a full SVD."""
+    import scipy.linalg
+
+    n, d = matrix.shape
+    k = min(k, n, d)
+    wide = n <= d
+    gram = matrix @ matrix.T if wide else matrix.T @ matrix
+    size = len(gram)
+    _, vectors = scipy.linalg.eigh(gram.astype(np.float64), subset_by_index=[size - k, size - 1])
+    vectors = vectors[:, ::-1]  # largest first
+    if wide:  # from the left singular vectors to the right ones
+        vectors = matrix.T.astype(np.float64) @ vectors
+        vectors /= np.maximum(np.linalg.norm(vectors, axis=0, keepdims=True), 1e-12)
+    out: Matrix = vectors.T.astype(np.float32)
+    return out
 
 
 def _ranks(similarity: Matrix) -> Matrix:
@@ -141,33 +159,45 @@ def _ranks(similarity: Matrix) -> Matrix:
 
 
 def pair_features(
-    texts: Sequence[str], vectors: npt.ArrayLike, projection: Matrix | None = None
+    texts: Sequence[str],
+    vectors: npt.ArrayLike,
+    projection: Matrix | None = None,
+    only: Collection[str] | None = None,
 ) -> npt.NDArray[np.float32]:
     """Features of every pair of the questions given (their call-out, or a block of it): (n, n, F).
 
     With ``projection`` (a square matrix of the vectors' dimension), the topic-removed
-    vectors are multiplied by it before their cosine and ranks are taken.
+    vectors are multiplied by it before their cosine and ranks are taken. With ``only`` (names
+    of :data:`FEATURES`), the others are left at zero: a model that weighs them zero does not
+    pay for them.
     """
     from askdesk.nlp.group import Lexicon
 
     matrix = np.asarray(vectors, dtype=np.float32)
     if len(texts) != len(matrix):
         raise ValueError("texts and vectors differ in length")
-    cosine = matrix @ matrix.T
-    centred = remove_topic(matrix)
-    if projection is not None and projection.shape[0] == matrix.shape[1]:
-        centred = _unit(centred @ projection)
-    centred_cosine = centred @ centred.T
-    ranks = _ranks(centred_cosine)
-    near, far = np.minimum(ranks, ranks.T), np.maximum(ranks, ranks.T)
-    lexical_rows = Lexicon(texts).rows()
-    lexical = np.asarray((lexical_rows @ lexical_rows.T).toarray(), dtype=np.float32)
-    kinds = question_kinds(texts)
-    same_kind = (kinds @ kinds.T > 0).astype(np.float32)
-    other_kind = (np.abs(kinds[:, None, :] - kinds[None, :, :]).sum(axis=-1) > 0).astype(np.float32)
-    return np.stack(
-        [cosine, centred_cosine, 1.0 / (1.0 + near), 1.0 / (1.0 + far), lexical, same_kind, other_kind], axis=-1
-    ).astype(np.float32)
+    wanted = set(FEATURES if only is None else only)
+    n = len(matrix)
+    cosine = centred_cosine = near = far = lexical = same_kind = other_kind = np.zeros((n, n), dtype=np.float32)
+    if "cosine" in wanted:
+        cosine = matrix @ matrix.T
+    if wanted & {"centred_cosine", "best_rank", "worst_rank"}:
+        centred = remove_topic(matrix)
+        if projection is not None and projection.shape[0] == matrix.shape[1]:
+            centred = _unit(centred @ projection)
+        centred_cosine = centred @ centred.T
+        if wanted & {"best_rank", "worst_rank"}:
+            ranks = _ranks(centred_cosine)
+            near = (1.0 / (1.0 + np.minimum(ranks, ranks.T))).astype(np.float32)
+            far = (1.0 / (1.0 + np.maximum(ranks, ranks.T))).astype(np.float32)
+    if "lexical" in wanted:
+        lexical_rows = Lexicon(texts).rows()
+        lexical = np.asarray((lexical_rows @ lexical_rows.T).toarray(), dtype=np.float32)
+    if wanted & {"same_kind", "other_kind"}:
+        kinds = question_kinds(texts)
+        same_kind = (kinds @ kinds.T > 0).astype(np.float32)
+        other_kind = (np.abs(kinds[:, None, :] - kinds[None, :, :]).sum(axis=-1) > 0).astype(np.float32)
+    return np.stack([cosine, centred_cosine, near, far, lexical, same_kind, other_kind], axis=-1).astype(np.float32)
 
 
 def same_question_matrix(texts: Sequence[str], vectors: npt.ArrayLike, model: PairModel = PAIR_MODEL) -> Matrix:
@@ -176,7 +206,8 @@ def same_question_matrix(texts: Sequence[str], vectors: npt.ArrayLike, model: Pa
         return np.zeros((0, 0), dtype=np.float32)
     from askdesk.nlp.language import detect_language
 
-    scores = model.probability(pair_features(texts, vectors, model.projection))
+    used = [name for name, weight in zip(FEATURES, model.weights, strict=True) if weight]
+    scores = model.probability(pair_features(texts, vectors, model.projection, only=used))
     scores = ((scores + scores.T) / 2).astype(np.float32)
     # The model is English-only: questions in different languages are kept apart.
     languages = np.asarray([detect_language(t) for t in texts])

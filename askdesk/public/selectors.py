@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from askdesk.answers.models import Answer
 from askdesk.answers.selectors import published_questions
@@ -27,13 +28,24 @@ def callout_with_counts(*, callout_id: int) -> Callout:
     )
 
 
-def answers_context(*, callout: Callout) -> dict[str, Any]:
-    """Published Q&As split into experts' answers and answers from the story, with counts."""
-    questions = list(published_questions(callout=callout).annotate(joined=joined_for_answer()))
-    # "and N other readers": the questions each answer covered, and the readers who joined them.
-    for question in questions:
+def with_other_readers(questions: Iterable[Question]) -> list[Question]:
+    """Set ``also_asked`` ("and N other readers") on published questions annotated by
+    ``published_with_joins``: the questions each answer covered, and the readers who joined them."""
+    rows = list(questions)
+    for question in rows:
         covered = getattr(question, "also_asked", 0)
         question.also_asked = covered + (getattr(question, "joined", 0) or 0)  # type: ignore[attr-defined]
+    return rows
+
+
+def published_with_joins(*, callout: Callout) -> QuerySet[Question]:
+    """Published questions, newest first, annotated with the readers who joined them (one query)."""
+    return published_questions(callout=callout).annotate(joined=joined_for_answer())
+
+
+def answers_context(*, callout: Callout) -> dict[str, Any]:
+    """Published Q&As split into experts' answers and answers from the story, with counts."""
+    questions = with_other_readers(published_with_joins(callout=callout))
     return {
         "expert_questions": [q for q in questions if q.answer.source != Answer.Source.STORY],
         "story_questions": [q for q in questions if q.answer.source == Answer.Source.STORY],

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from askdesk.callouts.selectors import PublicState, callout_public_state, story_public_state
 from askdesk.newsrooms.csp import public_csp
@@ -59,7 +59,7 @@ def _story_context(request: HttpRequest, state: PublicState) -> dict[str, object
 # The reader form posts to its own page (questions.views.ask_on_page): checked by its signed form
 # token and Origin, not Django's CSRF cookie. A POST never reaches the cache.
 @csrf_exempt
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def story_page(request: HttpRequest, slug: str) -> HttpResponse:
     state = story_public_state(story_slug=slug)
     if request.method == "POST":
@@ -120,7 +120,7 @@ def _answers_context(request: HttpRequest, state: PublicState) -> dict[str, obje
     }
 
 
-@require_GET
+@require_safe
 def answers_page(request: HttpRequest, callout_slug: str) -> HttpResponse:
     state = _callout_state(callout_slug)
 
@@ -135,7 +135,7 @@ def answers_page(request: HttpRequest, callout_slug: str) -> HttpResponse:
     return serve(request, kind="answers", state=state, render=render)
 
 
-@require_GET
+@require_safe
 def answers_live(request: HttpRequest, callout_slug: str) -> HttpResponse:
     """The answers list alone, polled by open answers pages and embeds (askdesk/live.js)."""
     state = _callout_state(callout_slug)
@@ -163,7 +163,7 @@ def _embed(
 
 
 @csrf_exempt  # as story_page
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def embed_form(request: HttpRequest, callout_slug: str) -> HttpResponse:
     state = _callout_state(callout_slug)
     if request.method == "POST":
@@ -177,7 +177,7 @@ def embed_form(request: HttpRequest, callout_slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def embed_answers(request: HttpRequest, callout_slug: str) -> HttpResponse:
     state = _callout_state(callout_slug)
     return _embed(
@@ -189,7 +189,7 @@ def embed_answers(request: HttpRequest, callout_slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def oembed(request: HttpRequest) -> JsonResponse:
     """oEmbed (https://oembed.com) for story and answers pages: a rich embed of the form or the answers."""
     url = request.GET.get("url", "")
@@ -236,7 +236,7 @@ def _dimension(raw: str | None, default: int) -> int:
     return min(int(raw), default) if raw and raw.isdigit() and int(raw) > 0 else default
 
 
-@require_GET
+@require_safe
 def theme_css(request: HttpRequest, newsroom_slug: str) -> HttpResponse:
     """The newsroom's colours and font, from validated fields only (no CSS of its own)."""
     newsroom = get_object_or_404(Newsroom, slug=newsroom_slug)

@@ -641,15 +641,28 @@ def groups_refresh(
         .annotate(n=Sum("size"))
         .order_by()
     )
-    for theme in Theme.objects.filter(callout_id=callout_id):
-        size = sizes.get(theme.pk) or 0
+    # A theme is labelled again when one of the groups given is in it or its size changed (a group
+    # left it, was emptied or merged away); the others are as they were, so an arrival costs a
+    # few queries however many themes the call-out has.
+    touched: set[int] | None = None
+    if group_ids is not None:
+        touched = set(groups.exclude(theme__isnull=True).values_list("theme_id", flat=True))
+    emptied = []
+    for theme_id, stored_size, stored_label in Theme.objects.filter(callout_id=callout_id).values_list(
+        "pk", "size", "label"
+    ):
+        size = sizes.get(theme_id) or 0
         if size == 0:
-            theme.delete()
+            emptied.append(theme_id)
             continue
-        largest = QuestionGroup.objects.filter(theme=theme).order_by("-size", "id").first()
+        if touched is not None and theme_id not in touched and stored_size == size:
+            continue
+        largest = QuestionGroup.objects.filter(theme_id=theme_id).order_by("-size", "id").first()
         label = largest.display_label if largest else ""
-        if (theme.size, theme.label) != (size, label):
-            Theme.objects.filter(pk=theme.pk).update(size=size, label=label)
+        if (stored_size, stored_label) != (size, label):
+            Theme.objects.filter(pk=theme_id).update(size=size, label=label)
+    if emptied:
+        Theme.objects.filter(pk__in=emptied).delete()
 
 
 def _group_states_recount(group: QuestionGroup) -> int:

@@ -82,6 +82,27 @@ def test_a_regroup_runs_after_enough_new_questions_and_keeps_hand_placed_questio
     assert sum(sizes) == 4 and sizes[0] >= 2
 
 
+def test_after_a_burst_the_backlog_is_regrouped_as_it_is_analysed_not_once_at_its_start(callout, settings, monkeypatch):
+    settings.ASKDESK_REGROUP_EVERY = 3
+    settings.ASKDESK_REGROUP_SHARE = 0.0
+    # Ten readers ask before the worker gets to any of them (the analysis tasks wait).
+    waiting = [submit(callout, f"Question number {n} about the strike?")[0] for n in range(10)]
+    regrouped_at = []
+    original = analysis.callout_regroup
+
+    def counting(*, callout_id):
+        regrouped_at.append(QuestionVector.objects.filter(question__callout_id=callout_id).count())
+        return original(callout_id=callout_id)
+
+    monkeypatch.setattr(analysis, "callout_regroup", counting)
+    for question in waiting:
+        analysis.question_analyse(question_id=question.pk)
+    # A regroup after every three analysed questions, the last one over nine of the ten.
+    assert regrouped_at == [3, 6, 9]
+    callout.refresh_from_db()
+    assert callout.questions_at_last_regroup == 9
+
+
 def test_triage_lists_groups_largest_first_with_their_count(
     editor_client, asked, callout, django_assert_max_num_queries
 ):

@@ -17,7 +17,7 @@ from django.contrib.auth.models import User
 from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 
 from askdesk.analysis import services as analysis
-from askdesk.answers import suggestions
+from askdesk.readers import suggestions
 from tests.conftest import PASSWORD
 
 CHROMIUM = os.environ.get("ASKDESK_CHROMIUM", "/usr/bin/chromium")

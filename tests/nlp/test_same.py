@@ -21,6 +21,7 @@ from askdesk.nlp.same import (
     remove_topic,
     same_question_matrix,
     same_question_scores,
+    top_directions,
 )
 
 QUESTIONS = [
@@ -51,6 +52,17 @@ def test_removing_the_topic_takes_out_what_every_question_shares() -> None:
     centred = remove_topic(vectors)
     assert np.allclose(np.linalg.norm(centred, axis=1), 1.0, atol=1e-5)
     assert float(np.linalg.norm(centred.mean(axis=0))) < float(np.linalg.norm(vectors.mean(axis=0)))
+
+
+@pytest.mark.parametrize("rows", [25, 120, 500])
+def test_the_topic_directions_are_the_top_singular_vectors_whichever_side_is_smaller(rows: int) -> None:
+    rng = np.random.default_rng(rows)
+    matrix = rng.standard_normal((rows, 384)).astype(np.float32)
+    matrix[:, :4] *= np.asarray([9.0, 6.0, 4.0, 3.0], dtype=np.float32)  # clear leading directions
+    _, _, expected = np.linalg.svd(matrix, full_matrices=False)
+    found = top_directions(matrix, 3)
+    assert found.shape == (3, 384)
+    assert np.allclose(np.abs(np.sum(found * expected[:3], axis=1)), 1.0, atol=1e-4)
 
 
 def test_paraphrases_share_a_group_and_every_group_sits_in_one_theme() -> None:

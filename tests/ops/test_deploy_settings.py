@@ -125,3 +125,20 @@ def test_make_run_takes_host_port_and_database_url_from_the_environment():
         assert not re.search(r"^\s*(export\s+)?DATABASE_URL\s*[:?]?=", (ROOT / path).read_text(), re.MULTILINE)
     serve = (ROOT / "scripts" / "serve").read_text()
     assert "${HOST" in serve and "${PORT" in serve  # read from the environment, with defaults
+
+
+def test_numeric_libraries_run_the_configured_number_of_threads(settings):
+    from threadpoolctl import threadpool_info
+
+    from askdesk.analysis.apps import limit_numeric_threads
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas, "numpy's BLAS is loaded once Django is set up"
+    assert {pool["num_threads"] for pool in blas} == {1}  # the default, applied at start-up
+    settings.ASKDESK_NUMERIC_THREADS = 2
+    try:
+        limit_numeric_threads()
+        assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {2}
+    finally:
+        settings.ASKDESK_NUMERIC_THREADS = 1
+        limit_numeric_threads()

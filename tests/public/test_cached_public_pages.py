@@ -32,6 +32,17 @@ def test_public_pages_say_how_long_caches_may_keep_them_and_set_no_cookie(client
         assert "Cookie" not in response.get("Vary", ""), url
 
 
+def test_a_head_request_gets_the_headers_of_the_page_without_its_body(client, callout):
+    # Link checkers, CMS previews and CDNs ask with HEAD before they fetch.
+    for url in [*urls(callout), reverse("healthz")]:
+        page = client.get(url)
+        head = client.head(url)
+        assert head.status_code == 200, url
+        assert head.content == b"", url
+        assert head.get("ETag") == page.get("ETag"), url
+        assert head["Content-Type"] == page["Content-Type"], url
+
+
 def test_a_second_reader_gets_the_page_without_any_database_query(client, callout, django_assert_num_queries):
     story = reverse("questions:story", args=[callout.story.slug])
     first = client.get(story)

@@ -190,3 +190,6 @@ def test_the_answers_page_counts_readers_who_joined_among_the_other_readers_who_
     page = client.get(reverse("answers:public", args=[callout.slug])).content.decode()
     # The covered question's reader, the two who joined it, and the one who joined the covered question.
     assert "and 4 other readers" in page
+    # The API counts the same readers as the page.
+    [item] = client.get(f"/api/v1/callouts/{callout.slug}/answers/").json()["items"]
+    assert item["id"] == question.pk and item["also_asked"] == 4

@@ -9,12 +9,12 @@ from django.test import Client
 from django.urls import reverse
 
 from askdesk.analysis import services as analysis
-from askdesk.answers import suggestions
 from askdesk.answers.services import answer_publish, answer_save
 from askdesk.callouts.services import story_import
 from askdesk.questions.formtoken import form_token
 from askdesk.questions.models import Question, QuestionGroup
 from askdesk.questions.services import question_assign, question_transition
+from askdesk.readers import suggestions
 from askdesk.readers.models import AlsoAsked
 from askdesk.readers.selectors import readers_asking
 from tests.conftest import DEMO_STORY, make_newsroom, submit

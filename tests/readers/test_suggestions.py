@@ -8,11 +8,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from askdesk.analysis import services as analysis
-from askdesk.answers import suggestions
 from askdesk.answers.services import answer_publish, answer_save
 from askdesk.audit.models import AuditEvent
 from askdesk.questions.models import Question
 from askdesk.questions.services import question_assign
+from askdesk.readers import suggestions
 from tests.conftest import submit
 
 CASUALTIES = "Were there casualties reported in the strike?"
