@@ -178,8 +178,10 @@ def neighbours_in_list(
 
 # A search counts its matches up to here and then says "more than".
 SEARCH_COUNT_CAP = 1000
-# A search of a large call-out looks first among (at least) this many of its newest questions.
+# A search of a large call-out looks first among (at least) this many of its newest questions,
+# then among five times as many.
 SEARCH_WINDOW = 20_000
+SEARCH_WIDER = 5
 
 
 class CountedPaginator(Paginator):  # type: ignore[type-arg]
@@ -244,16 +246,17 @@ def triage_page(
     paginator: Paginator[Question]
     if search.strip():
         filters: dict[str, Any] = {"status": status, "search": search, "group": group, "language": language}
-        since = _window_start(callout=callout)
-        if since is None:
-            # A call-out that received fewer questions than the window is its own window: its
-            # rows are read and tested newest first, not every match of the whole database's index.
+        starts = _window_starts(callout=callout)
+        if starts[-1] is None:
+            # A call-out that received fewer questions than the widest window is its own window:
+            # its rows are read and tested newest first, never every match of the whole database's
+            # GIN index (which holds every other call-out's too).
             questions = _IdsFirst(triage_questions(callout=callout, **filters, scan=True), always=True)
-        else:
-            recent = _newest_matches(callout=callout, since=since, filters=filters, at_least=SEARCH_COUNT_CAP + 1)
-            if recent is not None:
-                newest_first = _IdsFirst(recent, always=True)
-                return CountedPaginator(newest_first, per_page, count=SEARCH_COUNT_CAP, capped=True).get_page(page)
+            starts = starts[:-1]
+        recent = _newest_matches(callout=callout, starts=starts, filters=filters, at_least=SEARCH_COUNT_CAP + 1)
+        if recent is not None:
+            newest_first = _IdsFirst(recent, always=True)
+            return CountedPaginator(newest_first, per_page, count=SEARCH_COUNT_CAP, capped=True).get_page(page)
         found = questions.questions.order_by()[: SEARCH_COUNT_CAP + 1].count()
         paginator = CountedPaginator(
             questions, per_page, count=min(found, SEARCH_COUNT_CAP), capped=found > SEARCH_COUNT_CAP
@@ -272,11 +275,11 @@ def triage_page(
 
 
 def _newest_matches(
-    *, callout: Callout, since: dt.datetime, filters: dict[str, Any], at_least: int
+    *, callout: Callout, starts: list[dt.datetime | None], filters: dict[str, Any], at_least: int
 ) -> QuerySet[Question] | None:
-    """The search's matches among the call-out's newest questions (those since ``since``, the
-    start of the hours in which at least SEARCH_WINDOW arrived), when there are ``at_least`` of
-    them there; None otherwise.
+    """The search's matches among the call-out's newest questions (those since the first of
+    ``starts`` that holds ``at_least`` of them; each window is only read where the one before
+    ended), or None when none does.
 
     Then the newest ``at_least`` matches of the whole call-out are all among them, in the same
     order: the list's pages and its "more than" count come from the newest rows tested one by
@@ -284,23 +287,38 @@ def _newest_matches(
     word matches tens of thousands of a million questions). A search with fewer matches there
     is rare across the call-out too, which the index finds quickly.
     """
-    recent = triage_questions(callout=callout, **filters, scan=True).filter(submitted_at__gte=since)
-    return recent if recent.order_by()[:at_least].count() >= at_least else None
+    matching = triage_questions(callout=callout, **filters, scan=True)
+    found = 0
+    until: dt.datetime | None = None
+    for since in starts:
+        window = matching.filter(submitted_at__gte=since)
+        unread = window.filter(submitted_at__lt=until) if until is not None else window
+        found += unread.order_by()[: at_least - found].count()
+        if found >= at_least:
+            return window
+        until = since
+    return None
 
 
-def _window_start(*, callout: Callout) -> dt.datetime | None:
-    """The start of the hour since which the call-out received SEARCH_WINDOW questions, from its
-    arrival counters (a few rows); None when it received fewer. Questions deleted since make
-    the window smaller, never wrong: a window with too few matches is not used."""
+def _window_starts(*, callout: Callout) -> list[dt.datetime | None]:
+    """Where the search windows start: the hours since which the call-out received SEARCH_WINDOW
+    questions, then SEARCH_WIDER times as many, from its arrival counters (a few rows). None for
+    a window larger than the call-out (the whole call-out), which is then the last. Questions
+    deleted since make a window smaller, never wrong: a window with too few matches is not used."""
     hours = (
         CalloutHourCount.objects.filter(callout=callout).values_list("hour").annotate(n=Sum("count")).order_by("-hour")
     )
+    wanted = [SEARCH_WINDOW, SEARCH_WINDOW * SEARCH_WIDER]
+    starts: list[dt.datetime | None] = []
     received = 0
     for hour, number in hours:
         received += number
-        if received >= SEARCH_WINDOW:
-            return hour  # type: ignore[no-any-return]
-    return None
+        while wanted and received >= wanted[0]:
+            starts.append(hour)
+            wanted.pop(0)
+        if not wanted:
+            return starts
+    return [*starts, None]
 
 
 def triage_page_ranked(

@@ -192,6 +192,13 @@ def test_a_search_of_a_large_callout_lists_its_newest_matches_as_a_search_of_eve
     assert listed_ids(first) == expected[:1] and "More than 2 questions matching" in first
     assert any('"submitted_at" >=' in query["sql"] for query in captured)
     assert pages("nuclear", [2, 3]) == [expected[1], expected[1]]  # two pages for "more than 2"
+    # The newest 2 (the last hour) hold no match; the wider window, the newest 6 (three hours), does.
+    monkeypatch.setattr("askdesk.questions.selectors.SEARCH_WINDOW", 2)
+    monkeypatch.setattr("askdesk.questions.selectors.SEARCH_WIDER", 3)
+    first = editor_client.get(triage_url(callout, q="nuclear")).content.decode()
+    assert listed_ids(first) == expected[:1] and "More than 2 questions matching" in first
+    assert pages("nuclear", [2, 3]) == [expected[1], expected[1]]
+    monkeypatch.setattr("askdesk.questions.selectors.SEARCH_WINDOW", 6)
     # Too few matches among the newest for the count: every question is searched and counted.
     monkeypatch.setattr("askdesk.questions.selectors.SEARCH_COUNT_CAP", 100)
     with CaptureQueriesContext(connection) as captured:
