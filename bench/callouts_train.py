@@ -114,13 +114,13 @@ def train_map(
 
 
 def linear_with(projection: np.ndarray | None, threshold: float) -> same.PairModel:
-    return dataclasses.replace(same.PAIR_MODEL, projection=projection, threshold=threshold)
+    return dataclasses.replace(same.UNTITLED_PAIR_MODEL, projection=projection, threshold=threshold)
 
 
 def curve(story: Story, projection: np.ndarray | None) -> np.ndarray:
     """ARI of the product's linear pair model at every threshold of GRID, with this map."""
     features = same.pair_features(story.texts, story.vectors, projection)
-    return np.array([ari(story, labels) for labels in cuts(model_scores(same.PAIR_MODEL, features, story))])
+    return np.array([ari(story, labels) for labels in cuts(model_scores(same.UNTITLED_PAIR_MODEL, features, story))])
 
 
 @dataclasses.dataclass

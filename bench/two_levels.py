@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _group_data import DEFAULT_DATA, article_half, load_newsquizqa
 from _machine import describe_machine
-from callouts import ari, fit_threshold, load
+from callouts import ari, fit_linear, load
 from group import embed
 
 from askdesk.nlp import group as grp
@@ -44,11 +44,13 @@ from askdesk.nlp import same
 THEME_GRID = [round(t, 2) for t in np.arange(0.15, 0.51, 0.01)]
 
 
-def ways(vectors: np.ndarray, texts: list[str], model: same.PairModel, threshold: float) -> dict[str, tuple]:
+def ways(
+    vectors: np.ndarray, texts: list[str], model: same.PairModel, threshold: float, title: str = ""
+) -> dict[str, tuple]:
     """(groups, themes) of each way, the theme threshold given."""
     subjects = grp.regroup(vectors, texts, threshold=threshold)
-    nested = grp.same_question_groups(vectors, texts, themes=subjects, nested=True, model=model)
-    free = grp.same_question_groups(vectors, texts, model=model)
+    nested = grp.same_question_groups(vectors, texts, themes=subjects, nested=True, model=model, title=title)
+    free = grp.same_question_groups(vectors, texts, model=model, title=title)
     return {
         "nested": (nested, grp.themes_of_groups(nested, subjects)),
         "not nested": (free, grp.themes_of_groups(free, subjects)),
@@ -58,15 +60,17 @@ def ways(vectors: np.ndarray, texts: list[str], model: same.PairModel, threshold
 
 def callouts(data: Path, cache: Path) -> None:
     stories = load(data, "minilm", cache, None)
-    features = {s.name: same.pair_features(s.texts, s.vectors) for s in stories}
+    features = {s.name: same.pair_features(s.texts, s.vectors, title=s.title) for s in stories}
     print("\n## Call-outs: groups ARI per story (pair-model threshold chosen on the other three)\n")
     print("| way | " + " | ".join(s.name for s in stories) + " | mean | groups | themes |")
     print("|---" * (len(stories) + 4) + "|")
     rows: dict[str, list[float]] = {}
     counts: dict[str, list[tuple[int, int]]] = {}
     for story in stories:
-        model = fit_threshold(same.PAIR_MODEL, [o for o in stories if o is not story], features)
-        for name, (groups, themes) in ways(story.vectors, story.texts, model, grp.DEFAULT_THRESHOLD).items():
+        model = fit_linear([o for o in stories if o is not story], features)
+        for name, (groups, themes) in ways(
+            story.vectors, story.texts, model, grp.DEFAULT_THRESHOLD, story.title
+        ).items():
             rows.setdefault(name, []).append(ari(story, groups))
             counts.setdefault(name, []).append((len(set(groups.tolist())), len(set(themes.tolist()))))
     for name, values in rows.items():
@@ -91,7 +95,9 @@ def newsquizqa(data: Path, cache: Path) -> None:
         parts.append((rows, [texts[i] for i in rows], vectors[rows]))
     shipped: dict[str, list[float]] = {}
     for rows, part_texts, part_vectors in parts:
-        for name, (_, themes) in ways(part_vectors, part_texts, same.PAIR_MODEL, grp.DEFAULT_THRESHOLD).items():
+        for name, (_, themes) in ways(
+            part_vectors, part_texts, same.UNTITLED_PAIR_MODEL, grp.DEFAULT_THRESHOLD
+        ).items():
             shipped.setdefault(name, []).append(adjusted_rand_score(truth[rows], themes))
     for name, values in shipped.items():
         cells = f"{values[0]:.3f} | {values[1]:.3f} | {np.mean(values):.3f}"
@@ -130,7 +136,9 @@ def guard(data: Path, cache: Path) -> None:
 
     stories = load(data, "minilm", cache, None)
     curves = {
-        (s.name, f): [ari(s, labels) for labels in cuts(guarded_scores(s.vectors, s.texts, same.PAIR_MODEL, f))]
+        (s.name, f): [
+            ari(s, labels) for labels in cuts(guarded_scores(s.vectors, s.texts, same.UNTITLED_PAIR_MODEL, f))
+        ]
         for s in stories
         for f in FLOORS
     }
@@ -153,8 +161,8 @@ def guard(data: Path, cache: Path) -> None:
         for half in (0, 1):
             rows = np.flatnonzero(halves == half)
             part_texts, part_vectors = [texts[i] for i in rows], vectors[rows]
-            scores = guarded_scores(part_vectors, part_texts, same.PAIR_MODEL, floor)
-            groups = grp._cluster_scores(scores, same.PAIR_MODEL.threshold)
+            scores = guarded_scores(part_vectors, part_texts, same.UNTITLED_PAIR_MODEL, floor)
+            groups = grp._cluster_scores(scores, same.UNTITLED_PAIR_MODEL.threshold)
             labels = grp.themes_around_groups(part_vectors, part_texts, groups)
             themes.append(adjusted_rand_score(truth[rows], labels))
         print(

@@ -205,6 +205,7 @@ def _assign_group(question: Question, vector: Vectors, model: Embedder) -> None:
             [c.group_id for c in candidates],
             vector,
             question.text,
+            title=callout.story.title,
         )
     with transaction.atomic():
         # Checked again inside the transaction: a run in another process may have placed it.
@@ -277,7 +278,7 @@ def callout_regroup(*, callout_id: int) -> int:
     groups and themes editors already know keep their id.
     """
     model = embedder()
-    callout = Callout.objects.get(pk=callout_id)
+    callout = Callout.objects.select_related("story").get(pk=callout_id)
     rows = list(
         QuestionVector.objects.filter(question__callout=callout, embedder=model.name)
         .order_by("question_id")
@@ -296,7 +297,10 @@ def callout_regroup(*, callout_id: int) -> int:
         with transaction.atomic():
             if len(free):
                 labels = same_question_groups(
-                    vectors[free], [texts[i] for i in free], themes=None if subjects is None else subjects[free]
+                    vectors[free],
+                    [texts[i] for i in free],
+                    themes=None if subjects is None else subjects[free],
+                    title=callout.story.title,
                 )
                 previous = final_groups[free]
                 carried = carry_over(previous, labels)

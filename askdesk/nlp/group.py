@@ -24,7 +24,7 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Hashable, Iterable, Iterator, Sequence
+from collections.abc import Collection, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeAlias
@@ -110,12 +110,15 @@ class Lexicon:
             [(math.log((n + 1) / (df[term] + 1)) + 1.0) ** idf_power for term in sorted(df)], dtype=np.float32
         )
 
-    def rows(self) -> SparseRows:
-        """One L2-normalised sparse row per fitted text (binary term weights times idf)."""
+    def rows(self, drop: Collection[str] = ()) -> SparseRows:
+        """One L2-normalised sparse row per fitted text (binary term weights times idf).
+
+        Terms in ``drop`` (stems, e.g. the story title's) are left out before normalising.
+        """
         indptr = [0]
         indices: list[int] = []
         for terms in self.terms:
-            columns = sorted({self.vocabulary[t] for t in terms})
+            columns = sorted({self.vocabulary[t] for t in terms if t not in drop})
             indices.extend(columns)
             indptr.append(len(indices))
         data = self.idf[np.asarray(indices, dtype=np.int64)] if indices else np.zeros(0, dtype=np.float32)
@@ -596,18 +599,20 @@ def same_question_groups(
     themes: npt.ArrayLike | None = None,
     nested: bool = False,
     model: Any = None,
+    title: str = "",
 ) -> Labels:
     """Groups of questions that one answer serves: one label per question, 0 for the largest.
 
-    Average link over the pair scores of ``askdesk.nlp.same``, over the whole call-out. The
+    Average link over the pair scores of ``askdesk.nlp.same``, over the whole call-out
+    (``title``: the title of its story, whose words the pair model leaves out). The
     pair scores are computed over blocks of up to MAX_PAIR_BLOCK questions: the whole
     call-out while it is that small, else theme by theme (``themes``, computed with
     :func:`regroup` if not given; a theme still too big is cut in chunks). With
     ``nested``, two questions of different themes are never in one group, at any size.
     """
-    from askdesk.nlp.same import PAIR_MODEL, same_question_matrix
+    from askdesk.nlp.same import default_model, same_question_matrix
 
-    pair_model = model or PAIR_MODEL
+    pair_model = model or default_model(title)
     matrix = np.asarray(vectors, dtype=np.float32)
     n = len(matrix)
     if n == 0:
@@ -625,7 +630,7 @@ def same_question_groups(
     labels = np.empty(n, dtype=np.int64)
     offset = 0
     for block in blocks:
-        scores = same_question_matrix([texts[i] for i in block.tolist()], matrix[block], pair_model)
+        scores = same_question_matrix([texts[i] for i in block.tolist()], matrix[block], pair_model, title=title)
         if nested and subjects is not None:
             block_subjects = subjects[block]
             scores[block_subjects[:, None] != block_subjects[None, :]] = pair_model.apart
@@ -687,9 +692,9 @@ def themes_around_groups(
     return _ordered_by_size(fcluster(tree, t=1.0 - threshold, criterion="distance"))
 
 
-def two_levels(vectors: npt.ArrayLike, texts: Sequence[str]) -> tuple[Labels, Labels]:
+def two_levels(vectors: npt.ArrayLike, texts: Sequence[str], *, title: str = "") -> tuple[Labels, Labels]:
     """(group, theme) of each question: same-question groups first, then themes made of whole groups."""
-    groups = same_question_groups(vectors, texts)
+    groups = same_question_groups(vectors, texts, title=title)
     return groups, themes_around_groups(vectors, texts, groups)
 
 
@@ -701,23 +706,26 @@ def join_group(
     new_text: str,
     *,
     model: Any = None,
+    title: str = "",
 ) -> int | None:
     """The group a question arriving alone joins, or None when it starts a group of its own.
 
     ``vectors``, ``texts`` and ``groups`` are the call-out's grouped questions (or the
     nearest few hundred of them). The new question joins the group whose members it is, on
     average, most likely the same question as, if that average reaches the pair model's
-    threshold: the same rule as the average link of a full regroup.
+    join threshold (``joins_at``): the rule of the average link of a full regroup, with a
+    threshold of its own. ``title`` is the title of the call-out's story, as for
+    :func:`same_question_groups`.
     """
-    from askdesk.nlp.same import PAIR_MODEL, same_question_matrix
+    from askdesk.nlp.same import default_model, same_question_matrix
 
-    pair_model = model or PAIR_MODEL
+    pair_model = model or default_model(title)
     labels = np.asarray(groups, dtype=np.int64)
     if not len(labels):
         return None
     stacked = np.vstack([np.asarray(vectors, dtype=np.float32), np.asarray(new_vector, dtype=np.float32)[None, :]])
-    scores = same_question_matrix([*texts, new_text], stacked, pair_model)[-1, :-1]
-    best_group, best_score = None, pair_model.threshold
+    scores = same_question_matrix([*texts, new_text], stacked, pair_model, title=title)[-1, :-1]
+    best_group, best_score = None, pair_model.joins_at
     for group in np.unique(labels).tolist():
         score = float(scores[labels == group].mean())
         if score >= best_score:
@@ -805,6 +813,7 @@ def cli(argv: list[str]) -> int:
     parser.add_argument(
         "--lexical-weight", type=float, default=DEFAULT_LEXICAL_WEIGHT, help="share of TF-IDF in the theme similarity"
     )
+    parser.add_argument("--title", default="", help="the story's title: its words do not count as shared meaning")
     args = parser.parse_args(argv)
     questions = [line.strip() for line in sys.stdin if line.strip()]
     if not questions:
@@ -813,7 +822,7 @@ def cli(argv: list[str]) -> int:
     from askdesk.nlp.language import detect_language
 
     vectors = get_embedder(args.embedder).embed(questions)
-    groups = same_question_groups(vectors, questions)
+    groups = same_question_groups(vectors, questions, title=args.title)
     themes = themes_around_groups(
         vectors, questions, groups, threshold=args.threshold, lexical_weight=args.lexical_weight
     )

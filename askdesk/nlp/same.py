@@ -9,7 +9,9 @@ features that look past the shared topic:
   with every other question no longer counts;
 * how far down each question's list of neighbours the other one is (mutual rank, in the
   centred space): a paraphrase is near the top of both lists, a near miss often is not;
-* a TF-IDF cosine of stemmed words with idf computed on the call-out;
+* a TF-IDF cosine of stemmed words with idf computed on the call-out, leaving out the words
+  of the story's title when it is known: every reader borrows them, so inside one call-out
+  they carry no information about which question is asked;
 * whether both ask the same kind of thing (when, why, how much, who, where, should I).
 
 A logistic model of these features gives the probability that the two questions are the
@@ -64,6 +66,13 @@ class PairModel:
     weights: tuple[float, ...]
     threshold: float
     logistic: bool = True
+    # Where a question arriving alone joins a group (``group.join_group``); the full
+    # regroup's ``threshold`` when None. It has its own value because a new question is
+    # compared with a thinner call-out than a full regroup sees.
+    join_threshold: float | None = None
+    # Two questions that clearly ask different kinds of thing (each asks a kind of
+    # :data:`QUESTION_KINDS`, and they share none: "when" against "why") never share a group.
+    kinds_apart: bool = False
     # A learned square map applied to the topic-removed vectors before their cosine (see
     # :func:`pair_features`); None for the plain centred cosine.
     projection: Matrix | None = field(default=None, compare=False, repr=False)
@@ -75,22 +84,42 @@ class PairModel:
         return out
 
     @property
+    def joins_at(self) -> float:
+        """The average score a question arriving alone needs to join a group."""
+        return self.threshold if self.join_threshold is None else self.join_threshold
+
+    @property
     def apart(self) -> float:
         """The score of two questions that must never share a group (different languages)."""
         return 0.0 if self.logistic else -1.0
 
 
-# Fitted by ``bench/callouts.py --fit`` on all four call-out stories (MiniLM vectors).
+# Fitted by ``bench/callouts.py --fit`` on all four call-out stories (MiniLM vectors, the
+# TF-IDF cosine without the story title's words).
 LOGISTIC_PAIR_MODEL = PairModel(
-    intercept=-3.783,
-    weights=(1.488, 5.029, 1.374, -0.583, 2.101, -0.095, -0.719),
-    threshold=0.16,
+    intercept=-3.777,
+    weights=(1.471, 5.163, 1.441, -0.783, 2.264, -0.138, -0.709),
+    threshold=0.14,
 )
 # What the product ships, chosen by the held-out figures (docs/benchmarks.md): the cosine
-# after removing the call-out's mean and top component, 0.7 of it, plus 0.3 of the TF-IDF
-# cosine with idf on the call-out. On MiniLM it beat the logistic model on the mean and on
-# the worst story. Threshold: best average link cut on all four stories (``--fit``).
-PAIR_MODEL = PairModel(intercept=0.0, weights=(0.0, 0.7, 0.0, 0.0, 0.3, 0.0, 0.0), threshold=0.18, logistic=False)
+# after removing the call-out's mean and top component, 0.5 of it, plus 0.5 of the TF-IDF
+# cosine with idf on the call-out and the story title's words left out. Threshold and
+# weights: best average link on all four stories (``bench/callouts.py --fit``; the same
+# were chosen in every fold of the held-out figures), and the join threshold of the
+# incremental path, chosen the same way on questions arriving one by one.
+PAIR_MODEL = PairModel(
+    intercept=0.0, weights=(0.0, 0.5, 0.0, 0.0, 0.5, 0.0, 0.0), threshold=0.12, logistic=False, join_threshold=0.18
+)
+# Without a story title (questions grouped on their own, e.g. from the command line): 0.7
+# of the centred cosine plus 0.3 of the call-out TF-IDF cosine, which is better there.
+UNTITLED_PAIR_MODEL = PairModel(
+    intercept=0.0, weights=(0.0, 0.7, 0.0, 0.0, 0.3, 0.0, 0.0), threshold=0.18, logistic=False
+)
+
+
+def default_model(title: str = "") -> PairModel:
+    """The shipped pair model for a call-out whose story has this title ("" if unknown)."""
+    return PAIR_MODEL if title_terms(title) else UNTITLED_PAIR_MODEL
 
 
 def question_kinds(texts: Sequence[str]) -> Matrix:
@@ -101,6 +130,21 @@ def question_kinds(texts: Sequence[str]) -> Matrix:
         for column, (_, pattern) in enumerate(QUESTION_KINDS):
             if pattern.search(lowered):
                 out[row, column] = 1.0
+    return out
+
+
+def title_terms(title: str) -> frozenset[str]:
+    """The stemmed content words of a story title, left out of the pair model's TF-IDF."""
+    from askdesk.nlp.group import content_words
+
+    return frozenset(stem for stem, _ in content_words(title))
+
+
+def kinds_clash(texts: Sequence[str]) -> npt.NDArray[np.bool_]:
+    """``out[i, j]``: questions i and j each ask a kind of :data:`QUESTION_KINDS` and share none."""
+    kinds = question_kinds(texts)
+    asks = kinds.sum(axis=1) > 0
+    out: npt.NDArray[np.bool_] = (asks[:, None] & asks[None, :]) & ((kinds @ kinds.T) == 0)
     return out
 
 
@@ -163,13 +207,15 @@ def pair_features(
     vectors: npt.ArrayLike,
     projection: Matrix | None = None,
     only: Collection[str] | None = None,
+    *,
+    title: str = "",
 ) -> npt.NDArray[np.float32]:
     """Features of every pair of the questions given (their call-out, or a block of it): (n, n, F).
 
     With ``projection`` (a square matrix of the vectors' dimension), the topic-removed
     vectors are multiplied by it before their cosine and ranks are taken. With ``only`` (names
     of :data:`FEATURES`), the others are left at zero: a model that weighs them zero does not
-    pay for them.
+    pay for them. ``title`` is the story's title: its words are left out of the TF-IDF cosine.
     """
     from askdesk.nlp.group import Lexicon
 
@@ -191,7 +237,7 @@ def pair_features(
             near = (1.0 / (1.0 + np.minimum(ranks, ranks.T))).astype(np.float32)
             far = (1.0 / (1.0 + np.maximum(ranks, ranks.T))).astype(np.float32)
     if "lexical" in wanted:
-        lexical_rows = Lexicon(texts).rows()
+        lexical_rows = Lexicon(texts).rows(drop=title_terms(title))
         lexical = np.asarray((lexical_rows @ lexical_rows.T).toarray(), dtype=np.float32)
     if wanted & {"same_kind", "other_kind"}:
         kinds = question_kinds(texts)
@@ -200,18 +246,27 @@ def pair_features(
     return np.stack([cosine, centred_cosine, near, far, lexical, same_kind, other_kind], axis=-1).astype(np.float32)
 
 
-def same_question_matrix(texts: Sequence[str], vectors: npt.ArrayLike, model: PairModel = PAIR_MODEL) -> Matrix:
-    """The pair score of every two questions of a call-out (symmetric, 1 on the diagonal)."""
+def same_question_matrix(
+    texts: Sequence[str], vectors: npt.ArrayLike, model: PairModel | None = None, *, title: str = ""
+) -> Matrix:
+    """The pair score of every two questions of a call-out (symmetric, 1 on the diagonal).
+
+    ``title`` is the title of the call-out's story; ``model`` defaults to the shipped one
+    for it (:func:`default_model`).
+    """
     if not len(texts):
         return np.zeros((0, 0), dtype=np.float32)
     from askdesk.nlp.language import detect_language
 
+    model = model or default_model(title)
     used = [name for name, weight in zip(FEATURES, model.weights, strict=True) if weight]
-    scores = model.probability(pair_features(texts, vectors, model.projection, only=used))
+    scores = model.probability(pair_features(texts, vectors, model.projection, only=used, title=title))
     scores = ((scores + scores.T) / 2).astype(np.float32)
     # The model is English-only: questions in different languages are kept apart.
     languages = np.asarray([detect_language(t) for t in texts])
     scores[languages[:, None] != languages[None, :]] = model.apart
+    if model.kinds_apart:
+        scores[kinds_clash(texts)] = model.apart
     np.fill_diagonal(scores, 1.0)
     return scores.astype(np.float32)
 

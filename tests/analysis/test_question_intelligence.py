@@ -288,3 +288,25 @@ def test_analysing_a_question_twice_changes_nothing(asked, callout):
     analysis.question_analyse(question_id=question.pk)
     analysis.question_analyse(question_id=question.pk)
     assert snapshot() == before
+
+
+def test_the_worker_groups_with_the_title_of_the_call_outs_story(asked, callout, settings, monkeypatch):
+    """Words every reader borrows from the story's title are left out of the pair model."""
+    settings.ASKDESK_REGROUP_EVERY = 2
+    settings.ASKDESK_REGROUP_SHARE = 0.0
+    titles: list[str] = []
+
+    def spy(real):
+        def wrapped(*args, **kwargs):
+            titles.append(kwargs.get("title", ""))
+            return real(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(analysis, "join_group", spy(analysis.join_group))
+    monkeypatch.setattr(analysis, "same_question_groups", spy(analysis.same_question_groups))
+    asked("Will Iran retaliate against Israel?")
+    asked("Will Iran retaliate against Israel soon?")
+    # The second question was joined against the first; two questions started a regroup.
+    assert titles == [callout.story.title, callout.story.title]
+    assert callout.story.title

@@ -167,6 +167,17 @@ def test_cli_prints_one_json_line_per_question(
     assert all(isinstance(r["theme"], int) and r["language"] == "en" for r in rows)
 
 
+def test_the_group_command_takes_the_story_title_whose_words_do_not_count(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    lines = [RETALIATE[0], IAEA[0], RETALIATE[1]]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    assert group.cli(["--embedder", "hashing", "--title", "Israel strikes Isfahan"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["question"] for r in rows] == lines
+    assert rows[0]["group"] == rows[2]["group"] != rows[1]["group"]
+
+
 def test_the_group_command_prints_group_and_theme_for_each_line() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "askdesk.nlp", "group", "--embedder", "hashing"],
