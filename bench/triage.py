@@ -1,11 +1,12 @@
 """Triage at scale: how long the editor's pages take with 1,000 and with 100,000 (or 1,000,000) questions.
 
 Builds a throwaway database (SQLite in a temporary folder, or the one DATABASE_URL names,
-which it must be allowed to fill), imports the demo story, adds questions in bulk (with
-groups of realistic sizes; PostgreSQL's COPY there), counts them once into the state
-counters, then renders each desk page through Django's test client as a signed-in editor,
-20 times after a warm-up, and prints the median and p95 time and the number of queries.
-The figures at each size come from the same run, so their ratio shows how the pages scale.
+which it must be allowed to fill), imports the demo story, makes one call-out per size and
+adds its questions in bulk (with groups of realistic sizes; PostgreSQL's COPY there), counts
+them once into the state counters, then renders each desk page through Django's test client
+as a signed-in editor, 20 rounds after a warm-up, each round rendering every page at every
+size in turn, and prints the median and p95 time and the number of queries. The sizes share
+every round's machine load, so their ratio shows how the pages scale.
 
     .venv/bin/python bench/triage.py                    # SQLite
     BENCH_USE_DATABASE_URL=1 scripts/with-postgres .venv/bin/python bench/triage.py --sizes 1000,1000000
@@ -196,25 +197,26 @@ def _fill_by_copy(callout, count: int, rng: random.Random) -> None:  # type: ign
             cursor.execute(definition)
 
 
-def measure(client, url: str, rounds: int, slowest: int = 0) -> tuple[float, float, int]:  # type: ignore[no-untyped-def]
+def render_time(client, url: str, slowest: int = 0) -> tuple[float, int]:  # type: ignore[no-untyped-def]
+    """One render of ``url``: seconds and number of queries (printing the slowest ``slowest`` queries)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client.get(url)  # warm caches
-    times = []
-    queries = 0
-    for _ in range(rounds):
-        with CaptureQueriesContext(connection) as captured:
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-        queries = len(captured)
+    with CaptureQueriesContext(connection) as captured:
+        start = time.perf_counter()
+        response = client.get(url)
+        elapsed = time.perf_counter() - start
+    assert response.status_code == 200, (url, response.status_code)
     for query in sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:slowest]:
         print(f"    {float(query['time']) * 1000:7.1f} ms  {query['sql'][:300]}")
-    times.sort()
+    return elapsed, len(captured)
+
+
+def summary(times: list[float]) -> tuple[float, float]:
+    """Median and p95, in milliseconds."""
+    times = sorted(times)
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return statistics.median(times) * 1000, p95 * 1000, queries
+    return statistics.median(times) * 1000, p95 * 1000
 
 
 def main() -> int:
@@ -233,53 +235,75 @@ def main() -> int:
     from askdesk.accounts.models import Role
     from askdesk.accounts.services import staff_create
     from askdesk.callouts.models import Callout
+    from askdesk.callouts.services import callout_create
     from askdesk.newsrooms.models import Newsroom
     from askdesk.questions.models import Question, QuestionGroup
 
     settings.ALLOWED_HOSTS = ["testserver"]
     call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    callout = Callout.objects.get()
+    demo = Callout.objects.get()
     editor = staff_create(
         username="bench-editor", password="bench-password-123", role=Role.EDITOR, newsroom=Newsroom.objects.get()
     )
     client = Client()
     client.force_login(editor)
-    base = f"/desk/callouts/{callout.pk}/"
     pages = {
-        "triage, newest first": base,
-        "triage, one state": base + "?status=shortlisted",
-        "triage, page 100": base + "?page=100",
-        "triage, search two words": base + "?q=nuclear+retaliate",
-        "triage, one group": base + "?group={group}",
-        "groups, largest first": base + "?view=groups",
+        "triage, newest first": "{base}",
+        "triage, one state": "{base}?status=shortlisted",
+        "triage, page 100": "{base}?page=100",
+        "triage, search two words": "{base}?q=nuclear+retaliate",
+        "triage, one group": "{base}?group={group}",
+        "groups, largest first": "{base}?view=groups",
         "desk home": "/desk/",
-        "public answers page": f"/answers/{callout.slug}/",
+        "public answers page": "/answers/{slug}/",
     }
     rng = random.Random(7)
-    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in pages}
     sizes = [int(s) for s in args.sizes.split(",")]
+    # One call-out per size, measured in turn within each round, so that every size sees the
+    # same load on a shared machine and their ratio compares like with like.
+    callouts = {}
     for size in sizes:
+        callout = demo if not callouts else callout_create(story=demo.story, prompt=f"Bench call-out of {size:,}")
         started = time.perf_counter()
         fill(callout, size, rng)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh planner statistics, as autovacuum would give a live server
         count = Question.objects.filter(callout=callout).count()
-        print(f"filled to {count:,} questions in {time.perf_counter() - started:.1f} s")
+        print(f"filled a call-out to {count:,} questions in {time.perf_counter() - started:.1f} s")
+        callouts[size] = callout
+    with connection.cursor() as cursor:
+        # Fresh planner statistics, and (PostgreSQL) the visibility map that lets index-only
+        # scans skip the table: what autovacuum gives a live server after a large insert.
+        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+    urls: dict[tuple[str, int], str] = {}
+    for size, callout in callouts.items():
+        largest = QuestionGroup.objects.filter(callout=callout).order_by("-size").first()
         for name, url in pages.items():
             if "page=100" in url and size < 100 * settings.ASKDESK_TRIAGE_PAGE_SIZE:
-                results[name].append((float("nan"), float("nan"), 0))
                 continue
-            largest = QuestionGroup.objects.filter(callout=callout).order_by("-size").first()
-            if args.slowest:
-                print(f"  {name}:")
-            page_url = url.format(group=largest.pk if largest else 0)
-            results[name].append(measure(client, page_url, args.rounds, args.slowest))
+            base = f"/desk/callouts/{callout.pk}/"
+            urls[name, size] = url.format(base=base, group=largest.pk if largest else 0, slug=callout.slug)
+    for url in urls.values():
+        client.get(url)  # warm caches
+    times: dict[tuple[str, int], list[float]] = {key: [] for key in urls}
+    queries: dict[tuple[str, int], int] = {}
+    for _ in range(args.rounds):
+        for key, url in urls.items():
+            elapsed, queries[key] = render_time(client, url)
+            times[key].append(elapsed)
+    if args.slowest:
+        for (name, size), url in urls.items():
+            print(f"  {name}, {size:,} questions:")
+            render_time(client, url, args.slowest)
 
     print(f"\nmachine: {describe_machine()}")
     print(f"{connection.vendor}, median and p95 of {args.rounds} renders (ms), queries per page")
+    print("(each round renders every page at every size in turn; the desk home lists every call-out)")
     header = "".join(f"{f'{s:,} questions':>30}" for s in sizes)
     print(f"{'page':<26}{header}{'ratio':>8}")
-    for name, values in results.items():
+    for name in pages:
+        values = [
+            (*summary(times[name, size]), queries[name, size]) if (name, size) in times else (float("nan"),) * 2 + (0,)
+            for size in sizes
+        ]
         cells = "".join(f"{ms:>11.1f} {p95:>7.1f} ms {q:>3} q" for ms, p95, q in values)
         ratio = values[-1][0] / values[0][0] if values[0][0] == values[0][0] else float("nan")
         print(f"{name:<26}{cells}{ratio:>8.1f}")

@@ -20,7 +20,14 @@ from askdesk.nlp.scrub import find_contact_details
 from askdesk.questions.byline import byline_for
 from askdesk.questions.models import Question, QuestionEvidence
 from askdesk.questions.selectors import story_may_answer
-from askdesk.questions.services import QuestionRefused, release_covered, set_status, state_counts_add
+from askdesk.questions.services import (
+    QuestionRefused,
+    group_deltas,
+    group_state_counts_add,
+    release_covered,
+    set_status,
+    state_counts_add,
+)
 from askdesk.stories.models import Sentence
 
 Status = Question.Status
@@ -126,14 +133,15 @@ def _cover(question: Question, cover: Sequence[int], actor: Any) -> list[int]:
         Question.objects.select_for_update()
         .filter(pk__in=wanted, callout_id=question.callout_id, status__in=COVERABLE)
         .order_by("id")
-        .values_list("id", "status")
+        .values_list("id", "status", "group_id")
     )
-    ids = [pk for pk, _ in rows]
-    deltas = Counter(status for _, status in rows)
+    ids = [pk for pk, _, _ in rows]
+    deltas = Counter(status for _, status, _ in rows)
     state_counts_add(
         callout_id=question.callout_id,
         deltas={**{status: -n for status, n in deltas.items()}, Status.COVERED: len(rows)},
     )
+    group_state_counts_add(deltas=group_deltas(((group_id, status) for _, status, group_id in rows), Status.COVERED))
     targets = Question.objects.filter(pk__in=ids)
     targets.update(status_before_cover=F("status"))
     targets.update(

@@ -21,6 +21,7 @@ from askdesk.questions.models import (
     CalloutChangeCount,
     CalloutHourCount,
     CalloutStateCount,
+    GroupStateCount,
     Question,
     QuestionEvidence,
     QuestionGroup,
@@ -67,9 +68,14 @@ def desk_version(*, callout_id: int) -> DeskVersion:
 
 
 def group_state_counts(*, group: QuestionGroup) -> dict[str, int]:
-    """Number of the group's questions in each state: as costly as the group is large, not the call-out."""
+    """Number of the group's questions in each state (every state present, zeros included).
+
+    Read from the group's counters, which the services keep: the same cost for a group of two
+    and one of twenty thousand.
+    """
     counts = dict.fromkeys(Question.Status.values, 0)
-    counts.update(Question.objects.filter(group=group).values_list("status").annotate(n=Count("id")).order_by())
+    counters = GroupStateCount.objects.filter(group_id=group.pk, group__callout_id=group.callout_id)
+    counts.update(counters.values_list("status", "count"))
     return counts
 
 
@@ -133,7 +139,13 @@ def welfare_questions(*, callout: Callout, limit: int = WELFARE_SHOWN) -> tuple[
 
 
 def triage_questions(
-    *, callout: Callout, status: str = "", search: str = "", group: int | None = None, language: str = ""
+    *,
+    callout: Callout,
+    status: str = "",
+    search: str = "",
+    group: int | None = None,
+    language: str = "",
+    scan: bool = False,
 ) -> QuerySet[Question]:
     questions = Question.objects.filter(callout=callout).select_related("assigned_to", "answer", "evidence", "group")
     # Spam is set aside: shown only when asked for by its state.
@@ -144,7 +156,7 @@ def triage_questions(
     if language:
         questions = questions.filter(text_language=language)
     if search.strip():
-        questions = search_questions(questions, search)
+        questions = search_questions(questions, search, scan=scan)
     return questions.order_by("-submitted_at", "-id")
 
 
@@ -166,6 +178,10 @@ def neighbours_in_list(
 
 # A search counts its matches up to here and then says "more than".
 SEARCH_COUNT_CAP = 1000
+# A search of a large call-out looks first among (at least) this many of its newest questions,
+# then among five times as many.
+SEARCH_WINDOW = 20_000
+SEARCH_WIDER = 5
 
 
 class CountedPaginator(Paginator):  # type: ignore[type-arg]
@@ -181,6 +197,34 @@ class CountedPaginator(Paginator):  # type: ignore[type-arg]
         return self.known_count
 
 
+class _IdsFirst:
+    """A list whose later pages are read in two steps: the page's ids, then those rows.
+
+    Skipping the rows before a page (OFFSET) then walks only the list's index, not every
+    skipped row with its joined expert, answer, evidence and group: page 100 of a large
+    call-out read 5,000 joined rows to show 50 (docs/benchmarks.md). The first page is one query.
+    """
+
+    ordered = True
+
+    def __init__(self, questions: QuerySet[Question], *, always: bool = False) -> None:
+        self.questions = questions
+        self.always = always  # the first page too (its ids come from an index that covers the conditions)
+
+    def count(self) -> int:
+        return self.questions.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> Any:
+        if not window.start and not self.always:
+            return self.questions[window]
+        ids = list(self.questions.values_list("pk", flat=True)[window])
+        rows = self.questions.in_bulk(ids)
+        return [rows[pk] for pk in ids if pk in rows]
+
+
 def triage_page(
     *,
     callout: Callout,
@@ -192,20 +236,89 @@ def triage_page(
     counts: dict[str, int] | None = None,
     language: str = "",
 ) -> Page[Question]:
-    """One page of the triage list; its total comes from the counters whenever the list is a whole state."""
-    questions = triage_questions(callout=callout, status=status, search=search, group=group, language=language)
+    """One page of the triage list; its total comes from the counters whenever the list is a whole state.
+
+    ``counts``: the call-out's state counts, or the group's when ``group`` is given.
+    """
+    questions = _IdsFirst(
+        triage_questions(callout=callout, status=status, search=search, group=group, language=language)
+    )
     paginator: Paginator[Question]
     if search.strip():
-        found = questions.order_by()[: SEARCH_COUNT_CAP + 1].count()
+        filters: dict[str, Any] = {"status": status, "search": search, "group": group, "language": language}
+        starts = _window_starts(callout=callout)
+        if starts[-1] is None:
+            # A call-out that received fewer questions than the widest window is its own window:
+            # its rows are read and tested newest first, never every match of the whole database's
+            # GIN index (which holds every other call-out's too).
+            questions = _IdsFirst(triage_questions(callout=callout, **filters, scan=True), always=True)
+            starts = starts[:-1]
+        recent = _newest_matches(callout=callout, starts=starts, filters=filters, at_least=SEARCH_COUNT_CAP + 1)
+        if recent is not None:
+            newest_first = _IdsFirst(recent, always=True)
+            return CountedPaginator(newest_first, per_page, count=SEARCH_COUNT_CAP, capped=True).get_page(page)
+        found = questions.questions.order_by()[: SEARCH_COUNT_CAP + 1].count()
         paginator = CountedPaginator(
             questions, per_page, count=min(found, SEARCH_COUNT_CAP), capped=found > SEARCH_COUNT_CAP
         )
     elif group is None and not language:
         counts = counts if counts is not None else triage_counts(callout=callout)
         paginator = CountedPaginator(questions, per_page, count=counts[status] if status else sum(counts.values()))
+    elif not language:
+        counts = counts if counts is not None else group_state_counts(group=QuestionGroup(pk=group, callout=callout))
+        # A group's list leaves its spam out unless the spam tab is chosen.
+        shown = counts[status] if status else sum(counts.values()) - counts[Question.Status.SPAM]
+        paginator = CountedPaginator(questions, per_page, count=shown)
     else:
-        paginator = Paginator(questions, per_page)  # one group or language: counted, not the call-out's counters
+        paginator = CountedPaginator(questions, per_page, count=questions.count())  # a language: counted
     return paginator.get_page(page)
+
+
+def _newest_matches(
+    *, callout: Callout, starts: list[dt.datetime | None], filters: dict[str, Any], at_least: int
+) -> QuerySet[Question] | None:
+    """The search's matches among the call-out's newest questions (those since the first of
+    ``starts`` that holds ``at_least`` of them; each window is only read where the one before
+    ended), or None when none does.
+
+    Then the newest ``at_least`` matches of the whole call-out are all among them, in the same
+    order: the list's pages and its "more than" count come from the newest rows tested one by
+    one until enough match, instead of every match read from the index and sorted (a common
+    word matches tens of thousands of a million questions). A search with fewer matches there
+    is rare across the call-out too, which the index finds quickly.
+    """
+    matching = triage_questions(callout=callout, **filters, scan=True)
+    found = 0
+    until: dt.datetime | None = None
+    for since in starts:
+        window = matching.filter(submitted_at__gte=since)
+        unread = window.filter(submitted_at__lt=until) if until is not None else window
+        found += unread.order_by()[: at_least - found].count()
+        if found >= at_least:
+            return window
+        until = since
+    return None
+
+
+def _window_starts(*, callout: Callout) -> list[dt.datetime | None]:
+    """Where the search windows start: the hours since which the call-out received SEARCH_WINDOW
+    questions, then SEARCH_WIDER times as many, from its arrival counters (a few rows). None for
+    a window larger than the call-out (the whole call-out), which is then the last. Questions
+    deleted since make a window smaller, never wrong: a window with too few matches is not used."""
+    hours = (
+        CalloutHourCount.objects.filter(callout=callout).values_list("hour").annotate(n=Sum("count")).order_by("-hour")
+    )
+    wanted = [SEARCH_WINDOW, SEARCH_WINDOW * SEARCH_WIDER]
+    starts: list[dt.datetime | None] = []
+    received = 0
+    for hour, number in hours:
+        received += number
+        while wanted and received >= wanted[0]:
+            starts.append(hour)
+            wanted.pop(0)
+        if not wanted:
+            return starts
+    return [*starts, None]
 
 
 def triage_page_ranked(

@@ -6,7 +6,7 @@ import re
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,6 +32,7 @@ from askdesk.questions.models import (
     CalloutChangeCount,
     CalloutHourCount,
     CalloutStateCount,
+    GroupStateCount,
     Question,
     QuestionGroup,
     ReaderContact,
@@ -64,9 +65,11 @@ DECIDED = frozenset({Status.ANSWERED, Status.PUBLISHED, Status.COVERED, Status.R
 def set_status(question: Question, status: str) -> list[str]:
     """Set a question's state, starting or stopping its contact clock; returns the fields to save.
 
-    The call-out's state counts move with it, in the caller's transaction.
+    The call-out's and the group's state counts move with it, in the caller's transaction.
     """
-    state_counts_move(callout_id=question.callout_id, previous=question.status, status=status)
+    state_counts_move(
+        callout_id=question.callout_id, previous=question.status, status=status, group_id=question.group_id
+    )
     question.status = status
     question.decided_at = (question.decided_at or timezone.now()) if status in DECIDED else None
     return ["status", "decided_at"]
@@ -76,40 +79,56 @@ STATE_COUNT_SLOTS = 8
 
 
 def _counter_add(
-    model: type[CalloutStateCount | CalloutHourCount | CalloutChangeCount],
+    model: type[CalloutStateCount | CalloutHourCount | CalloutChangeCount | GroupStateCount],
     delta: int | Mapping[str, int],
     **key: Any,
 ) -> None:
-    """Add to one of the counter's slot rows (``delta``: to ``count``, or to each named field),
-    creating a slot row when none is free; safe when transactions race to create it.
+    """Add to a counter (``delta``: to ``count``, or to each named field), creating its row when it
+    is the first; safe when transactions race to create it.
 
-    A slot row stays locked until its transaction commits. Where the database can skip locked
-    rows (PostgreSQL), the addition goes to a slot row no other transaction holds, so concurrent
-    submissions never wait for each other's commit; only when every existing slot is held does
-    it make a new slot row, or, when all slots exist, pick one at random and wait for it.
-    SQLite, whose writers wait for each other in any case, keeps slot 0 only.
+    The call-out's counters are split over slot rows, each locked until its transaction commits.
+    Where the database can skip locked rows (PostgreSQL), the addition goes to a slot row no
+    other transaction holds, so concurrent submissions never wait for each other's commit; only
+    when every existing slot is held does it make a new slot row, or, when all slots exist, pick
+    one at random and wait for it. SQLite, whose writers wait for each other in any case, keeps
+    slot 0 only. A group's counts (``GroupStateCount``, changed by editors, not by a crowd) are
+    one row each.
     """
     deltas = {"count": delta} if isinstance(delta, int) else dict(delta)
     increments = {name: F(name) + value for name, value in deltas.items()}
-    slots = model.objects.filter(**key)
+    if model is GroupStateCount:
+        _add_or_create(model, model.objects.filter(**key), deltas, increments, key)
+        return
+    slotted = cast("type[CalloutStateCount | CalloutHourCount | CalloutChangeCount]", model)
+    rows = slotted.objects.filter(**key)
     candidates: Sequence[int] = range(STATE_COUNT_SLOTS)
     if connection.features.has_select_for_update_skip_locked:
-        free = slots.select_for_update(skip_locked=True).values("pk")[:1]
-        if model.objects.filter(pk=Subquery(free)).update(**increments):
+        free = rows.select_for_update(skip_locked=True).values("pk")[:1]
+        if slotted.objects.filter(pk=Subquery(free)).update(**increments):
             return
         # Every slot row there is is held by another transaction: a new one, if slots are left.
-        candidates = sorted(set(candidates) - set(slots.values_list("slot", flat=True))) or candidates
+        candidates = sorted(set(candidates) - set(rows.values_list("slot", flat=True))) or candidates
     elif not connection.features.has_select_for_update:
         candidates = [0]  # SQLite: one writer at a time anyway, so one row (and the same queries each time)
     slot = random.choice(candidates)  # noqa: S311 - spreads writes, not a secret
-    counter = slots.filter(slot=slot)
+    _add_or_create(model, rows.filter(slot=slot), deltas, increments, {**key, "slot": slot})
+
+
+def _add_or_create(
+    model: type[CalloutStateCount | CalloutHourCount | CalloutChangeCount | GroupStateCount],
+    counter: QuerySet[Any],
+    deltas: Mapping[str, int],
+    increments: Mapping[str, Any],
+    key: Mapping[str, Any],
+) -> None:
+    """Add to the one row of ``counter``, or make it (with ``key``) if it is not there yet."""
     if counter.update(**increments):
         return
     try:
         with transaction.atomic():
-            model.objects.create(**deltas, **key, slot=slot)
+            model.objects.create(**deltas, **key)
     except IntegrityError:
-        # Another transaction created this slot's row first: add to it.
+        # Another transaction created this row first: add to it.
         counter.update(**increments)
 
 
@@ -142,10 +161,32 @@ def arrival_count_add(*, callout_id: int, at: dt.datetime) -> None:
     _counter_add(CalloutHourCount, 1, callout_id=callout_id, hour=hour)
 
 
-def state_counts_move(*, callout_id: int, previous: str, status: str, number: int = 1) -> None:
-    """``number`` questions of the call-out went from state ``previous`` to ``status``."""
+def state_counts_move(
+    *, callout_id: int, previous: str, status: str, number: int = 1, group_id: int | None = None
+) -> None:
+    """``number`` questions of the call-out (and of group ``group_id``) went from state ``previous`` to ``status``."""
     if previous != status and number:
         state_counts_add(callout_id=callout_id, deltas={previous: -number, status: number})
+        if group_id is not None:
+            group_state_counts_add(deltas={(group_id, previous): -number, (group_id, status): number})
+
+
+def group_state_counts_add(*, deltas: Mapping[tuple[int, str], int]) -> None:
+    """Add to groups' per-state question counts (``deltas`` by (group id, state)); call it in the
+    transaction that changes the states. Moves between groups are counted by ``groups_refresh``."""
+    for (group_id, status), delta in sorted(deltas.items()):  # one order, so transactions lock rows alike
+        if delta:
+            _counter_add(GroupStateCount, delta, group_id=group_id, status=status)
+
+
+def group_deltas(rows: Iterable[tuple[int | None, str]], status: str) -> dict[tuple[int, str], int]:
+    """The change to groups' state counts when questions (their group id, their state) all go to ``status``."""
+    deltas: Counter[tuple[int, str]] = Counter()
+    for group_id, previous in rows:
+        if group_id is not None and previous != status:
+            deltas[group_id, previous] -= 1
+            deltas[group_id, status] += 1
+    return dict(deltas)
 
 
 def questions_set_status(*, callout_id: int, questions: QuerySet[Question], status: str, **fields: Any) -> int:
@@ -153,23 +194,24 @@ def questions_set_status(*, callout_id: int, questions: QuerySet[Question], stat
 
     The rows are locked first, so the counts move by exactly what changed.
     """
-    rows = list(questions.select_for_update().values_list("pk", "status"))
+    rows = list(questions.select_for_update().values_list("pk", "status", "group_id"))
     if not rows:
         return 0
     # The contact clock, as set_status keeps it for one question.
     decided = Coalesce(F("decided_at"), Value(timezone.now())) if status in DECIDED else None
-    Question.objects.filter(pk__in=[pk for pk, _ in rows]).update(status=status, decided_at=decided, **fields)
+    Question.objects.filter(pk__in=[pk for pk, _, _ in rows]).update(status=status, decided_at=decided, **fields)
     deltas: Counter[str] = Counter()
-    for _, previous in rows:
+    for _, previous, _ in rows:
         deltas[previous] -= 1
         deltas[status] += 1
     state_counts_add(callout_id=callout_id, deltas=deltas)
+    group_state_counts_add(deltas=group_deltas(((group_id, previous) for _, previous, group_id in rows), status))
     return len(rows)
 
 
 @transaction.atomic
 def state_counts_rebuild(*, callout: Callout) -> dict[str, int]:
-    """Count the call-out's questions by state and by hour of arrival once, and store the result.
+    """Count the call-out's questions by state (in all and per group) and by hour of arrival once, and store the result.
 
     A repair, and the start for questions loaded in bulk; the services keep the counts after that.
     """
@@ -187,6 +229,15 @@ def state_counts_rebuild(*, callout: Callout) -> dict[str, int]:
     )
     CalloutHourCount.objects.filter(callout=callout).delete()
     CalloutHourCount.objects.bulk_create([CalloutHourCount(callout=callout, hour=h, slot=0, count=n) for h, n in hours])
+    grouped = Question.objects.filter(callout=callout, group__isnull=False)
+    GroupStateCount.objects.filter(group__callout=callout).delete()
+    GroupStateCount.objects.bulk_create(
+        (
+            GroupStateCount(group_id=group_id, status=status, count=n)
+            for group_id, status, n in grouped.values_list("group_id", "status").annotate(n=Count("id")).order_by()
+        ),
+        batch_size=5000,
+    )
     return counts
 
 
@@ -457,10 +508,12 @@ def release_covered(question: Question) -> int:
     """The questions a published question answered go back where they were before it covered them
     (the shortlist when that is unknown): unpublish, deletion."""
     covered = Question.objects.filter(covered_by=question, status=Status.COVERED)
-    rows = list(covered.select_for_update().values_list("pk", "callout_id", "status_before_cover"))
-    ids = [pk for pk, _, _ in rows]
-    for _, callout_id, before in rows:
-        state_counts_move(callout_id=callout_id, previous=Status.COVERED, status=before or Status.SHORTLISTED)
+    rows = list(covered.select_for_update().values_list("pk", "callout_id", "status_before_cover", "group_id"))
+    ids = [pk for pk, _, _, _ in rows]
+    for _, callout_id, before, group_id in rows:
+        state_counts_move(
+            callout_id=callout_id, previous=Status.COVERED, status=before or Status.SHORTLISTED, group_id=group_id
+        )
     released = covered.update(
         status=Coalesce(NullIf(F("status_before_cover"), Value("")), Value(Status.SHORTLISTED)),
         status_before_cover="",
@@ -598,7 +651,7 @@ def groups_refresh(
     chosen = representatives or {}
     for group in groups.select_related("representative"):
         members = Question.objects.filter(group=group)
-        size = members.count()
+        size = _group_states_recount(group)
         if size == 0:
             group.delete()
             continue
@@ -641,6 +694,24 @@ def groups_refresh(
             Theme.objects.filter(pk=theme_id).update(size=size, label=label)
     if emptied:
         Theme.objects.filter(pk__in=emptied).delete()
+
+
+def _group_states_recount(group: QuestionGroup) -> int:
+    """Set the group's per-state counts from its members; returns its size.
+
+    Its counter rows are locked before the members are counted: a change of state that already
+    added to them has committed and is counted, one that has not waits and adds after this.
+    """
+    stored = dict(GroupStateCount.objects.select_for_update().filter(group=group).values_list("status", "count"))
+    counts = dict(Question.objects.filter(group=group).values_list("status").annotate(n=Count("id")).order_by())
+    for status, number in stored.items():
+        if counts.get(status, 0) != number:
+            GroupStateCount.objects.filter(group=group, status=status).update(count=counts.get(status, 0))
+    for status, number in counts.items():
+        if status not in stored:
+            # Added, not set: a change of state that made this row meanwhile is not in ``counts``.
+            _counter_add(GroupStateCount, number, group_id=group.pk, status=status)
+    return sum(counts.values())
 
 
 @transaction.atomic

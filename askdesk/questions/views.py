@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.http import parse_etags
@@ -35,6 +36,7 @@ from askdesk.questions.byline import byline_for
 from askdesk.questions.forms import QuestionForm
 from askdesk.questions.formtoken import form_token, post_origin_refused
 from askdesk.questions.models import Question, QuestionGroup, Theme
+from askdesk.questions.rows import prepare_group_rows, triage_rows
 from askdesk.questions.selectors import (
     WELFARE_ALL,
     WELFARE_SHOWN,
@@ -312,6 +314,11 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             context["unthemed"] = groups_without_theme(callout=callout)
         _count_joined(context)
         _mark_above(context)
+        prepare_group_rows(
+            _shown_groups(context),
+            themes=context["themes"],  # type: ignore[arg-type]
+            callout_language=str(context["callout_language"]),
+        )
         context["ungrouped"] = ungrouped_count(callout=callout)
         return render(request, "questions/triage_groups.html", context)
     # Questions flagged as welfare or urgent are listed first, above the list (all of them with ?welfare=1).
@@ -341,19 +348,20 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
             group=group.pk if group else group_id,
             page=request.GET.get("page", 1),
             per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
-            counts=None if group else counts,
+            counts=counts if group or not group_id else None,  # the group's counts for its list
             language=language,
         )
-    rows = list(page.object_list)
-    # After an action the list comes back at the row that takes the acted-on row's place.
-    context["rows"] = [
-        (question, rows[i + 1].pk if i + 1 < len(rows) else (rows[i - 1].pk if i else None))
-        for i, question in enumerate(rows)
-    ]
     context["page"] = page
-    context["filters"] = _filters(
+    context["filters"] = filters = _filters(
         status=status, search=search, group=group, language=language, meaning=bool(context["meaning"])
     )
+    context["rows"] = triage_rows(
+        list(page.object_list),
+        list_path=request.get_full_path(),
+        filters=filters,
+        callout_language=str(context["callout_language"]),
+    )
+    context["csrf_input"] = csrf_input(request)  # one hidden field for the rows' forms, not a tag per form
     last = _undoable(request, callout.pk)
     if last is not None:
         context["undo"] = {"action": action_done(last["action"]), "count": len(last["previous"])}
@@ -413,15 +421,19 @@ def _filters(
     return urlencode({key: value for key, value in params.items() if value})
 
 
-def _count_joined(context: dict[str, object]) -> None:
-    """Readers who joined each shown group without writing (``asked``, ``joined``), in one query."""
+def _shown_groups(context: dict[str, object]) -> list[QuestionGroup]:
+    """Every group the groups view shows: one theme's page, or each theme's groups and those without one."""
     page = context["page"]
     if context.get("theme") is not None:
-        groups = list(page.object_list)  # type: ignore[attr-defined]
-    else:
-        groups = [g for theme in page.object_list for g in theme.theme_groups]  # type: ignore[attr-defined]
-        groups += list(context.get("unthemed") or [])  # type: ignore[call-overload]
-    groups_with_joined(groups)
+        return list(page.object_list)  # type: ignore[attr-defined]
+    groups: list[QuestionGroup] = [g for theme in page.object_list for g in theme.theme_groups]  # type: ignore[attr-defined]
+    groups += list(context.get("unthemed") or [])  # type: ignore[call-overload]
+    return groups
+
+
+def _count_joined(context: dict[str, object]) -> None:
+    """Readers who joined each shown group without writing (``asked``, ``joined``), in one query."""
+    groups_with_joined(_shown_groups(context))
 
 
 def _language_filter(request: HttpRequest) -> str:

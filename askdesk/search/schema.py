@@ -2,7 +2,14 @@
 
 SQLite: an FTS5 table over the question table (external content, so the text is not stored
 twice), kept in step by triggers on insert, update of the wording and delete.
-PostgreSQL: a GIN index on the tsvector of the same wording; no copy, nothing to keep in step.
+PostgreSQL: a GIN index on the tsvector of the same wording, and the same tsvector stored in a
+generated column (``search_vector``, computed by PostgreSQL on every insert and change of the
+wording, so nothing to keep in step), carried with the state in a B-tree index in triage order
+(``search_question_recent``): a search among the newest questions of a large call-out reads
+that index alone, newest first, testing each entry's vector, and stops at the matches it needs,
+instead of reading every match from the GIN index and sorting them
+(askdesk/questions/selectors.py, ``triage_page``). The column is not in the Django model; a
+later migration that changes the type of ``text`` or ``public_text`` must drop it first.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from django.db.migrations.recorder import MigrationRecorder
 QUESTION_TABLE = "questions_question"
 FTS_TABLE = "search_question_fts"
 PG_INDEX = "search_question_tsv"
+PG_COLUMN = "search_vector"
+PG_RECENT_INDEX = "search_question_recent"
 # The one text-search configuration: the index and every query must use the same expression.
 PG_CONFIG = "english"
 
@@ -47,6 +56,15 @@ _SQLITE_REBUILD = "INSERT INTO search_question_fts(search_question_fts) VALUES (
 # the index until segments merge. 'optimize' merges everything now, so a deleted question's
 # words leave the index with it (its cost grows with the index: bench/deletion.py).
 _SQLITE_PURGE = "INSERT INTO search_question_fts(search_question_fts) VALUES ('optimize')"
+_PG_COLUMN_SQL = (
+    "ALTER TABLE questions_question ADD COLUMN IF NOT EXISTS search_vector tsvector "
+    "GENERATED ALWAYS AS (to_tsvector('english'::regconfig, text || ' ' || public_text)) STORED"
+)
+# The triage list's order, with what a search tests on each row: read without the table.
+_PG_RECENT_INDEX_SQL = (
+    "CREATE INDEX IF NOT EXISTS search_question_recent ON questions_question "
+    "(callout_id, submitted_at DESC, id DESC) INCLUDE (status, search_vector)"
+)
 _PG_INDEX_SQL = (
     "CREATE INDEX IF NOT EXISTS search_question_tsv ON questions_question "
     "USING GIN (to_tsvector('english'::regconfig, text || ' ' || public_text))"
@@ -76,12 +94,24 @@ def install(connection: BaseDatabaseWrapper) -> bool:
             cursor.execute(_SQLITE_REBUILD)
         return True
     if connection.vendor == "postgresql":
+        created = False
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
-            if cursor.fetchone():
-                return False
-            cursor.execute(_PG_INDEX_SQL)
-        return True
+            if not cursor.fetchone():
+                cursor.execute(_PG_INDEX_SQL)
+                created = True
+            cursor.execute(
+                "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+                [QUESTION_TABLE, PG_COLUMN],
+            )
+            if not cursor.fetchone():
+                cursor.execute(_PG_COLUMN_SQL)
+                created = True
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PG_RECENT_INDEX])
+            if not cursor.fetchone():
+                cursor.execute(_PG_RECENT_INDEX_SQL)
+                created = True
+        return created
     return False
 
 
@@ -105,6 +135,8 @@ def uninstall(connection: BaseDatabaseWrapper) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {FTS_TABLE}")
         elif connection.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {PG_INDEX}")
+            cursor.execute(f"DROP INDEX IF EXISTS {PG_RECENT_INDEX}")
+            cursor.execute(f"ALTER TABLE {QUESTION_TABLE} DROP COLUMN IF EXISTS {PG_COLUMN}")
 
 
 def reinstall_after_migrate(*, using: str = "default", plan: Any = None, **kwargs: Any) -> None:

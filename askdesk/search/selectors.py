@@ -10,7 +10,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func, Q, QuerySet
 from django.db.models.sql.compiler import SQLCompiler
 
-from askdesk.search.schema import FTS_TABLE, PG_CONFIG
+from askdesk.search.schema import FTS_TABLE, PG_COLUMN, PG_CONFIG
 
 if TYPE_CHECKING:
     from askdesk.questions.models import Question
@@ -35,12 +35,16 @@ class _QuestionMatches(Func):
 
     Each term also matches words it begins ("retal" finds "retaliate"), and both engines stem
     English words, so "strikes" finds "strike".
+
+    ``scan``: on PostgreSQL, test each row's stored vector rather than read the matches from the
+    GIN index; for a query that other conditions already narrow to a few thousand rows.
     """
 
     output_field = BooleanField()
 
-    def __init__(self, terms: list[str]) -> None:
+    def __init__(self, terms: list[str], *, scan: bool = False) -> None:
         self.terms = terms
+        self.scan = scan
         super().__init__(F("pk"), F("text"), F("public_text"))
 
     def _compiled(self, compiler: SQLCompiler) -> list[tuple[str, list[Any]]]:
@@ -57,6 +61,11 @@ class _QuestionMatches(Func):
     ) -> tuple[str, list[Any]]:
         _, (text_sql, text_params), (public_sql, public_params) = self._compiled(compiler)
         query = " & ".join(f"'{term}':*" for term in self.terms)
+        if self.scan:
+            # The stored vector (schema.py), read from the index in triage order, not the GIN index.
+            table = compiler.quote_name_unless_alias(compiler.query.get_initial_alias())
+            column = connection.ops.quote_name(PG_COLUMN)
+            return f"{table}.{column} @@ to_tsquery('{PG_CONFIG}'::regconfig, %s)", [query]
         # Written exactly as the GIN index expression (see schema.py), so PostgreSQL uses the index.
         sql = (
             f"to_tsvector('{PG_CONFIG}'::regconfig, {text_sql} || ' ' || {public_sql}) "
@@ -68,11 +77,12 @@ class _QuestionMatches(Func):
         raise NotSupportedError(f"No full-text search for {connection.vendor}.")
 
 
-def search_questions(queryset: QuerySet[Question], text: str) -> QuerySet[Question]:
+def search_questions(queryset: QuerySet[Question], text: str, *, scan: bool = False) -> QuerySet[Question]:
     """Questions of ``queryset`` whose wording has every word of ``text``; unchanged if ``text`` is blank.
 
     A search with no letters or digits (e.g. "??") finds nothing. On databases other than SQLite
-    and PostgreSQL, falls back to a substring match on each word.
+    and PostgreSQL, falls back to a substring match on each word. ``scan``: the queryset is
+    narrowed to a few thousand rows, to be tested one by one (PostgreSQL; see ``_QuestionMatches``).
     """
     if not text.strip():
         return queryset
@@ -80,7 +90,7 @@ def search_questions(queryset: QuerySet[Question], text: str) -> QuerySet[Questi
     if not terms:
         return queryset.none()
     if connections[queryset.db].vendor in {"sqlite", "postgresql"}:
-        return queryset.filter(_QuestionMatches(terms))
+        return queryset.filter(_QuestionMatches(terms, scan=scan))
     condition = Q()
     for term in terms:
         condition &= Q(text__icontains=term) | Q(public_text__icontains=term)

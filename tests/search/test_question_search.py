@@ -124,3 +124,18 @@ def test_postgresql_answers_a_search_from_the_gin_index(callout):
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
     assert schema.PG_INDEX in plan
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_postgresql_answers_a_search_among_the_newest_from_the_index_in_triage_order(callout):
+    submit(callout, "Will Iran retaliate?")
+    newest = search_questions(Question.objects.filter(callout=callout), "iran", scan=True)
+    queryset = newest.order_by("-submitted_at", "-id").values_list("pk", flat=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    # The stored vectors, read in the list's order from the B-tree index: not every match from the GIN index.
+    assert schema.PG_RECENT_INDEX in plan and schema.PG_INDEX not in plan
+    assert list(queryset) == list(
+        search_questions(Question.objects.filter(callout=callout), "iran").values_list("pk", flat=True)
+    )
