@@ -134,8 +134,9 @@ def test_postgresql_answers_a_search_among_the_newest_from_the_index_in_triage_o
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
-    # The stored vectors, read in the list's order from the B-tree index: not every match from the GIN index.
-    assert schema.PG_RECENT_INDEX in plan and schema.PG_INDEX not in plan
+    # Read in the list's order from a B-tree index (the planner may take the stored vectors' index or
+    # the triage order's on so few rows), with no sort: not every match collected from the GIN index.
+    assert "Scan using" in plan and "Sort" not in plan and schema.PG_INDEX not in plan
     assert list(queryset) == list(
         search_questions(Question.objects.filter(callout=callout), "iran").values_list("pk", flat=True)
     )
