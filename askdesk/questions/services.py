@@ -641,15 +641,18 @@ def groups_refresh(
     For the groups given (every group of the call-out if None): size from its members; an
     emptied group is deleted; the representative is the one given (the most central
     member, from the worker), else the stored one while it is still a member, else the
-    earliest member; the label is the representative's wording (contact details scrubbed). Then every theme of the
-    call-out: its size, its label (the label of its largest group), and deleted once empty.
+    earliest member; the label is the representative's wording (contact details scrubbed). Then the
+    themes: each one's size, its label (the label of its largest group), and deleted once empty.
     """
     desk_changed(callout_id=callout_id)
     groups = QuestionGroup.objects.filter(callout_id=callout_id)
     if group_ids is not None:
         groups = groups.filter(pk__in=list(group_ids))
     chosen = representatives or {}
+    touched: set[int] = set()  # the themes of the groups given
     for group in groups.select_related("representative"):
+        if group.theme_id is not None:
+            touched.add(group.theme_id)
         members = Question.objects.filter(group=group)
         size = _group_states_recount(group)
         if size == 0:
@@ -672,12 +675,9 @@ def groups_refresh(
         .annotate(n=Sum("size"))
         .order_by()
     )
-    # A theme is labelled again when one of the groups given is in it or its size changed (a group
-    # left it, was emptied or merged away); the others are as they were, so an arrival costs a
-    # few queries however many themes the call-out has.
-    touched: set[int] | None = None
-    if group_ids is not None:
-        touched = set(groups.exclude(theme__isnull=True).values_list("theme_id", flat=True))
+    # With groups given, a theme is labelled again when one of them is in it or its size changed (a
+    # group left it, was emptied or merged away); the others are as they were, so an arrival costs
+    # a few queries however many themes the call-out has.
     emptied = []
     for theme_id, stored_size, stored_label in Theme.objects.filter(callout_id=callout_id).values_list(
         "pk", "size", "label"
@@ -686,7 +686,7 @@ def groups_refresh(
         if size == 0:
             emptied.append(theme_id)
             continue
-        if touched is not None and theme_id not in touched and stored_size == size:
+        if group_ids is not None and theme_id not in touched and stored_size == size:
             continue
         largest = QuestionGroup.objects.filter(theme_id=theme_id).order_by("-size", "id").first()
         label = largest.display_label if largest else ""
