@@ -65,14 +65,11 @@ def triage_rows(
     act_url = url_for_each("questions:act")
     labels = dict(Question.Status.choices)
     query = f"?{filters}" if filters else ""
-    names: dict[str, str] = {}
     rows = []
     for i, question in enumerate(questions):
         # After an action the list comes back at the row that takes the acted-on row's place.
         then = questions[i + 1].pk if i + 1 < len(questions) else (questions[i - 1].pk if i else None)
         code = language_apart(text_language=question.text_language, callout_language=callout_language)
-        if code and code not in names:
-            names[code] = language_name(code)
         submitted = timezone.localtime(question.submitted_at)
         try:
             evidence: QuestionEvidence | None = question.evidence  # read with the row (select_related)
@@ -90,7 +87,7 @@ def triage_rows(
                 submitted_iso=submitted.isoformat(),
                 submitted_label=dateformat.format(submitted, "j M, H:i"),
                 language=code,
-                language_label=names.get(code, ""),
+                language_label=language_name(code) if code else "",
                 story_answers=bool(evidence is not None and evidence.answered),
                 shortlist=question.status in SHORTLIST_FROM,
                 reject=question.status in REJECT_FROM,
@@ -114,7 +111,6 @@ def prepare_group_rows(groups: Iterable[QuestionGroup], *, themes: Sequence[Them
     """
     options = [(t.pk, format_html('<option value="{}">{}</option>', t.pk, _shortened(t.label, 50))) for t in themes]
     detail_url = url_for_each("questions:detail")
-    names: dict[str, str] = {}
     for group in groups:
         # Every piece is escaped by format_html above.
         group.theme_choices = mark_safe("".join(o for pk, o in options if pk != group.theme_id))  # type: ignore[attr-defined]  # noqa: S308
@@ -123,7 +119,5 @@ def prepare_group_rows(groups: Iterable[QuestionGroup], *, themes: Sequence[Them
         if representative is not None:
             group.representative_url = detail_url(representative.pk)  # type: ignore[attr-defined]
             code = language_apart(text_language=representative.text_language, callout_language=callout_language)
-            if code and code not in names:
-                names[code] = language_name(code)
         group.representative_language = code  # type: ignore[attr-defined]
-        group.representative_language_name = names.get(code, "")  # type: ignore[attr-defined]
+        group.representative_language_name = language_name(code) if code else ""  # type: ignore[attr-defined]
