@@ -94,23 +94,20 @@ def install(connection: BaseDatabaseWrapper) -> bool:
             cursor.execute(_SQLITE_REBUILD)
         return True
     if connection.vendor == "postgresql":
+        index = "SELECT 1 FROM pg_indexes WHERE indexname = %s"
+        column = "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s"
+        needed = [
+            (index, [PG_INDEX], _PG_INDEX_SQL),
+            (column, [QUESTION_TABLE, PG_COLUMN], _PG_COLUMN_SQL),  # before the index that carries it
+            (index, [PG_RECENT_INDEX], _PG_RECENT_INDEX_SQL),
+        ]
         created = False
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PG_INDEX])
-            if not cursor.fetchone():
-                cursor.execute(_PG_INDEX_SQL)
-                created = True
-            cursor.execute(
-                "SELECT 1 FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
-                [QUESTION_TABLE, PG_COLUMN],
-            )
-            if not cursor.fetchone():
-                cursor.execute(_PG_COLUMN_SQL)
-                created = True
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [PG_RECENT_INDEX])
-            if not cursor.fetchone():
-                cursor.execute(_PG_RECENT_INDEX_SQL)
-                created = True
+            for exists, params, create in needed:
+                cursor.execute(exists, params)
+                if not cursor.fetchone():
+                    cursor.execute(create)
+                    created = True
         return created
     return False
 
