@@ -312,10 +312,11 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             context["page"] = triage_themes_page(callout=callout, page=request.GET.get("page", 1))
             context["unthemed"] = groups_without_theme(callout=callout)
-        _count_joined(context)
+        shown = _shown_groups(context)
+        groups_with_joined(shown)  # readers who joined each group without writing, in one query
         _mark_above(context)
         prepare_group_rows(
-            _shown_groups(context),
+            shown,
             themes=context["themes"],  # type: ignore[arg-type]
             callout_language=str(context["callout_language"]),
         )
@@ -330,27 +331,19 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     ranked = questions_by_meaning(callout_id=callout.pk, text=search) if search and meaning else None
     context["meaning"] = ranked is not None
     context["meaning_off"] = bool(search) and meaning and ranked is None
+    listed: dict[str, Any] = {
+        "callout": callout,
+        "status": "" if status == ALL_TAB else status,
+        "group": group.pk if group else group_id,
+        "page": request.GET.get("page", 1),
+        "per_page": settings.ASKDESK_TRIAGE_PAGE_SIZE,
+        "language": language,
+    }
     if ranked is not None:
-        page = triage_page_ranked(
-            callout=callout,
-            ranked=ranked,
-            status="" if status == ALL_TAB else status,
-            group=group.pk if group else group_id,
-            page=request.GET.get("page", 1),
-            per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
-            language=language,
-        )
+        page = triage_page_ranked(ranked=ranked, **listed)
     else:
-        page = triage_page(
-            callout=callout,
-            status="" if status == ALL_TAB else status,
-            search=search,
-            group=group.pk if group else group_id,
-            page=request.GET.get("page", 1),
-            per_page=settings.ASKDESK_TRIAGE_PAGE_SIZE,
-            counts=counts if group or not group_id else None,  # the group's counts for its list
-            language=language,
-        )
+        # The group's counts for its list.
+        page = triage_page(search=search, counts=counts if group or not group_id else None, **listed)
     context["page"] = page
     context["filters"] = filters = _filters(
         status=status, search=search, group=group, language=language, meaning=bool(context["meaning"])
@@ -429,11 +422,6 @@ def _shown_groups(context: dict[str, object]) -> list[QuestionGroup]:
     groups: list[QuestionGroup] = [g for theme in page.object_list for g in theme.theme_groups]  # type: ignore[attr-defined]
     groups += list(context.get("unthemed") or [])  # type: ignore[call-overload]
     return groups
-
-
-def _count_joined(context: dict[str, object]) -> None:
-    """Readers who joined each shown group without writing (``asked``, ``joined``), in one query."""
-    groups_with_joined(_shown_groups(context))
 
 
 def _language_filter(request: HttpRequest) -> str:
