@@ -11,7 +11,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from datetime import timedelta
@@ -21,7 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
 
-from _machine import describe_machine  # noqa: E402 - bench/ is on the path when a script here runs
+from _demo_desk import bench_newsroom, setup_django  # noqa: E402 - bench/ is on the path when a script here runs
+from _machine import describe_machine  # noqa: E402
 
 PLACES = ["Leeds", "London", "Tehran", "Isfahan", "Glasgow", "Paris", "Berlin", "Toronto", "Sydney", "Lagos"]
 
@@ -39,28 +39,19 @@ def timed(function, rounds: int = 5) -> float:
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
     # A PostgreSQL DATABASE_URL (scripts/with-postgres sets one) is used as it is; otherwise a fresh SQLite file.
-    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        folder = tempfile.mkdtemp(prefix="askdesk-bench-insights-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    import django
-
-    django.setup()
+    url = os.environ.get("DATABASE_URL", "")
+    setup_django(url if url.startswith("postgres") else None)
     from django.core.cache import cache
-    from django.core.management import call_command
     from django.utils import timezone
 
     from askdesk.callouts.services import story_import
     from askdesk.insights import reports, selectors
-    from askdesk.newsrooms.models import LegalDocument, Newsroom
-    from askdesk.newsrooms.services import legal_document_publish
     from askdesk.questions.models import Question, QuestionGroup
 
-    call_command("migrate", verbosity=0)
-    room = Newsroom.objects.create(name="Bench", slug="bench")
-    terms = legal_document_publish(newsroom=room, kind=LegalDocument.Kind.TERMS, version="1", body="Terms.")
-    policy = legal_document_publish(newsroom=room, kind=LegalDocument.Kind.PRIVACY, version="1", body="Policy.")
-    story = (ROOT / "askdesk" / "web" / "demo" / "israel-strike-isfahan.txt").read_text()
-    _, callout = story_import(newsroom=room, raw=story)
+    room, terms, policy = bench_newsroom()
+    _, callout = story_import(
+        newsroom=room, raw=(ROOT / "askdesk" / "web" / "demo" / "israel-strike-isfahan.txt").read_text()
+    )
     assert callout is not None
     rng = random.Random(12)
     groups = QuestionGroup.objects.bulk_create([QuestionGroup(callout=callout, label=f"Group {n}") for n in range(200)])

@@ -19,7 +19,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -27,26 +26,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _machine import describe_machine  # noqa: E402 - bench/ is on the path when a script here runs
+import _demo_desk as demo_desk  # noqa: E402 - bench/ is on the path when a script here runs
+from _machine import describe_machine  # noqa: E402
 
 
 def setup_django(threads: int) -> None:
-    folder = tempfile.mkdtemp(prefix="askdesk-bench-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("ASKDESK_DATA_DIR", tempfile.mkdtemp(prefix="askdesk-bench-data-"))
-    os.environ["ASKDESK_TASKS_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
     os.environ["ASKDESK_EMBEDDER"] = "minilm"
     os.environ["ASKDESK_SUGGEST_THREADS"] = str(threads)
     # One client sends every draft: the per-client limit would answer most of them with a 429.
     os.environ["ASKDESK_LIMITS_ENABLED"] = "0"
     os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    demo_desk.setup_django()
 
 
 def prepare(story_dir: Path, publish_every: int) -> tuple[str, list[str]]:
@@ -55,18 +45,11 @@ def prepare(story_dir: Path, publish_every: int) -> tuple[str, list[str]]:
 
     from askdesk.analysis import services as analysis
     from askdesk.answers.services import answer_publish, answer_save
-    from askdesk.callouts.services import story_import
-    from askdesk.newsrooms.models import LegalDocument, Newsroom
-    from askdesk.newsrooms.services import legal_document_publish
     from askdesk.questions.models import Question
     from askdesk.questions.services import question_assign, question_submit, question_transition
     from tests.conftest import make_expert
 
-    room = Newsroom.objects.create(name="Bench", slug="bench")
-    legal_document_publish(newsroom=room, kind=LegalDocument.Kind.TERMS, version="1", body="Terms.")
-    legal_document_publish(newsroom=room, kind=LegalDocument.Kind.PRIVACY, version="1", body="Policy.")
-    _, callout = story_import(newsroom=room, raw=(story_dir / "story.txt").read_text())
-    assert callout is not None, "the story has no call-out"
+    room, callout = demo_desk.demo_callout((story_dir / "story.txt").read_text())
     texts = [json.loads(line)["q"] for line in (story_dir / "questions.jsonl").read_text().splitlines() if line]
     started = time.perf_counter()
     for text in texts:

@@ -19,7 +19,6 @@ import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -27,29 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from _machine import describe_machine  # noqa: E402 - bench/ is on the path when a script here runs
+from _demo_desk import setup_django  # noqa: E402 - bench/ is on the path when a script here runs
+from _machine import describe_machine  # noqa: E402
 
 WORDS = (
     "iran israel strike isfahan nuclear retaliate drones missiles war oil prices airbase "
     "casualties iaea tehran damascus consulate escalation ceasefire allies us sanctions "
     "why will could what how when is are the a of to in on"
 ).split()
-
-
-def setup_django(database_url: str | None) -> None:
-    if database_url is None:
-        folder = tempfile.mkdtemp(prefix="askdesk-bench-")
-        database_url = f"sqlite:///{folder}/bench.sqlite3"
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("ASKDESK_DATA_DIR", tempfile.mkdtemp(prefix="askdesk-bench-data-"))
-    os.environ.setdefault("ASKDESK_TASKS_BACKEND", "django_tasks.backends.dummy.DummyBackend")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _group_sizes(count: int, rng: random.Random) -> list[int]:
