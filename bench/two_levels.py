@@ -81,11 +81,17 @@ def callouts(data: Path, cache: Path) -> None:
     print(f"(labelled groups per story: {labelled})")
 
 
-def newsquizqa(data: Path, cache: Path) -> None:
+def newsquizqa_dev(data: Path, cache: Path) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """NewsQuizQA dev: questions, their MiniLM vectors, each one's article (as a label) and half."""
     texts, urls = load_newsquizqa(data)
     vectors = embed(texts, "minilm", cache)
     truth = np.unique(urls, return_inverse=True)[1]
     halves = np.array([article_half(u) for u in urls])
+    return texts, vectors, truth, halves
+
+
+def newsquizqa(data: Path, cache: Path) -> None:
+    texts, vectors, truth, halves = newsquizqa_dev(data, cache)
     print("\n## NewsQuizQA dev: themes ARI per half of the articles\n")
     print("| way | theme threshold | half A | half B | mean |")
     print("|---|---|---|---|---|")
@@ -142,10 +148,7 @@ def guard(data: Path, cache: Path) -> None:
         for s in stories
         for f in FLOORS
     }
-    texts, urls = load_newsquizqa(data)
-    vectors = embed(texts, "minilm", cache)
-    truth = np.unique(urls, return_inverse=True)[1]
-    halves = np.array([article_half(u) for u in urls])
+    texts, vectors, truth, halves = newsquizqa_dev(data, cache)
     print("\n## Groups first with a guard (floor and threshold chosen on the other three stories)\n")
     print("| scored story | floor | threshold | groups ARI | NewsQuizQA themes at that floor, half A / B |")
     print("|---|---|---|---|---|")

@@ -22,7 +22,7 @@ from functools import lru_cache
 import numpy as np
 from django.conf import settings
 
-from askdesk.analysis.models import QuestionVector
+from askdesk.analysis.models import QuestionVector, decode_vector
 from askdesk.nlp.embed import Embedder, OnnxMiniLMEmbedder, Vectors, get_embedder, onnx_model_path
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def _vectors_of(callout_id: int, model: Embedder) -> _Stored:
             .values_list("pk", "question_id", "vector")
         )
         if rows:
-            added = np.stack([np.frombuffer(bytes(raw), dtype=np.float32) for _, _, raw in rows])
+            added = np.stack([decode_vector(raw) for _, _, raw in rows])
             entry = _Stored(
                 last_id=rows[-1][0],
                 ids=np.concatenate([entry.ids, np.array([q for _, q, _ in rows], dtype=np.int64)]),

@@ -1,5 +1,8 @@
 """Vectors the background worker keeps so it never embeds the same text twice."""
 
+from typing import Any
+
+import numpy as np
 from django.db import models
 
 from askdesk.questions.models import Question
@@ -29,3 +32,8 @@ class SentenceVector(models.Model):
 
     def __str__(self) -> str:
         return f"{self.embedder} vector of sentence {self.sentence_id}"
+
+
+def decode_vector(raw: bytes | memoryview) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """A stored ``vector`` (float32 bytes, as the worker writes them) as an array."""
+    return np.frombuffer(bytes(raw), dtype=np.float32)

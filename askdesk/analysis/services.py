@@ -18,7 +18,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from askdesk.analysis.models import QuestionVector, SentenceVector
+from askdesk.analysis.models import QuestionVector, SentenceVector, decode_vector
 from askdesk.callouts.models import Callout
 from askdesk.nlp.embed import Embedder, Vectors, get_embedder
 from askdesk.nlp.evidence import StoryIndex
@@ -51,7 +51,7 @@ def to_bytes(vector: Vectors) -> bytes:
 
 
 def from_bytes(raw: bytes | memoryview, dim: int) -> Vectors:
-    return np.frombuffer(bytes(raw), dtype=np.float32).reshape(dim)
+    return decode_vector(raw).reshape(dim)
 
 
 # --- per-process caches ------------------------------------------------------------------

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.db.models import Count, Q, QuerySet
 
-from askdesk.analysis.models import QuestionVector
+from askdesk.analysis.models import QuestionVector, decode_vector
 from askdesk.answers.models import Answer
 from askdesk.audit.models import AuditEvent
 from askdesk.callouts.models import Callout
@@ -176,7 +176,7 @@ def _same_question_scores(anchor: Question, others: list[Question]) -> dict[int,
     if stored is None:
         return {}
     embedder, raw = stored
-    anchor_vector = np.frombuffer(bytes(raw), dtype=np.float32)
+    anchor_vector = decode_vector(raw)
     rows = dict(
         QuestionVector.objects.filter(question__in=[o.pk for o in others], embedder=embedder).values_list(
             "question_id", "vector"
@@ -185,7 +185,7 @@ def _same_question_scores(anchor: Question, others: list[Question]) -> dict[int,
     scored = [o for o in others if o.pk in rows]
     if not scored:
         return {}
-    vectors = np.stack([np.frombuffer(bytes(rows[o.pk]), dtype=np.float32) for o in scored])
+    vectors = np.stack([decode_vector(rows[o.pk]) for o in scored])
     values = same_question_scores(anchor.text, anchor_vector, [o.text for o in scored], vectors)
     return {o.pk: float(v) for o, v in zip(scored, values, strict=True)}
 

@@ -31,7 +31,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from askdesk.analysis.meaning import web_embedder
-from askdesk.analysis.models import QuestionVector, SentenceVector
+from askdesk.analysis.models import QuestionVector, SentenceVector, decode_vector
 from askdesk.callouts.models import Callout
 from askdesk.nlp.embed import Embedder, Vectors
 from askdesk.nlp.evidence import StoryIndex
@@ -130,7 +130,7 @@ IndexT = TypeVar("IndexT", bound=_Index)
 
 
 def _stacked(owners: list[int], raws: list[bytes], model: Embedder) -> tuple[Vectors, np.ndarray]:
-    vectors = [np.frombuffer(raw, dtype=np.float32) for raw in raws]
+    vectors = [decode_vector(raw) for raw in raws]
     matrix = np.stack(vectors) if vectors else np.zeros((0, model.dim), dtype=np.float32)
     return matrix, np.array(owners, dtype=np.int64)
 
@@ -212,7 +212,7 @@ def _story_index(story: Story, model: Embedder) -> tuple[StoryIndex, list[Senten
             )
         )
         if all(s.pk in stored for s in sentences):
-            vectors = np.stack([np.frombuffer(bytes(stored[s.pk]), dtype=np.float32) for s in sentences])
+            vectors = np.stack([decode_vector(stored[s.pk]) for s in sentences])
         else:
             vectors = model.embed([s.text for s in sentences])  # kept in memory only: a request writes nothing
         entry = (StoryIndex([s.text for s in sentences], vectors, model), sentences)
