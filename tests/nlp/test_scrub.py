@@ -220,3 +220,87 @@ def test_python_m_askdesk_nlp_scrub_runs_from_the_command_line() -> None:
     )
     [line] = completed.stdout.splitlines()
     assert json.loads(line)["text"] == "Ring [phone number removed] please"
+
+
+# --- the cheap check before libphonenumber's matcher ---------------------------------------
+
+
+def _characters_the_matcher_can_take() -> re.Pattern[str]:
+    """One character class of everything phonenumbers' candidate pattern names (its literals, ranges
+    and classes), read from the compiled pattern itself, with the pattern's flags."""
+    from re import _constants as c
+    from re import _parser
+
+    from phonenumbers.phonenumbermatcher import _PATTERN
+
+    items: list[str] = []
+
+    def walk(parsed: object) -> None:
+        for op, arg in parsed:  # type: ignore[attr-defined]
+            if op is c.LITERAL:
+                items.append(re.escape(chr(arg)))
+            elif op is c.IN:
+                for inner, value in arg:
+                    assert inner is not c.NEGATE, "a negated class would need another check"
+                    if inner is c.LITERAL:
+                        items.append(re.escape(chr(value)))
+                    elif inner is c.RANGE:
+                        items.append(f"{re.escape(chr(value[0]))}-{re.escape(chr(value[1]))}")
+                    else:
+                        assert inner is c.CATEGORY and value is c.CATEGORY_DIGIT, (inner, value)
+                        items.append(r"\d")
+            elif op is c.SUBPATTERN:
+                walk(arg[-1])
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+                walk(arg[2])
+            elif op is c.BRANCH:
+                for branch in arg[1]:
+                    walk(branch)
+            else:
+                assert op is c.AT, f"{op} in the candidate pattern: teach this test to read it"
+
+    walk(_parser.parse(_PATTERN.pattern, _PATTERN.flags))
+    return re.compile("[" + "".join(items) + "]", _PATTERN.flags)
+
+
+def test_every_character_libphonenumbers_matcher_can_take_into_a_number_continues_a_phone_run() -> None:
+    # So a number it finds always lies inside one PHONE_RUN, and counting a run's digits is enough
+    # to know the matcher would keep nothing (it keeps numbers of MIN_PHONE_DIGITS digits or more).
+    taken = _characters_the_matcher_can_take()
+    missing = [
+        hex(code)
+        for code in range(0x110000)
+        if taken.fullmatch(chr(code)) and not scrub_module.PHONE_RUN.fullmatch(chr(code))
+    ]
+    assert missing == []
+
+
+def _texts_of_the_scrubbers_own_cases() -> list[str]:
+    bench_set = REPO / "bench" / "data" / "contact_questions.jsonl"
+    texts = [json.loads(line)["text"] for line in bench_set.read_text().splitlines() if line.strip()]
+    texts += [question for question, _ in PHONE_QUESTIONS + EMAIL_QUESTIONS] + HARD_NEGATIVES
+    # Numbers broken up or extended the ways readers write: the check must not skip what the matcher keeps.
+    for question, number in PHONE_QUESTIONS:
+        middle = len(number) // 2
+        for joint in (" ext. ", " x", ",", " or ", "b", "/", " - ", "\u2013"):
+            texts.append(question.replace(number, number[:middle] + joint + number[middle:]))
+        texts.append(question.replace(number, number + " ext 12"))
+    texts += [f"Bench question {n} ({n * 7919 % 65536:04x}{n:04x}): will Iran retaliate?" for n in range(0, 3000, 37)]
+    return texts
+
+
+def test_the_phone_matcher_is_skipped_only_where_it_would_keep_no_number() -> None:
+    skipped = 0
+    for text in _texts_of_the_scrubbers_own_cases():
+        if not scrub_module.may_hold_phone_number(text):
+            skipped += sum(ch.isdigit() for ch in text) >= scrub_module.MIN_PHONE_DIGITS
+            assert scrub_module._matched_phones(text, scrub_module.DEFAULT_REGIONS) == [], text
+    assert skipped >= 50  # the check skips texts that the plain digit count would have sent to the matcher
+
+
+def test_phone_numbers_split_by_a_word_are_not_one_run_but_a_number_with_an_extension_is() -> None:
+    assert not scrub_module.may_hold_phone_number("Bench question 123 (4b5c6d7f): will Iran retaliate?")
+    assert not scrub_module.may_hold_phone_number("In 1979 and again in 2024, why?")
+    assert scrub_module.may_hold_phone_number("Call 0770 ext. 900123")
+    assert scrub_module.may_hold_phone_number("+44 (0)113 496 0123")
+    assert scrub_module.may_hold_phone_number("\uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13")
