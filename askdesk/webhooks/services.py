@@ -20,6 +20,7 @@ from askdesk.questions.models import QuestionGroup
 from askdesk.webhooks import events as payloads
 from askdesk.webhooks import signing, transport
 from askdesk.webhooks.models import Event, GroupGrewSent, WebhookDelivery, WebhookEndpoint, WebhookSettings
+from askdesk.webhooks.selectors import listened_changed
 
 Status = WebhookDelivery.Status
 
@@ -63,6 +64,7 @@ def webhook_endpoint_create(
         newsroom=newsroom, url=url, events=" ".join(chosen), secret=secret, created_by=actor_user(actor)
     )
     audit_record(actor=actor, action="webhook.create", target=endpoint, url=url, events=chosen)
+    listened_changed()
     return endpoint, secret
 
 
@@ -70,6 +72,7 @@ def webhook_endpoint_create(
 def webhook_endpoint_delete(*, endpoint: WebhookEndpoint, actor: Any) -> None:
     audit_record(actor=actor, action="webhook.delete", target=endpoint, url=endpoint.url)
     endpoint.delete()
+    listened_changed()
 
 
 @transaction.atomic
@@ -290,6 +293,7 @@ def webhook_deliver(*, delivery_id: int) -> str:
     if code == 410:
         # The receiver says it is gone for good: stop sending to it.
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(disabled_at=now, disabled_reason="Answered 410 Gone")
+        listened_changed()
         _finish(delivery, Status.FAILED)
         return "endpoint gone"
     if delivery.attempts >= settings.ASKDESK_WEBHOOK_ATTEMPTS:
