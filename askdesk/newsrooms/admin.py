@@ -42,3 +42,8 @@ class LegalDocumentAdmin(admin.ModelAdmin[LegalDocument]):
 
     def has_delete_permission(self, request: HttpRequest, obj: LegalDocument | None = None) -> bool:
         return False
+
+    def save_model(self, request: HttpRequest, obj: LegalDocument, form: Any, change: bool) -> None:
+        # Public pages link the versions in force, and submissions read them from the newsroom's version.
+        super().save_model(request, obj, form, change)
+        newsroom_public_changed(newsroom=obj.newsroom)

@@ -10,8 +10,9 @@ from django.dispatch import Signal
 # question_id: a reader's question was stored.
 question_changed = Signal()
 
-# question_id, token: a reader's question was stored and their private link made (sent once,
-# after the contact details are stored; the token is never stored in clear).
+# question_id, token, emailed: a reader's question was stored and their private link made (sent
+# once, after the contact details are stored; the token is never stored in clear). ``emailed``:
+# the reader left an email address.
 question_submitted = Signal()
 
 # question_id, callout_id, was_published: a question was deleted (by its reader or by

@@ -9,8 +9,9 @@ from askdesk.readers import services, voting
 from askdesk.readers.tasks import announce_answered
 
 
-def confirm_submission(sender: Any, *, question_id: int, token: str, **kwargs: Any) -> None:
-    services.reader_confirmation_queue(question_id=question_id, token=token)
+def confirm_submission(sender: Any, *, question_id: int, token: str, emailed: bool = True, **kwargs: Any) -> None:
+    if emailed:  # most readers leave none: then there is no one to look up
+        services.reader_confirmation_queue(question_id=question_id, token=token)
 
 
 def forget_deleted_words(sender: Any, *, question_id: int, **kwargs: Any) -> None:

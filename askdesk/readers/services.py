@@ -461,8 +461,8 @@ def also_asked_join(
     def store() -> AlsoAsked:
         row = AlsoAsked.objects.create(
             question=question,
-            terms=terms,
-            privacy_policy=privacy,
+            terms_id=terms,
+            privacy_policy_id=privacy,
             consented_at=now,
             created_at=now,
             reader=reader,
