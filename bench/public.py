@@ -16,6 +16,7 @@ with --web-workers processes on a free port of 127.0.0.1, as scripts/serve does,
      bench/load.py counts them: "lost" must be 0.
 
     scripts/with-postgres .venv/bin/python bench/public.py
+    scripts/with-postgres .venv/bin/python bench/public.py --only submissions   # phase 3 alone
 """
 
 from __future__ import annotations
@@ -226,6 +227,37 @@ def durability(database_url: str) -> str:
     return f"fsync {fsync}, synchronous_commit {commit}"
 
 
+def pages_phases(
+    server: Server, binary: str, base: str, pages: dict[str, str], callout_slug: str, args: argparse.Namespace
+) -> None:
+    """Phases 1 and 2: the in-process cost of a request, wrk on each page, and again with idle live readers."""
+    print("\nin-process cost of one request (Django test client, cached pages):")
+    timings = server.manage("shell", "-c", IN_PROCESS).splitlines()
+    print("\n".join(line for line in timings if line.endswith(" ms")))
+    results: dict[str, tuple[float, float, int, int, int]] = {}
+    spread: dict[str, str] = {}
+    for name, path in pages.items():
+        wrk(binary, base + path, args.connections, 2)  # warm: caches filled, connections made
+        results[name], spread[name] = spread_during(
+            server, lambda path=path: wrk(binary, base + path, args.connections, args.seconds)
+        )
+    healthz = results["/healthz"][0]
+    print(
+        f"\n{'wrk':<16}{'req/s':>10}{'ratio':>8}{'p99 ms':>9}{'requests':>10}{'non-2xx':>8}{'socket':>8}"
+        "  connections per worker"
+    )
+    for name, (rps, p99, total, bad, failed) in results.items():
+        print(f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{bad:>8}{failed:>8}  {spread[name]}")
+
+    live_path = f"/answers/{callout_slug}/live/"
+    with LiveReaders(server.port, live_path, args.live_readers, args.poll_seconds) as live:
+        print(f"\nwith {args.live_readers} idle live readers polling every {args.poll_seconds:g} s:")
+        for name in ("story page", "embed form"):
+            rps, p99, total, bad, failed = wrk(binary, base + pages[name], args.connections, args.seconds)
+            print(f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{bad:>8}{failed:>8}")
+    print(f"live polls {live.polls} ({live.not_modified} answered 304 Not Modified), failures {live.failures}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--connections", type=int, default=64)
@@ -237,13 +269,21 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--max-seconds", type=float, default=120)
     parser.add_argument("--postgres-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument(
+        "--only",
+        choices=["all", "submissions"],
+        default="all",
+        help="'submissions': phase 3 alone (to compare builds of askdesk in the same minutes)",
+    )
     args = parser.parse_args()
     if not args.postgres_url.startswith(("postgres://", "postgresql://")):
         parser.error("run under scripts/with-postgres or pass --postgres-url")
-    binary = ensure_wrk()
+    pages_too = args.only == "all"
+    binary = ensure_wrk() if pages_too else ""
     print(f"machine: {describe_machine()}")
     threads = os.environ.get("WEB_THREADS", "4")
-    print(f"{args.web_workers} gunicorn workers, {threads} threads each; wrk {args.connections} conns, {args.seconds}s")
+    wrk_line = f"; wrk {args.connections} conns, {args.seconds}s" if pages_too else ""
+    print(f"{args.web_workers} gunicorn workers, {threads} threads each{wrk_line}")
     url, drop = postgres_database(args.postgres_url)
     try:
         with tempfile.TemporaryDirectory(prefix="askdesk-bench-") as tmp:
@@ -259,36 +299,8 @@ def main() -> int:
                     "embed form": f"/embed/{callout_slug}/form/",
                     "answers embed": f"/embed/{callout_slug}/answers/",
                 }
-                print("\nin-process cost of one request (Django test client, cached pages):")
-                timings = server.manage("shell", "-c", IN_PROCESS).splitlines()
-                print("\n".join(line for line in timings if line.endswith(" ms")))
-                results: dict[str, tuple[float, float, int, int, int]] = {}
-                spread: dict[str, str] = {}
-                for name, path in pages.items():
-                    wrk(binary, base + path, args.connections, 2)  # warm: caches filled, connections made
-                    results[name], spread[name] = spread_during(
-                        server, lambda path=path: wrk(binary, base + path, args.connections, args.seconds)
-                    )
-                healthz = results["/healthz"][0]
-                print(
-                    f"\n{'wrk':<16}{'req/s':>10}{'ratio':>8}{'p99 ms':>9}{'requests':>10}{'non-2xx':>8}{'socket':>8}"
-                    "  connections per worker"
-                )
-                for name, (rps, p99, total, bad, failed) in results.items():
-                    print(
-                        f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{bad:>8}{failed:>8}"
-                        f"  {spread[name]}"
-                    )
-
-                live_path = f"/answers/{callout_slug}/live/"
-                with LiveReaders(server.port, live_path, args.live_readers, args.poll_seconds) as live:
-                    print(f"\nwith {args.live_readers} idle live readers polling every {args.poll_seconds:g} s:")
-                    for name in ("story page", "embed form"):
-                        rps, p99, total, bad, failed = wrk(binary, base + pages[name], args.connections, args.seconds)
-                        print(f"{name:<16}{rps:>10.0f}{rps / healthz:>8.2f}{p99:>9.1f}{total:>10}{bad:>8}{failed:>8}")
-                print(
-                    f"live polls {live.polls} ({live.not_modified} answered 304 Not Modified), failures {live.failures}"
-                )
+                if pages_too:
+                    pages_phases(server, binary, base, pages, callout_slug, args)
 
                 before = cpu_seconds(server, url)
                 submit, accepted = submission_phase(
@@ -306,6 +318,7 @@ def main() -> int:
                 f"this client {spent[2]:.1f} ms"
             )
             print(count_rows(server, callout_id, accepted))
+            print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     finally:
         drop()
     return 0
