@@ -16,7 +16,10 @@ WEB_ACCESS_LOG          1 to log every request on standard output (0)
 FORWARDED_ALLOW_IPS     proxies whose X-Forwarded-* headers are believed (127.0.0.1)
 """
 
+import errno
 import os
+import socket
+from typing import Any
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_WORKERS", "2"))
@@ -38,3 +41,23 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = "-" if os.environ.get("WEB_ACCESS_LOG", "0") == "1" else None
 errorlog = "-"
 loglevel = "warning"
+
+
+def on_starting(server: Any) -> None:
+    """Refuse a port another server already listens on: with reuse_port it would be shared silently."""
+    if os.environ.get("GUNICORN_FD") or os.environ.get("LISTEN_FDS"):
+        return  # sockets handed over by gunicorn's own re-exec or by systemd
+    for address in server.cfg.address:
+        if not isinstance(address, tuple):
+            continue  # a Unix socket: gunicorn itself refuses one in use
+        probe = socket.socket(socket.AF_INET6 if ":" in address[0] else socket.AF_INET, socket.SOCK_STREAM)
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address[:2])
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                taken = f"{address[0]}:{address[1]} is already in use by another server: stop it or set PORT"
+                raise SystemExit(taken) from None
+            raise
+        finally:
+            probe.close()

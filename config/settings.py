@@ -102,6 +102,8 @@ MIDDLEWARE = [
     # Before anything reads a request body (CSRF) and after every view: see askdesk/ops/middleware.py.
     "askdesk.ops.middleware.request_hygiene",
     "askdesk.ops.middleware.private_pages_no_store",
+    # Polls of the live answers list that nothing changed for: 304 before the rest (askdesk/public).
+    "askdesk.public.middleware.live_answers_not_modified",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

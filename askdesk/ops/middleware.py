@@ -40,7 +40,7 @@ Before = Callable[[HttpRequest], HttpResponseBase | None]
 After = Callable[[HttpRequest, HttpResponseBase], HttpResponseBase]
 
 
-def _sync_and_async(get_response: Handler, before: Before, after: After) -> Handler:
+def answering_early(get_response: Handler, before: Before, after: After) -> Handler:
     """A middleware that may answer early (``before``) and adjusts every response (``after``)."""
     if iscoroutinefunction(get_response):
 
@@ -86,7 +86,7 @@ def _refuse_bad_requests(request: HttpRequest) -> HttpResponseBase | None:
 @sync_and_async_middleware
 def request_hygiene(get_response: Handler) -> Handler:
     """405 for TRACE and its kin; 400 for a form body declared in a charset other than UTF-8, or with a NUL."""
-    return _sync_and_async(get_response, _refuse_bad_requests, lambda request, response: response)
+    return answering_early(get_response, _refuse_bad_requests, lambda request, response: response)
 
 
 # Pages that are per reader or per staff member: never stored by a browser or a shared cache.
@@ -102,4 +102,4 @@ def _no_store_if_private(request: HttpRequest, response: HttpResponseBase) -> Ht
 @sync_and_async_middleware
 def private_pages_no_store(get_response: Handler) -> Handler:
     """``Cache-Control: private, no-store`` on the desk and on readers' private links."""
-    return _sync_and_async(get_response, lambda request: None, _no_store_if_private)
+    return answering_early(get_response, lambda request: None, _no_store_if_private)

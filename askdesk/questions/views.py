@@ -285,7 +285,8 @@ def triage(request: HttpRequest, pk: int) -> HttpResponse:
     context: dict[str, object] = {
         "callout": callout,
         "counts": counts,
-        "total": sum(counts.values()),
+        # "All" lists every state but spam (spam has its own tab), and counts what it lists.
+        "total": sum(counts.values()) - counts.get(Question.Status.SPAM, 0),
         "status": status,
         "all_tab": ALL_TAB,
         "search": search,

@@ -30,3 +30,31 @@ def test_an_answer_published_while_readers_watch_appears_on_the_page_and_the_emb
         expect(watching.get_by_role("heading", name="Is the border with Iraq open?")).to_be_visible()
         expect(watching.locator(".count-answered")).to_have_text("1 answered")
     assert page.evaluate("window.stayed") is True
+
+
+def test_an_answers_page_in_a_background_tab_stops_polling_and_asks_again_when_shown(
+    callout: Callout, new_context: Callable[..., BrowserContext], settings
+) -> None:
+    settings.ASKDESK_LIVE_POLL_SECONDS = 1
+    context = new_context()
+    page = context.new_page()
+    # The tab's visibility, as the browser reports it when the reader switches tabs.
+    page.add_init_script(
+        "window.tabHidden = false;Object.defineProperty(document, 'hidden', { get: () => window.tabHidden });"
+    )
+    polls: list[str] = []
+    page.on("request", lambda request: polls.append(request.url) if "/live/" in request.url else None)
+    page.goto(f"/answers/{callout.slug}/")
+    page.wait_for_timeout(2500)
+    assert len(polls) >= 1  # visible: it polls every second
+    page.evaluate("window.tabHidden = true; document.dispatchEvent(new Event('visibilitychange'))")
+    page.wait_for_timeout(1200)  # a poll already in flight may still land
+    hidden_from = len(polls)
+    page.wait_for_timeout(3000)
+    assert len(polls) == hidden_from  # in the background: no poll at all
+    page.evaluate("window.tabHidden = false; document.dispatchEvent(new Event('visibilitychange'))")
+    for _ in range(50):  # shown again: it asks (no timer was left running in the background)
+        if len(polls) > hidden_from:
+            break
+        page.wait_for_timeout(100)
+    assert len(polls) == hidden_from + 1

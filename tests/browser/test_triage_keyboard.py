@@ -39,3 +39,23 @@ def test_an_editor_shortlists_and_rejects_with_the_keyboard(callout, editor, new
     desk.keyboard.press("u")
     expect(desk.locator(".question-row")).to_have_count(2)
     assert Question.objects.get(text="Middle question?").status == "new"
+
+
+def test_a_key_pressed_while_focus_is_still_in_the_closed_list_of_keys_acts_on_the_page(
+    callout, editor, new_context, sign_in
+) -> None:
+    # Right after the list of keys closes, the browser may not yet have moved focus out of
+    # it; a key sent from there (here: its own checkbox) must still move through the rows.
+    submit(callout, "Only question?")
+    desk = sign_in(new_context(), editor)
+    desk.goto(f"/desk/callouts/{callout.pk}/")
+    desk.evaluate(
+        """() => {
+          const help = document.getElementById("shortcuts-help");
+          const toggle = help.querySelector("[data-shortcuts-toggle]");
+          help.showModal();
+          help.close();
+          toggle.dispatchEvent(new KeyboardEvent("keydown", { key: "j", bubbles: true, cancelable: true }));
+        }"""
+    )
+    expect(desk.locator(".question-row.is-current")).to_contain_text("Only question?")

@@ -75,3 +75,14 @@ def test_a_web_process_has_read_the_contact_detail_rules_and_set_its_start_aside
     assert set(DEFAULT_REGIONS) <= set(loaded[1:])
     # What the process loaded to start is no longer walked by each full garbage collection.
     assert int(loaded[0]) > 50_000
+
+
+def test_a_second_web_server_on_a_port_in_use_refuses_to_start_instead_of_sharing_it(tmp_path: Path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**server_env(tmp_path), "HOST": "127.0.0.1", "PORT": str(port), "WEB_WORKERS": "1"}
+        second = subprocess.run(WEB_SERVER, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert second.returncode != 0
+    assert f"127.0.0.1:{port} is already in use" in second.stderr

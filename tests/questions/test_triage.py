@@ -134,3 +134,13 @@ def test_editor_closes_and_reopens_a_callout(editor_client, callout, status):
     editor_client.post(reverse("desk:callout_status", args=[callout.pk]), {"status": "open"})
     callout.refresh_from_db()
     assert callout.is_open and callout.closed_at is None
+
+
+def test_the_all_tab_counts_the_questions_it_lists_which_leave_spam_out(editor_client, callout):
+    submit(callout, "Will the road reopen?")
+    junk, _ = submit(callout, "Buy cheap watches now")
+    act(editor_client, junk, action="spam")
+    page = editor_client.get(triage_url(callout, status="all")).content.decode()
+    assert "Will the road reopen?" in page and "Buy cheap watches now" not in page
+    assert 'All <span class="count">1</span>' in page
+    assert 'data-state="spam">Spam <span class="count">1</span>' in page

@@ -43,7 +43,7 @@
     if (bar.hasAttribute("data-live-counts") && data.counts) {
       var total = 0;
       Object.keys(data.counts).forEach(function (state) {
-        total += data.counts[state];
+        if (state !== "spam") { total += data.counts[state]; }  // "All" leaves spam out, as its list does
         var count = document.querySelector('.state-tabs a[data-state="' + state + '"] .count');
         if (count) { count.textContent = data.counts[state]; }
       });

@@ -68,7 +68,10 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.target.closest && event.target.closest("input, textarea, select, [contenteditable], dialog")) return;
+    // Focus can still sit in the list of keys for a moment after it closed (the browser moves
+    // it out at its next layout): a key pressed then belongs to the page, not to the list.
+    var closed = event.target.closest && event.target.closest("dialog:not([open])");
+    if (!closed && event.target.closest && event.target.closest("input, textarea, select, [contenteditable], dialog")) return;
     var action = keys[event.key];
     if (!action || (off() && event.key !== "?")) return;
     event.preventDefault();
