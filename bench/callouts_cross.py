@@ -1,6 +1,7 @@
 """A cross-encoder trained from the packaged MiniLM, as a second-stage check of candidate pairs.
 
-Run: ``nice -n 10 .venv/bin/python bench/callouts_cross.py --data /work/shared/data [--epochs 3]``
+Run: ``nice -n 10 .venv/bin/python bench/callouts_cross.py --data /work/shared/data [--public] [--epochs 3]``
+     (about 10 minutes on 2 cores; with ``--public`` 4 more for the STS-B start)
 
 What it measures: the held-out ARI of same-question groups on the call-outs set when the
 pair score that average link cuts mixes the shipped pair model's score (0.5 of the centred
@@ -33,6 +34,9 @@ its own scores count as epoch 0, which the folds may choose. MSRP is not used (n
 
 A second table gives the average precision of "same group" over the candidate pairs of
 the stories each model did not see, next to the shipped score's and to chance.
+
+Training is seeded (torch seed 0 after the model is built), but the figures depend on the
+random start: another start moved a story's figure by up to 0.05 (docs/benchmarks.md).
 
 The models' probabilities are cached in ``--cache``: a second run only prints, and
 ``--cached`` prints the folds whose six models ran, training nothing.
