@@ -40,7 +40,11 @@ Before = Callable[[HttpRequest], HttpResponseBase | None]
 After = Callable[[HttpRequest, HttpResponseBase], HttpResponseBase]
 
 
-def answering_early(get_response: Handler, before: Before, after: After) -> Handler:
+def _unchanged(request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
+    return response
+
+
+def answering_early(get_response: Handler, before: Before, after: After = _unchanged) -> Handler:
     """A middleware that may answer early (``before``) and adjusts every response (``after``)."""
     if iscoroutinefunction(get_response):
 
@@ -86,7 +90,7 @@ def _refuse_bad_requests(request: HttpRequest) -> HttpResponseBase | None:
 @sync_and_async_middleware
 def request_hygiene(get_response: Handler) -> Handler:
     """405 for TRACE and its kin; 400 for a form body declared in a charset other than UTF-8, or with a NUL."""
-    return answering_early(get_response, _refuse_bad_requests, lambda request, response: response)
+    return answering_early(get_response, _refuse_bad_requests)
 
 
 # Pages that are per reader or per staff member: never stored by a browser or a shared cache.

@@ -35,4 +35,4 @@ def live_answers_not_modified(get_response: Handler) -> Handler:
     304 and headers, from the same cached page) without the sessions, sign-in and CSRF
     middleware that a public, cookie-less list never needs.
     """
-    return answering_early(get_response, _live_answers_not_modified, lambda request, response: response)
+    return answering_early(get_response, _live_answers_not_modified)

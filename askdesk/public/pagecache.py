@@ -74,20 +74,17 @@ def serve(
     scope: str = "",
 ) -> HttpResponse:
     """The cached page of this version, rendering it first if no process has yet."""
-    language = reader_language(request, default=state.language)
-    key = page_key(request, kind=kind, state=state, variant=f"{variant}:{language}")
-    page = cache.get(key)
-    if not isinstance(page, CachedPage):
+    language, key, page = _cached(request, kind=kind, state=state, variant=variant)
+    if page is None:
         with translation.override(language):
             rendered = render()
         digest = hashlib.blake2b(rendered.body, digest_size=12).hexdigest()
         page = CachedPage(rendered=rendered, etag=f'"{digest}"')
         cache.set(key, page, settings.ASKDESK_PUBLIC_CACHE_SECONDS)
         remember_page(scope or callout_scope(state.callout_id, state.version), key)
-    last_modified = int(state.changed_at.timestamp())
-    if request.method in {"GET", "HEAD"} and _not_modified(request, page, last_modified):
-        return _respond(HttpResponse(status=304), page, last_modified)
-    return _respond(HttpResponse(page.rendered.body, content_type=page.rendered.content_type), page, last_modified)
+    return _answer_304(request, page, state) or _respond(
+        HttpResponse(page.rendered.body, content_type=page.rendered.content_type), page, state
+    )
 
 
 def not_modified(request: HttpRequest, *, kind: str, state: PublicState) -> HttpResponse | None:
@@ -96,21 +93,36 @@ def not_modified(request: HttpRequest, *, kind: str, state: PublicState) -> Http
     For a page polled often (the live answers): asked before the URL is resolved and before
     the desk's middleware runs, it costs a cache read instead of a request's whole way through.
     """
+    _, _, page = _cached(request, kind=kind, state=state)
+    return None if page is None else _answer_304(request, page, state)
+
+
+def _cached(
+    request: HttpRequest, *, kind: str, state: PublicState, variant: str = ""
+) -> tuple[str, str, CachedPage | None]:
+    """The reader's language, the page's cache key, and the page if a process has cached it."""
     language = reader_language(request, default=state.language)
-    page = cache.get(page_key(request, kind=kind, state=state, variant=f":{language}"))
-    if not isinstance(page, CachedPage) or request.method not in {"GET", "HEAD"}:
-        return None
-    last_modified = int(state.changed_at.timestamp())
-    if not _not_modified(request, page, last_modified):
-        return None
-    return _respond(HttpResponse(status=304), page, last_modified)
+    key = page_key(request, kind=kind, state=state, variant=f"{variant}:{language}")
+    page = cache.get(key)
+    return language, key, page if isinstance(page, CachedPage) else None
 
 
-def _respond(response: HttpResponse, page: CachedPage, last_modified: int) -> HttpResponse:
+def _answer_304(request: HttpRequest, page: CachedPage, state: PublicState) -> HttpResponse | None:
+    """304 Not Modified when the reader's validators match the page; else None."""
+    if request.method in {"GET", "HEAD"} and _not_modified(request, page, _last_modified(state)):
+        return _respond(HttpResponse(status=304), page, state)
+    return None
+
+
+def _last_modified(state: PublicState) -> int:
+    return int(state.changed_at.timestamp())
+
+
+def _respond(response: HttpResponse, page: CachedPage, state: PublicState) -> HttpResponse:
     for name, value in page.rendered.headers.items():
         response[name] = value
     response["ETag"] = page.etag
-    response["Last-Modified"] = http_date(last_modified)
+    response["Last-Modified"] = http_date(_last_modified(state))
     response["Cache-Control"] = cache_control()
     patch_vary_headers(response, ["Accept-Language"])
     if page.rendered.frameable:
