@@ -56,19 +56,18 @@ _SQLITE_REBUILD = "INSERT INTO search_question_fts(search_question_fts) VALUES (
 # the index until segments merge. 'optimize' merges everything now, so a deleted question's
 # words leave the index with it (its cost grows with the index: bench/deletion.py).
 _SQLITE_PURGE = "INSERT INTO search_question_fts(search_question_fts) VALUES ('optimize')"
+# The wording's tsvector: the GIN index and the stored column are both this expression.
+_PG_TSVECTOR = f"to_tsvector('{PG_CONFIG}'::regconfig, text || ' ' || public_text)"
 _PG_COLUMN_SQL = (
-    "ALTER TABLE questions_question ADD COLUMN IF NOT EXISTS search_vector tsvector "
-    "GENERATED ALWAYS AS (to_tsvector('english'::regconfig, text || ' ' || public_text)) STORED"
+    f"ALTER TABLE {QUESTION_TABLE} ADD COLUMN IF NOT EXISTS {PG_COLUMN} tsvector "
+    f"GENERATED ALWAYS AS ({_PG_TSVECTOR}) STORED"
 )
 # The triage list's order, with what a search tests on each row: read without the table.
 _PG_RECENT_INDEX_SQL = (
-    "CREATE INDEX IF NOT EXISTS search_question_recent ON questions_question "
-    "(callout_id, submitted_at DESC, id DESC) INCLUDE (status, search_vector)"
+    f"CREATE INDEX IF NOT EXISTS {PG_RECENT_INDEX} ON {QUESTION_TABLE} "
+    f"(callout_id, submitted_at DESC, id DESC) INCLUDE (status, {PG_COLUMN})"
 )
-_PG_INDEX_SQL = (
-    "CREATE INDEX IF NOT EXISTS search_question_tsv ON questions_question "
-    "USING GIN (to_tsvector('english'::regconfig, text || ' ' || public_text))"
-)
+_PG_INDEX_SQL = f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON {QUESTION_TABLE} USING GIN ({_PG_TSVECTOR})"
 
 
 def _sqlite_objects(connection: BaseDatabaseWrapper) -> set[str]:
