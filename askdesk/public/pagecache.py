@@ -26,6 +26,7 @@ from django.utils.http import http_date, parse_http_date_safe
 from askdesk.callouts.pages import callout_scope, remember_page
 from askdesk.callouts.selectors import PublicState
 from askdesk.newsrooms.language import reader_language
+from askdesk.questions.forms import shown_now
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Rendered:
     content_type: str = "text/html; charset=utf-8"
     headers: dict[str, str] = field(default_factory=dict)
     frameable: bool = False
+    # The call-out whose reader form is on the page: each response times it from now (``shown_now``).
+    reader_form: int | None = None
 
 
 @dataclass(frozen=True)
@@ -82,8 +85,11 @@ def serve(
         page = CachedPage(rendered=rendered, etag=f'"{digest}"')
         cache.set(key, page, settings.ASKDESK_PUBLIC_CACHE_SECONDS)
         remember_page(scope or callout_scope(state.callout_id, state.version), key)
+    body = page.rendered.body
+    if page.rendered.reader_form is not None:
+        body = shown_now(body, callout_id=page.rendered.reader_form)
     return _answer_304(request, page, state) or _respond(
-        HttpResponse(page.rendered.body, content_type=page.rendered.content_type), page, state
+        HttpResponse(body, content_type=page.rendered.content_type), page, state
     )
 
 

@@ -23,7 +23,7 @@ from askdesk.newsrooms.models import Newsroom
 from askdesk.public.pagecache import Rendered, cache_control, serve
 from askdesk.public.selectors import answers_context, callout_with_counts
 from askdesk.public.snippets import EMBED_HEIGHT, embed_snippet, site_of
-from askdesk.questions.forms import QuestionForm
+from askdesk.questions.forms import QuestionForm, shown_now
 from askdesk.questions.views import ask_on_page, story_page_context
 from askdesk.stories.models import Story
 
@@ -41,16 +41,18 @@ def _render(template: str, context: dict[str, object], *, frameable: bool = Fals
         # token, the same for every reader, instead of a CSRF cookie (docs/security.md).
         "request": SimpleNamespace(path=str(context.get("page_path", "")), GET={}),
     }
+    form = context.get("form")
     return Rendered(
         body=render_to_string(template, context).encode(),
         headers={"Content-Security-Policy": public_csp(newsroom, frameable=frameable)},
         frameable=frameable,
+        reader_form=form.callout.pk if isinstance(form, QuestionForm) else None,
     )
 
 
 def _story_context(request: HttpRequest, state: PublicState) -> dict[str, object]:
     callout = callout_with_counts(callout_id=state.callout_id)
-    form = QuestionForm(callout=callout) if callout.is_open else None
+    form = QuestionForm(callout=callout, shared=True) if callout.is_open else None
     context = story_page_context(story=callout.story, callout=callout, form=form, site=site_of(request))
     context["version"] = state.version
     return context
@@ -93,6 +95,7 @@ def _for_this_reader(
         newsroom = context["newsroom"]
         assert isinstance(newsroom, Newsroom)
         response = render_for_reader(request, template, {**context, "lang": language, "dir": text_direction(language)})
+    response.content = shown_now(response.content, callout_id=state.callout_id)
     response["Content-Security-Policy"] = public_csp(newsroom, frameable=frameable)
     response["Cache-Control"] = "private, no-cache"
     if frameable:

@@ -22,6 +22,19 @@ DEFAULT_PHONE_REGION = "GB"
 # token can carry it later. A form older than a day is refused as stale.
 FORM_STARTED_SALT = "askdesk.questions.form-started"
 FORM_MAX_AGE_SECONDS = 24 * 3600
+# What a page shared by every reader carries instead of that time: each response puts the time
+# its reader got the page there (``shown_now``), so a cached page cannot hand out an old one.
+SHOWN_AT_PLACEHOLDER = "askdesk-form-shown-at"
+
+
+def form_shown_at(*, callout_id: int) -> str:
+    """The signed time, now, at which a reader is shown the call-out's form."""
+    return signing.Signer(salt=FORM_STARTED_SALT).sign(f"{callout_id}:{time.time():.1f}")
+
+
+def shown_now(body: bytes, *, callout_id: int) -> bytes:
+    """A shared page's body with its reader form timed from now."""
+    return body.replace(SHOWN_AT_PLACEHOLDER.encode(), form_shown_at(callout_id=callout_id).encode())
 
 
 class VisibleCharField(forms.CharField):
@@ -93,11 +106,12 @@ class QuestionForm(forms.Form):
     )
     started = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, callout: Callout, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, callout: Callout, shared: bool = False, **kwargs: Any) -> None:
+        """``shared``: the form is on a page rendered once for every reader; see ``shown_now``."""
         super().__init__(*args, **kwargs)
         self.callout = callout
         self.fields["website"].widget.attrs["tabindex"] = "-1"
-        self.fields["started"].initial = signing.Signer(salt=FORM_STARTED_SALT).sign(f"{callout.pk}:{time.time():.1f}")
+        self.fields["started"].initial = SHOWN_AT_PLACEHOLDER if shared else form_shown_at(callout_id=callout.pk)
         limit = settings.ASKDESK_QUESTION_MAX_LENGTH
         question = self.fields["question"]
         assert isinstance(question, forms.CharField)

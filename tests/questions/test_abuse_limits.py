@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core import signing
@@ -14,6 +16,7 @@ from django.urls import reverse
 
 from askdesk.ops.cache import AtomicDatabaseCache
 from askdesk.ops.limits import client_key, public_write_limit
+from askdesk.questions import forms
 from askdesk.questions.forms import FORM_STARTED_SALT
 from askdesk.questions.models import Question
 from tests.conftest import form_data
@@ -113,6 +116,34 @@ def test_a_form_sent_faster_than_a_person_types_is_refused(settings, callout, cl
     assert missing.status_code == 400
     assert not Question.objects.exists()
     assert ask(client, callout, started=started(callout, 20)).status_code == 302
+
+
+def shown_at(page: str) -> str:
+    return re.search(r'name="started" value="([^"]+)"', page).group(1)
+
+
+def test_every_reader_of_the_cached_story_page_is_timed_from_when_they_got_it(settings, callout, client, monkeypatch):
+    """The page is rendered once and cached for a minute; the form's start time is each reader's own."""
+    settings.ASKDESK_FORM_MIN_SECONDS = 3
+    story = reverse("questions:story", args=[callout.story.slug])
+    first = client.get(story)
+    later = round(time.time() + 30, 1)  # as the form writes it, so no rounding puts it in the future
+    monkeypatch.setattr(forms, "time", SimpleNamespace(time=lambda: later))
+    second = client.get(story)
+    assert second["ETag"] == first["ETag"], "one cached page served twice"
+    assert shown_at(second.content.decode()) != shown_at(first.content.decode())
+    embed = client.get(reverse("public:embed_form", args=[callout.slug])).content.decode()
+    assert signing.Signer(salt=FORM_STARTED_SALT).unsign(shown_at(embed)) == f"{callout.pk}:{later:.1f}"
+
+    # A script that posts the moment it got the page is refused, however old the cached page is...
+    too_fast = ask(client, callout, started=shown_at(second.content.decode()))
+    assert too_fast.status_code == 400 and "very quick" in too_fast.content.decode()
+    assert not Question.objects.exists()
+    # ...and a reader who took their time is not.
+    assert ask(client, callout, started=shown_at(first.content.decode())).status_code == 302
+    # A page rendered for one reader (back from voting) carries a real start time too.
+    voted = client.get(story, {"voted": "1"}).content.decode()
+    assert ask(client, callout, question="Why now?", started=shown_at(voted)).status_code == 400
 
 
 def test_the_same_text_again_from_one_client_is_stored_as_spam_and_kept_out_of_triage(
