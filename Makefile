@@ -46,7 +46,7 @@ test-sqlite: test-setup
 	$(PY) -m pytest --import-mode=importlib
 
 test-postgres: $(VENV)/.test-installed
-	PG_FSYNC=off scripts/with-postgres scripts/with-redis $(PY) -m pytest --import-mode=importlib -p no:cacheprovider --ignore=tests/browser --ignore=tests/nlp
+	PG_FSYNC=off scripts/with-postgres scripts/with-redis $(PY) -m pytest --import-mode=importlib -p no:cacheprovider --ignore=tests/browser --ignore=tests/nlp --ignore=tests/bench
 
 lint: $(VENV)/.test-installed
 	$(VENV)/bin/ruff check .

@@ -7,6 +7,7 @@ cold and from the cache, on one call-out of N questions in a fresh SQLite databa
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import statistics
@@ -37,7 +38,9 @@ def timed(function, rounds: int = 5) -> float:
 
 
 def main() -> None:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
+    parser = argparse.ArgumentParser(description=" ".join(__doc__.split("\n\n")[0].split()))
+    parser.add_argument("questions", type=int, nargs="?", default=20_000, help="questions in the call-out")
+    count = parser.parse_args().questions
     # A PostgreSQL DATABASE_URL (scripts/with-postgres sets one) is used as it is; otherwise a fresh SQLite file.
     url = os.environ.get("DATABASE_URL", "")
     setup_django(url if url.startswith("postgres") else None)
