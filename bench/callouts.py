@@ -4,6 +4,8 @@ Run: ``.venv/bin/python bench/callouts.py [--data ../shared/data] [--embedder mi
      ``.venv/bin/python bench/callouts.py --fit``   (constants for the product, fitted on all four stories)
      ``.venv/bin/python bench/callouts.py --vectors DIR``   (question and sentence vectors made elsewhere,
      e.g. by a fine-tuned model: ``DIR/<story>-q.npy`` and ``DIR/<story>-s.npy``)
+     ``.venv/bin/python bench/callouts.py --asked-only 1.0 --skip-evidence``   (a lever: each question's
+     vector made from the sentences that ask, those with a "?", mixed in at this share with the whole text's)
 
 Four invented stories with 80 reader questions each, labelled at the "one answer serves
 both" grain (``shared/data/callouts/README.md``). Every figure is held out: with four
@@ -29,6 +31,7 @@ import argparse
 import dataclasses
 import hashlib
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -112,6 +115,25 @@ def load(data: Path, embedder_name: str, cache: Path | None, vectors_dir: Path |
             )
         )
     return stories
+
+
+def asked(text: str) -> str:
+    """The sentences of a question that ask (those with a "?"), without the context around them; else all of it."""
+    asking = [part for part in re.split(r"(?<=[.?!])\s+", text.strip()) if "?" in part]
+    return " ".join(asking) if asking else text
+
+
+def with_asked_only(stories: list[Story], share: float, embedder_name: str, cache: Path | None) -> list[Story]:
+    """The stories with each question's vector ``share`` made from the sentences that ask (a lever)."""
+    return [
+        dataclasses.replace(
+            story,
+            vectors=normalise(
+                share * embed([asked(t) for t in story.texts], embedder_name, cache) + (1 - share) * story.vectors
+            ),
+        )
+        for story in stories
+    ]
 
 
 def ari(story: Story, labels: Sequence[int] | np.ndarray) -> float:
@@ -532,10 +554,16 @@ def main() -> int:
     parser.add_argument("--vectors", type=Path, default=None)
     parser.add_argument("--fit", action="store_true", help="print constants fitted on all four stories")
     parser.add_argument("--skip-evidence", action="store_true")
+    parser.add_argument("--asked-only", type=float, default=0.0, help="share of the vector from the asking sentences")
     args = parser.parse_args()
     print(describe_machine())
-    print(f"vectors: {args.vectors or args.embedder}")
+    print(
+        f"vectors: {args.vectors or args.embedder}"
+        + (f", {args.asked_only} from the asking sentences" if args.asked_only else "")
+    )
     stories = load(args.data, args.embedder, args.cache, args.vectors)
+    if args.asked_only:
+        stories = with_asked_only(stories, args.asked_only, args.embedder, args.cache)
     grouping(stories, args.fit)
     if not args.skip_evidence:
         evidence_figures(stories, "all-MiniLM-L6-v2" if args.vectors is None else str(args.vectors), args.fit)
