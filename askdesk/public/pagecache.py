@@ -6,7 +6,8 @@ host it is served on, the reader's language (``?lang=``, else Accept-Language, e
 newsroom's), and the current cache period (counts of received
 questions may change without a new version; they are at most one period old). Responses carry
 an ETag and Last-Modified, answer conditional requests with 304, and say how long browsers and
-CDNs may keep them.
+CDNs may keep them. One thing on a page is each reader's own: the time the reader form was
+shown, put in place of a placeholder as each response is made (``questions.forms.shown_now``).
 """
 
 from __future__ import annotations
