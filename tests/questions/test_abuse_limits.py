@@ -118,6 +118,14 @@ def test_a_form_sent_faster_than_a_person_types_is_refused(settings, callout, cl
     assert ask(client, callout, started=started(callout, 20)).status_code == 302
 
 
+def test_a_form_sent_the_moment_it_was_shown_is_too_quick_not_out_of_date(settings, callout, client, monkeypatch):
+    settings.ASKDESK_FORM_MIN_SECONDS = 3
+    monkeypatch.setattr(forms, "time", SimpleNamespace(time=lambda: 1_800_000_000.06))
+    shown = forms.form_shown_at(callout_id=callout.pk)
+    response = ask(client, callout, started=shown)
+    assert response.status_code == 400 and "very quick" in response.content.decode()
+
+
 def shown_at(page: str) -> str:
     return re.search(r'name="started" value="([^"]+)"', page).group(1)
 
@@ -127,13 +135,13 @@ def test_every_reader_of_the_cached_story_page_is_timed_from_when_they_got_it(se
     settings.ASKDESK_FORM_MIN_SECONDS = 3
     story = reverse("questions:story", args=[callout.story.slug])
     first = client.get(story)
-    later = round(time.time() + 30, 1)  # as the form writes it, so no rounding puts it in the future
+    later = time.time() + 30
     monkeypatch.setattr(forms, "time", SimpleNamespace(time=lambda: later))
     second = client.get(story)
     assert second["ETag"] == first["ETag"], "one cached page served twice"
     assert shown_at(second.content.decode()) != shown_at(first.content.decode())
     embed = client.get(reverse("public:embed_form", args=[callout.slug])).content.decode()
-    assert signing.Signer(salt=FORM_STARTED_SALT).unsign(shown_at(embed)) == f"{callout.pk}:{later:.1f}"
+    assert signing.Signer(salt=FORM_STARTED_SALT).unsign(shown_at(embed)) == f"{callout.pk}:{int(later * 10) / 10:.1f}"
 
     # A script that posts the moment it got the page is refused, however old the cached page is...
     too_fast = ask(client, callout, started=shown_at(second.content.decode()))
