@@ -86,12 +86,13 @@ def serve(
         page = CachedPage(rendered=rendered, etag=f'"{digest}"')
         cache.set(key, page, settings.ASKDESK_PUBLIC_CACHE_SECONDS)
         remember_page(scope or callout_scope(state.callout_id, state.version), key)
+    unchanged = _answer_304(request, page, state)
+    if unchanged is not None:
+        return unchanged
     body = page.rendered.body
     if page.rendered.reader_form is not None:
         body = shown_now(body, callout_id=page.rendered.reader_form)
-    return _answer_304(request, page, state) or _respond(
-        HttpResponse(body, content_type=page.rendered.content_type), page, state
-    )
+    return _respond(HttpResponse(body, content_type=page.rendered.content_type), page, state)
 
 
 def not_modified(request: HttpRequest, *, kind: str, state: PublicState) -> HttpResponse | None:
