@@ -25,6 +25,7 @@ with a non-empty evidence paragraph per epoch, shuffled with seed 0.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import random
@@ -41,8 +42,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _evidence_data import DEFAULT_DATA, Candidates, load_trecqa, load_wikiqa
 from _machine import describe_machine
-from callouts import Story, load
-from evidence import average_precision
+from callouts import WEIGHT_GRID, Story, load, top3_by_weight
+from evidence import CachedEmbedder, parts, ranking
 
 from askdesk.nlp import evidence as ev
 from askdesk.nlp.embed import Vectors, normalise
@@ -80,33 +81,28 @@ class Encoder:
 
 
 def selection_map(sets: dict[str, list[Candidates]], encoder: Encoder) -> dict[str, tuple[float, float]]:
-    """MAP (cosine alone, cosine + the shipped lexical weight) on each answer-selection set."""
+    """MAP (cosine alone, cosine + the shipped lexical weight) on each answer-selection set, as bench/evidence.py."""
+
+    def mean_ap(candidates: list[Candidates], embedder: CachedEmbedder, lexical_weight: float) -> float:
+        return ranking(candidates, lambda c: (lambda p: p[0] + lexical_weight * p[1])(parts(c, embedder)))[0]
+
     out = {}
     for name, candidates in sets.items():
-        texts = sorted({t for c in candidates for t in [c.question, *c.sentences]})
-        vectors = dict(zip(texts, encoder.embed(texts), strict=True))
-        alone, ours = [], []
-        for c in candidates:
-            index = ev.StoryIndex(c.sentences, np.stack([vectors[s] for s in c.sentences]), encoder)
-            cosine, lexical = index.score_matrix([c.question], vectors[c.question][None, :])
-            alone.append(average_precision(cosine[0], c.labels))
-            ours.append(average_precision(cosine[0] + ev.LEXICAL_WEIGHT * lexical[0], c.labels))
-        out[name] = (100 * float(np.mean(alone)), 100 * float(np.mean(ours)))
+        cached = CachedEmbedder(encoder, [t for c in candidates for t in [c.question, *c.sentences]])
+        out[name] = (mean_ap(candidates, cached, 0.0), mean_ap(candidates, cached, ev.LEXICAL_WEIGHT))
     return out
 
 
 def top3(stories: list[Story], encoder: Encoder) -> dict[str, list[float]]:
     """Per call-outs story: answered questions with a right sentence in the top 3, at each of WEIGHTS."""
+    columns = [WEIGHT_GRID.index(weight) for weight in WEIGHTS]
     out = {}
     for story in stories:
-        index = ev.StoryIndex(story.sentences, encoder.embed(story.sentences), encoder)
-        cosine, lexical = index.score_matrix(story.texts, encoder.embed(story.texts))
-        answered = [i for i, e in enumerate(story.evidence) if e]
-        shares = []
-        for weight in WEIGHTS:
-            top = np.argsort(-(cosine + weight * lexical), axis=1, kind="stable")[:, :3]
-            shares.append(float(np.mean([any(int(t) in story.evidence[i] for t in top[i]) for i in answered])))
-        out[story.name] = shares
+        embedded = dataclasses.replace(
+            story, vectors=encoder.embed(story.texts), sentence_vectors=encoder.embed(story.sentences)
+        )
+        shares = top3_by_weight(embedded, encoder.name, 0.0)
+        out[story.name] = [shares[i] for i in columns]
     return out
 
 
