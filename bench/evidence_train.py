@@ -1,7 +1,7 @@
 """MiniLM trained on public news-quiz questions and their evidence, as a lever for the evidence goals.
 
 Run: ``nice -n 10 .venv/bin/python bench/evidence_train.py [--data ../shared/data] [--epochs 2]``
-     (about 10 minutes an epoch on 2 cores)
+     (10 to 17 minutes an epoch on 2 cores, depending on what else runs)
 
 The lever: the evidence ranking (``askdesk.nlp.evidence``) is the cosine of a question and a
 story sentence plus a lexical part. The packaged all-MiniLM-L6-v2 was trained on general
